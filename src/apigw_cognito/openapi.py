@@ -85,6 +85,7 @@ class Operation:
     tags: tuple[str, ...]
     has_integration: bool
     security: Any  # the operation's own `security` as written, or MISSING
+    auth_type: str | None = None  # `x-amazon-apigateway-auth.type`, another explicit marker
 
     @property
     def method(self) -> str:
@@ -131,6 +132,8 @@ def iter_operations(data: Mapping[str, Any], locate: Locate) -> Iterator[Operati
                 )
             tags = op.get("tags")
             op_id = op.get("operationId")
+            auth = op.get("x-amazon-apigateway-auth")
+            auth_type = auth.get("type") if isinstance(auth, Mapping) else None
             yield Operation(
                 path=str(path),
                 key=key,
@@ -138,6 +141,7 @@ def iter_operations(data: Mapping[str, Any], locate: Locate) -> Iterator[Operati
                 tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
                 has_integration="x-amazon-apigateway-integration" in op,
                 security=op.get("security", MISSING),
+                auth_type=auth_type.upper() if isinstance(auth_type, str) else None,
             )
 
 
@@ -145,7 +149,9 @@ def get_in(data: Any, pointer: tuple[str | int, ...], default: Any = None) -> An
     """The node at `pointer`, or `default` when any step is missing or of the wrong kind."""
     node = data
     for step in pointer:
-        if isinstance(node, Mapping) and isinstance(step, str) and step in node:
+        if isinstance(node, Mapping):
+            if step not in node:
+                return default
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]

@@ -1,0 +1,208 @@
+"""The command line: thin commands over `pipeline`; only this module picks exit codes.
+
+Heavy modules (the validator, boto3) are imported inside the commands that need them, so that
+`apigw-cognito --help` and a small `apply` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, NoReturn
+
+import typer
+
+from .errors import ExitCode, InputError, ToolError
+
+app = typer.Typer(
+    name="apigw-cognito",
+    help="Secure an OpenAPI document with Amazon Cognito user pool authorizers for API Gateway.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"apigw-cognito {version('apigw-cognito')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def fail(message: str, code: ExitCode = ExitCode.BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Expected failures become one clear message and their exit code; anything else is exit 4."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except ToolError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted; nothing was written", ExitCode.BAD_INPUT)
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        fail(
+            f"internal error ({type(exc).__name__}: {exc}); please report it with the command that caused it"
+            + ("" if _state["debug"] else " (run with --debug for the traceback)"),
+            ExitCode.INTERNAL,
+        )
+
+
+def emit_report(report: object, fmt: ReportFormat, *, to_stderr: bool) -> None:
+    from .report import RENDERERS, Report
+
+    assert isinstance(report, Report)
+    typer.echo(RENDERERS[fmt.value](report), nl=False, err=to_stderr)
+
+
+SelectorOption = Annotated[str, typer.Option("--selector", "-s", help="The selector file (YAML or JSON).")]
+ReportOption = Annotated[ReportFormat, typer.Option("--report", help="Report format.")]
+
+
+@app.command()
+def apply(
+    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON; - for standard input).")],
+    selector: SelectorOption,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the result here instead of standard output.")
+    ] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Write the result over SPEC.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when the target differs from the result.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff instead of the document.")
+    ] = False,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip validating the result.")] = False,
+    report_format: ReportOption = ReportFormat.text,
+) -> None:
+    """Add the selector's authorizers and per-operation security to SPEC."""
+    with guarded():
+        from .files import read_input, write_atomic
+        from .pipeline import load_selector_file, load_spec, run_apply
+
+        if in_place and output:
+            fail("--in-place and --output exclude each other")
+        if in_place and spec == "-":
+            fail("--in-place needs a file, not standard input")
+        loaded = load_spec(spec)
+        applied = run_apply(loaded, load_selector_file(selector), validate=not no_validate)
+        report = applied.report
+        target = output or (spec if in_place else None)
+        report.output = target
+        stdout_busy = diff or (target is None and not check)
+        if applied.output is None:
+            report.notes.append("nothing was written: fix the errors above")
+            emit_report(report, report_format, to_stderr=stdout_busy)
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        compare_with = target or spec
+        current: bytes | None = loaded.raw
+        if target is not None and target != spec:
+            try:
+                current = read_input(target)
+            except InputError:
+                current = None  # an output that does not exist yet differs from anything
+        if diff:
+            sys.stdout.write(unified_diff(current or b"", applied.output, compare_with, target or spec))
+        if check:
+            differs = current != applied.output
+            report.notes.append(f"{compare_with}: {'would change' if differs else 'up to date'}")
+            emit_report(report, report_format, to_stderr=stdout_busy)
+            raise typer.Exit(int(ExitCode.FINDINGS if differs else ExitCode.OK))
+        if target is not None:
+            if current != applied.output:
+                write_atomic(target, applied.output)
+                report.wrote = True
+        elif not diff:
+            sys.stdout.buffer.write(applied.output)
+            sys.stdout.flush()
+        emit_report(report, report_format, to_stderr=stdout_busy)
+
+
+def unified_diff(before: bytes, after: bytes, old_name: str, new_name: str) -> str:
+    import difflib
+
+    old = before.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, f"a/{old_name}", f"b/{new_name}"))
+
+
+@app.command()
+def audit(
+    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON).")],
+    selector: Annotated[
+        str | None, typer.Option("--selector", "-s", help="Audit what this selector would make of SPEC.")
+    ] = None,
+    report_format: ReportOption = ReportFormat.text,
+) -> None:
+    """Show every operation's effective authorization; exit 1 if any is OPEN."""
+    with guarded():
+        from .pipeline import load_selector_file, load_spec, run_audit
+
+        loaded = load_spec(spec)
+        report = run_audit(loaded, load_selector_file(selector) if selector else None)
+        emit_report(report, report_format, to_stderr=False)
+        if report.errors:
+            raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+def validate(
+    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON).")],
+    report_format: ReportOption = ReportFormat.text,
+) -> None:
+    """Validate SPEC: OpenAPI rules, authorizer extensions and API Gateway's import restrictions."""
+    with guarded():
+        from .pipeline import load_spec, run_validate
+
+        report = run_validate(load_spec(spec))
+        emit_report(report, report_format, to_stderr=False)
+        if report.errors:
+            raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the selector file (for editors)."""
+    with guarded():
+        import json
+
+        from .selector import SCHEMA
+
+        typer.echo(json.dumps(SCHEMA, indent=2))
+
+
+def main() -> None:
+    app()
