@@ -24,7 +24,9 @@ def operation(draw: st.DrawFn, op_id: str, path: str) -> dict[str, Any]:
         op["tags"] = draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))
     if "{id}" in path:
         op["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
-    op["responses"] = {"200": {"description": draw(st.sampled_from(["ok", "on", "2020-01-01", "a: b", "#x"]))}}
+    op["responses"] = {
+        "200": {"description": draw(st.sampled_from(["ok", "on", "2020-01-01", "a: b", "#x"]))}
+    }
     existing = draw(st.sampled_from([None, [], [{"Legacy": []}], [{"Pool": ["old"]}]]))
     if existing is not None:
         op["security"] = existing

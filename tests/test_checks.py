@@ -18,7 +18,9 @@ def nowhere(_: tuple[str | int, ...]) -> Location | None:
     return None
 
 
-def doc(paths: dict[str, Any], schemes: dict[str, Any] | None = None, version: str = "3.0.3") -> dict[str, Any]:
+def doc(
+    paths: dict[str, Any], schemes: dict[str, Any] | None = None, version: str = "3.0.3"
+) -> dict[str, Any]:
     data: dict[str, Any] = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": paths}
     if schemes is not None:
         data["components"] = {"securitySchemes": schemes}

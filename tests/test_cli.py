@@ -97,7 +97,9 @@ def test_in_place_and_output_exclude_each_other(spec: Path, tmp_path: Path) -> N
 
 
 def test_json_report_is_machine_readable(spec: Path, tmp_path: Path) -> None:
-    code, stdout, _ = run("apply", str(spec), "-s", SELECTOR, "-o", str(tmp_path / "o.yaml"), "--report", "json")
+    code, stdout, _ = run(
+        "apply", str(spec), "-s", SELECTOR, "-o", str(tmp_path / "o.yaml"), "--report", "json"
+    )
     assert code == 0
     report = json.loads(stdout)
     ops = {(o["method"], o["path"]): o for o in report["operations"]}

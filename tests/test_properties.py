@@ -67,8 +67,10 @@ def test_apply_properties(doc: dict[str, Any], sel: dict[str, Any], style: str) 
     assert again.output == applied.output
     assert not again.result.edits
     # The audit of the output agrees with the decisions.
-    access = {(a.operation.path, a.operation.key): a for a in document_access(
-        out.document.data, out.version, out.locate)}
+    access = {
+        (a.operation.path, a.operation.key): a
+        for a in document_access(out.document.data, out.version, out.locate)
+    }
     for decision in applied.result.decisions:
         a = access[(decision.operation.path, decision.operation.key)]
         assert a.kind == ("cognito" if decision.kind == "secured" else "public")
