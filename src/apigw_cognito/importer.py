@@ -241,6 +241,11 @@ def settings_of(rest_api: Mapping[str, Any]) -> dict[str, Any]:
         value = rest_api.get(key)
         if value is None or value == SETTING_DEFAULTS.get(key):
             continue
+        if key == "endpointConfiguration" and isinstance(value, Mapping):
+            # Only the types and VPC endpoints are settings; an edge-optimised API is what nobody chose.
+            value = {k: value[k] for k in ("types", "vpcEndpointIds") if value.get(k)}
+            if value in ({}, {"types": ["EDGE"]}):
+                continue
         out[key] = value
     return out
 
