@@ -62,7 +62,7 @@ class Fault:
     code: str = "InternalFailure"
     message: str = "injected"
     times: int = 1  # how many matching requests get the fault; later ones are forwarded
-    delay: float = 0.0  # for "delay": seconds before forwarding (bounded below)
+    delay: float = 0.0  # for "delay": seconds to hold the request before dropping it (bounded below)
     protocol: Literal["rest-json", "json", "query"] = "rest-json"
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -97,7 +97,10 @@ class FaultProxy:
                     self.connection.shutdown(2)
                     return
                 if fault is not None and fault.kind == "delay":
+                    # Hold the answer past the client's read timeout, then drop it: the client is gone.
                     time.sleep(min(fault.delay, MAX_DELAY))
+                    self.close_connection = True
+                    return
                 if fault is not None and fault.kind == "error":
                     self._send_error(fault)
                     return
@@ -135,6 +138,9 @@ class FaultProxy:
                     conn.request(self.command, self.path, body=body, headers=headers)
                     response = conn.getresponse()
                     data = response.read()
+                except OSError:
+                    self.send_error(502, "upstream unreachable")
+                    return
                 finally:
                     conn.close()
                 self.send_response(response.status)

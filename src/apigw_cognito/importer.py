@@ -339,7 +339,7 @@ def restore_patches(
             )
         elif key == "endpointConfiguration":
             old_types = list(old.get("types") or [])
-            new_types = list((new or {}).get("types") or [])
+            new_types = list((new or {}).get("types") or ["EDGE"])  # settings_of leaves the default out
             if old_types and new_types and old_types != new_types:
                 ops.append(
                     {
