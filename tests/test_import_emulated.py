@@ -38,7 +38,7 @@ from apigw_cognito.verify import LiveApi, LiveAuthorizer, LiveMethod, render_tab
 from .apidocs import PETS, POOL_ARN, secured, unique, version
 from .faults import Fault, FaultProxy, fault_proxy
 
-# --- pure decisions ---------------------------------------------------------------------------------------------
+# --- pure decisions ----------------------------------------------------------------------------------
 
 
 def test_parameters_are_checked() -> None:
@@ -131,7 +131,7 @@ def test_restore_patches() -> None:
     assert restore_patches(before, before, sorted(before)) == []
 
 
-# --- LocalStack ---------------------------------------------------------------------------------------------------
+# --- LocalStack ----------------------------------------------------------------------------------
 
 
 def _options(url: str) -> SessionOptions:

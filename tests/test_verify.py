@@ -133,7 +133,7 @@ def test_parse_live_reads_embedded_methods() -> None:
     assert api.methods == (LiveMethod("GET", "/pets", "COGNITO_USER_POOLS", "a1", ()),)
 
 
-# --- LocalStack -----------------------------------------------------------------------------------------------
+# --- LocalStack ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
