@@ -34,8 +34,11 @@ demo: $(STAMP)
 	@echo "demo: not wired yet"
 
 # --- benchmarks ---
+# Synthetic documents (cached in benchmarks/.cache) plus any given: make bench ARGS="path/to/api.json ..."
+# BENCH_FLAGS=--quick by default (about 10 minutes on 2 cores); BENCH_FLAGS= for the full matrix.
+BENCH_FLAGS ?= --quick
 bench: $(STAMP)
-	@echo "bench: not wired yet"
+	$(PY) -m benchmarks.run $(BENCH_FLAGS) $(ARGS)
 
 # --- long fuzz run ---
 fuzz: $(STAMP)
