@@ -69,13 +69,18 @@ def test_resolve_id_and_name(aws_env: None, moto_url: str) -> None:
     name = unique("pets")
     pool = cognito(moto_url).create_user_pool(PoolName=name)["UserPool"]
     notes: list[str] = []
-    resolved = resolve_pools(
-        selector_with(pool["Id"], f"name:{name}", POOL_ARN), options(moto_url), note=notes.append
+    selector = Selector(
+        "test.selector.yaml",
+        {
+            "ById": Authorizer("ById", (pool["Id"], POOL_ARN)),
+            "ByName": Authorizer("ByName", (f"name:{name}",)),
+        },
+        (),
     )
-    arns = resolved.authorizers["Pool"].user_pools
-    assert arns[0] == pool["Arn"]
-    assert arns[1] == pool["Arn"]  # the account (123456789012) comes from STS
-    assert arns[2] == POOL_ARN
+    resolved = resolve_pools(selector, options(moto_url), note=notes.append)
+    assert resolved.authorizers["ById"].user_pools == (pool["Arn"], POOL_ARN)
+    # The account (123456789012) comes from STS; the ARN equals the one Cognito reports.
+    assert resolved.authorizers["ByName"].user_pools == (pool["Arn"],)
     assert any(f"name:{name}" in n for n in notes)
 
 

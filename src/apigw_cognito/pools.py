@@ -8,19 +8,14 @@ built from the account STS reports, once per run.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from .errors import AwsError, InputError
 from .gateway import Clients, SessionOptions, aws_call, error_code
-from .selector import Selector
+from .selector import Selector, pool_kind
 
-ARN_RE = re.compile(
-    r"^arn:(aws|aws-cn|aws-us-gov|aws-iso[a-z-]*):cognito-idp:([a-z0-9-]+):(\d{12}):userpool/(\S+)$"
-)
-POOL_ID_RE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
 NAME_PREFIX = "name:"
 PAGE_SIZE = 60  # ListUserPools refuses more than 60 per page
 MAX_PAGES = 1000  # a guard against a service that keeps handing back tokens
@@ -37,20 +32,18 @@ class PoolRef:
 
 
 def classify(text: str) -> PoolRef:
-    """What a selector's `user_pools` entry is; anything else is an `InputError`."""
-    if ARN_RE.match(text):
-        return PoolRef("arn", text)
-    if text.startswith(NAME_PREFIX):
-        name = text[len(NAME_PREFIX) :]
-        if not name.strip():
-            raise InputError(f"user pool {text!r}: the name after 'name:' is empty")
-        return PoolRef("name", name)
-    match = POOL_ID_RE.match(text)
-    if match:
-        return PoolRef("id", text, region=match.group(1))
-    raise InputError(
-        f"user pool {text!r} is neither a pool ARN, a pool id (us-east-1_AbCdEfGhI) nor name:<PoolName>"
-    )
+    """What a selector's `user_pools` entry is, by the selector's rules; anything else is an `InputError`."""
+    try:
+        kind = pool_kind(text)
+    except ValueError as exc:
+        raise InputError(
+            str(exc), hint="write a pool ARN, a pool id (us-east-1_AbCdEfGhI) or name:<PoolName>"
+        ) from None
+    if kind == "name":
+        return PoolRef("name", text[len(NAME_PREFIX) :])
+    if kind == "id":
+        return PoolRef("id", text, region=text.split("_", 1)[0])
+    return PoolRef("arn", text)
 
 
 def pool_arn(partition: str, region: str, account: str, pool_id: str) -> str:
@@ -157,8 +150,9 @@ def resolve_pools(
     if not needs_resolution(selector):
         return selector
     resolver = Resolver(clients or Clients(session_options), note)
-    authorizers = {
-        name: replace(auth, user_pools=tuple(resolver.resolve(p) for p in auth.user_pools))
-        for name, auth in selector.authorizers.items()
-    }
-    return replace(selector, authorizers=authorizers)
+    mapping: dict[str, str] = {}
+    for authorizer in selector.authorizers.values():
+        for pool in authorizer.user_pools:
+            if pool not in mapping:
+                mapping[pool] = resolver.resolve(pool)
+    return selector.with_pools(mapping)
