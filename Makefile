@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit fuzz bench clean
+.PHONY: install demo emulators-up emulators-down test lint typecheck unit fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,18 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
 
 # --- emulators and the main job (owned by the import work) ---
+# `make demo`: install LocalStack (cached), start it and moto on 127.0.0.1, import SecurePets with its pool
+# resolved by name, deploy, verify, print the table, and stop what it started (also on failure or Ctrl-C).
 demo: $(STAMP)
-	@echo "demo: not wired yet"
+	$(PY) scripts/emulators.py install
+	$(PY) scripts/demo.py
+
+# Start the emulators for a shell session: eval "$$(make -s emulators-up)"; stop them with emulators-down.
+emulators-up: $(STAMP)
+	@$(PY) scripts/emulators.py start
+
+emulators-down:
+	@$(PY) scripts/emulators.py stop
 
 # --- benchmarks ---
 # Synthetic documents (cached in benchmarks/.cache) plus any given: make bench ARGS="path/to/api.json ..."

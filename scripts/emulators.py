@@ -389,6 +389,17 @@ def stop(run_dir: Path = STATE_DIR, services: Sequence[str] = ("localstack", "mo
         state_path(run_dir).unlink(missing_ok=True)
 
 
+def prune_runs(keep: int = 3) -> None:
+    """Remove the run directories of stopped runs (no state file left), keeping the newest `keep` for logs."""
+    runs = STATE_DIR / "runs"
+    if not runs.is_dir():
+        return
+    stopped = [d for d in runs.iterdir() if d.is_dir() and not state_path(d).exists()]
+    stopped.sort(key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in stopped[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def env_vars(state: dict[str, Any]) -> dict[str, str]:
     """Variables that point the AWS SDKs and this project's tests at the running emulators."""
     out = {

@@ -56,6 +56,7 @@ class EmulatorRun:
     """The emulators this test session started, in their own run directory."""
 
     def __init__(self) -> None:
+        manager.prune_runs()
         self.run_dir = manager.STATE_DIR / "runs" / f"pytest-{os.getpid()}"
         self.started: list[str] = []
         self.failures: dict[str, str] = {}
