@@ -356,3 +356,111 @@ def test_each_failure_is_one_aws_error(apigw: Any, proxy: FaultProxy, fault: Fau
     with pytest.raises(AwsError, match=expected) as caught:
         run.run(**target)
     assert "\n" not in caught.value.message
+
+
+# --- the CLI end to end: LocalStack for API Gateway, moto for Cognito and STS ------------------------
+
+SECRET = "wJalrXUtnFEMIexampleSECRETdoNotPrint"
+KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+
+
+def _app() -> Any:
+    from apigw_cognito import cli
+    from apigw_cognito.aws_commands import register
+
+    if not any(c.name == "import" for c in cli.app.registered_commands):
+        register(cli.app)
+    return cli.app
+
+
+def _invoke(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    return CliRunner().invoke(_app(), list(args))
+
+
+@pytest.fixture
+def cli_env(aws_env: None, localstack_url: str, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Endpoints per service, as the AWS CLI reads them; a pool made in moto, named in the selector."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", localstack_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    pool_name = unique("SecurePetsUsers")
+    cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=moto_url)
+    arn = cognito.create_user_pool(PoolName=pool_name)["UserPool"]["Arn"]
+    monkeypatch.setenv("SECUREPETS_USER_POOL", f"name:{pool_name}")
+    return str(arn)
+
+
+SPEC = "specs/securepets.yaml"
+SELECTOR = "specs/securepets.selector.yaml"
+
+
+def test_cli_import_deploy_verify_and_drift(cli_env: str, apigw: Any) -> None:
+    name = unique("SecurePets")
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create", "--stage", "dev")
+    assert done.exit_code == 0, done.stderr
+    assert "COGNITO_USER_POOLS" in done.stdout
+    assert "0 mismatches" in done.stdout
+    assert "user pool name:" in done.stderr
+    assert cli_env in done.stderr
+    (api_id,) = _api_named(apigw, name)
+    assert [s["stageName"] for s in apigw.get_stages(restApiId=api_id)["item"]] == ["dev"]
+    authorizers = apigw.get_authorizers(restApiId=api_id)["items"]
+    assert [a["providerARNs"] for a in authorizers] == [[cli_env]]
+
+    again = _invoke("verify", SPEC, "-s", SELECTOR, "--rest-api-id", api_id)
+    assert again.exit_code == 0, again.stderr
+    resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")
+    apigw.update_method(
+        restApiId=api_id,
+        resourceId=resource["id"],
+        httpMethod="GET",
+        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
+    )
+    drift = _invoke("verify", SPEC, "-s", SELECTOR, "--api-name", name)
+    assert drift.exit_code == 1
+    assert "mismatch: GET /pets: authorizationType is NONE" in drift.stdout
+
+
+def test_cli_dry_run(cli_env: str, apigw: Any) -> None:
+    name = unique("DryPets")
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create", "--dry-run")
+    assert done.exit_code == 0, done.stderr
+    assert "dry run: would send ImportRestApi" in done.stderr
+    assert _api_named(apigw, name) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--parameter", "basepath=sideways"], 2, "allowed values"),
+        (["--stage-description", "x"], 2, "--stage-description needs --stage"),
+        (["--rest-api-id", "abc"], 2, "exactly one of"),
+        (["--endpoint-url", "http://127.0.0.1:9"], 3, "cannot reach http://127.0.0.1:9"),
+    ],
+)
+def test_cli_failures(cli_env: str, args: list[str], code: int, message: str) -> None:
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", unique("x"), *args)
+    assert done.exit_code == code, done.output
+    assert message in done.stderr
+    assert "Traceback" not in done.output
+    assert SECRET not in done.output
+    assert KEY_ID not in done.output
+
+
+def test_cli_aws_errors_exit_3_without_credentials(cli_env: str, proxy: FaultProxy, monkeypatch: Any) -> None:
+    """AccessDenied and an expired token from the proxy: exit 3, one error line, no credentials shown."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", proxy.url)
+    for code in ("AccessDeniedException", "ExpiredTokenException"):
+        proxy.add(Fault("GetRestApis", status=403, code=code, message=f"denied for {KEY_ID}"))
+        done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", unique("x"))
+        assert done.exit_code == 3, done.output
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1
+        assert "GetRestApis" in errors[0]
+        assert KEY_ID not in done.output
+        assert SECRET not in done.output
