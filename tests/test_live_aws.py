@@ -1,4 +1,4 @@
-"""Against real AWS: what no emulator can show. Skipped unless a disposable API and real credentials are given.
+"""Against real AWS: what no emulator can show. Skipped without a disposable API and real credentials.
 
     APIGW_COGNITO_LIVE_API_ID=<id of a REST API you may overwrite> \\
     APIGW_COGNITO_LIVE_POOL=<pool id, name:<PoolName> or ARN> \\
@@ -45,7 +45,7 @@ pytestmark = [
     pytest.mark.live,
     pytest.mark.skipif(
         not (API_ID and POOL and _real_credentials()),
-        reason="live AWS test: set APIGW_COGNITO_LIVE_API_ID, APIGW_COGNITO_LIVE_POOL and real AWS credentials",
+        reason="live AWS test: needs APIGW_COGNITO_LIVE_API_ID, APIGW_COGNITO_LIVE_POOL, real credentials",
     ),
 ]
 
