@@ -103,6 +103,7 @@ def test_scrub_masks_credentials_and_keeps_one_line() -> None:
     assert "wJalrXUtnFEMI" not in cleaned
     assert "\n" not in cleaned
     assert len(scrub("x" * 1000)) <= 300
+    assert scrub("cannot reach http://me:pw@proxy:8080/") == "cannot reach http://***@proxy:8080/"
 
 
 def test_backoff_doubles_and_is_capped() -> None:

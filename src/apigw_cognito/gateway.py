@@ -60,6 +60,7 @@ _SECRET_PATTERNS = (
     re.compile(r"\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b"),
     re.compile(r"(?i)((?:secret|session|security)[_ -]?(?:access[_ -]?)?(?:key|token)\s*[=:]\s*)\S+"),
     re.compile(r"(?i)(Credential=)[^,\s]+"),
+    re.compile(r"(://)[^/@\s]+(?=@)"),  # user:password in an endpoint URL
 )
 MAX_MESSAGE = 300
 
@@ -128,7 +129,8 @@ def translate(exc: BaseException, action: str, endpoint: str | None = None) -> A
     """The `AwsError` for a botocore or network failure of `action`; None for anything else (a bug)."""
     from botocore import exceptions as bce
 
-    where = f" {endpoint}" if endpoint else ""
+    url = getattr(exc, "kwargs", {}).get("endpoint_url") or endpoint
+    where = f" {url}" if url else ""
     if isinstance(exc, bce.ClientError):
         return _client_error(exc, action)
     if isinstance(exc, bce.ConnectTimeoutError):
@@ -140,9 +142,8 @@ def translate(exc: BaseException, action: str, endpoint: str | None = None) -> A
     if isinstance(exc, bce.SSLError):
         return AwsError(f"{action}: TLS failure talking to{where or ' AWS'}: {scrub(str(exc))}")
     if isinstance(exc, bce.EndpointConnectionError | bce.ConnectionClosedError | bce.ProxyConnectionError):
-        url = getattr(exc, "kwargs", {}).get("endpoint_url") or endpoint or "AWS"
         return AwsError(
-            f"{action}: cannot reach {url} (connection failed)",
+            f"{action}: cannot reach {url or 'AWS'} (connection failed)",
             hint="check the network, --region or --endpoint-url",
         )
     if isinstance(exc, bce.NoCredentialsError | bce.PartialCredentialsError):
