@@ -88,9 +88,13 @@ class Plan:
     dropped_settings: tuple[str, ...] = ()  # overwrite: API-level settings reset (kept unless dropped)
     kept_settings: tuple[str, ...] = ()  # overwrite: the settings re-applied after the put
     kept_routes: tuple[str, ...] = ()  # merge: live methods the document no longer has (they keep serving)
+    creating: bool = False
 
     def lines(self) -> list[str]:
-        out = [f"{self.mode} {self.target}: {self.methods} methods, body {self.body_bytes} bytes of JSON"]
+        action = "create" if self.creating else self.mode
+        out = [f"{action} {self.target}: {self.methods} methods, body {self.body_bytes} bytes of JSON"]
+        if self.creating:
+            return out
         if self.removed_methods:
             out.append(
                 f"will delete {len(self.removed_methods)} method(s): " + ", ".join(self.removed_methods)
@@ -271,9 +275,8 @@ def plan_import(
     drop_api_settings: bool,
 ) -> Plan:
     wanted_methods = document_methods(data, prefix)
-    base = Plan(mode, target, len(body), len(wanted_methods))
     if live is None:
-        return base
+        return Plan(mode, target, len(body), len(wanted_methods), creating=True)
     wanted = set(wanted_methods)
     gone = sorted(
         ((m.path, m.method) for m in live.methods if (m.method, m.path) not in wanted),
@@ -451,7 +454,7 @@ class Importer:
         before = settings_of(api)
         if rest_api_id is not None:
             live = read_live_api(client, rest_api_id)
-        target = rest_api_id or f"new API {options.api_name!r} (ImportRestApi)"
+        target = rest_api_id or f"REST API {options.api_name!r} (ImportRestApi)"
         plan = plan_import(
             options.mode,
             target,
