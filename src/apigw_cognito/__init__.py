@@ -1,1 +1,101 @@
-"""apigw-cognito: secure OpenAPI documents with Cognito user pool authorizers for API Gateway."""
+"""apigw-cognito: secure OpenAPI documents with Cognito user pool authorizers for API Gateway.
+
+The library API, for build scripts and CDK apps::
+
+    from apigw_cognito import secure_document
+
+    result = secure_document(Path("openapi.yaml"), Path("selector.yaml"))
+    result.output  # the document's bytes with the security inserted
+    result.data    # the same as plain data, e.g. for ApiDefinition.from_inline(result.data)
+
+Names are imported on first use, so `import apigw_cognito` stays cheap (no validator, no boto3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import AwsError, ExitCode, Finding, InputError, Location, ToolError
+    from .library import (
+        FindingsError,
+        SecureResult,
+        Source,
+        audit_document,
+        import_configured,
+        import_document,
+        load_config,
+        load_document,
+        load_selector,
+        secure_document,
+        validate_document,
+    )
+    from .pipeline import Spec
+    from .report import Report
+    from .selector import Selector
+
+_EXPORTS: dict[str, str] = {
+    "load_document": "library",
+    "load_selector": "library",
+    "load_config": "library",
+    "secure_document": "library",
+    "audit_document": "library",
+    "validate_document": "library",
+    "import_document": "library",
+    "import_configured": "library",
+    "SecureResult": "library",
+    "FindingsError": "library",
+    "Source": "library",
+    "Spec": "pipeline",
+    "Report": "report",
+    "Selector": "selector",
+    "ToolError": "errors",
+    "InputError": "errors",
+    "AwsError": "errors",
+    "ExitCode": "errors",
+    "Finding": "errors",
+    "Location": "errors",
+}
+
+__all__ = [
+    "AwsError",
+    "ExitCode",
+    "Finding",
+    "FindingsError",
+    "InputError",
+    "Location",
+    "Report",
+    "SecureResult",
+    "Selector",
+    "Source",
+    "Spec",
+    "ToolError",
+    "__version__",
+    "audit_document",
+    "import_configured",
+    "import_document",
+    "load_config",
+    "load_document",
+    "load_selector",
+    "secure_document",
+    "validate_document",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("apigw-cognito")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'apigw_cognito' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -34,6 +34,8 @@ class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"
+    junit = "junit"
 
 
 def _version(value: bool) -> None:
@@ -89,12 +91,34 @@ def emit_report(report: object, fmt: ReportFormat, *, to_stderr: bool) -> None:
 
 SelectorOption = Annotated[str, typer.Option("--selector", "-s", help="The selector file (YAML or JSON).")]
 ReportOption = Annotated[ReportFormat, typer.Option("--report", help="Report format.")]
+# Without SPEC, apply and audit cover every API of the project configuration (see `config`).
+ProjectReportOption = Annotated[
+    ReportFormat | None, typer.Option("--report", help="Report format (default: the config's, else text).")
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", help="Without SPEC: this configuration instead of the one found from here."),
+]
+ApiOption = Annotated[
+    list[str] | None, typer.Option("--api", help="Without SPEC: only the configured API of this name.")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=0, help="Without SPEC: APIs checked at once (0: by size and cores)."),
+]
 
 
 @app.command()
 def apply(
-    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON; - for standard input).")],
-    selector: SelectorOption,
+    spec: Annotated[
+        str | None,
+        typer.Argument(
+            help="OpenAPI document (YAML or JSON; - for standard input). Omit for every configured API."
+        ),
+    ] = None,
+    selector: Annotated[
+        str | None, typer.Option("--selector", "-s", help="The selector file (YAML or JSON).")
+    ] = None,
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the result here instead of standard output.")
     ] = None,
@@ -106,19 +130,50 @@ def apply(
         bool, typer.Option("--diff", help="Print a unified diff instead of the document.")
     ] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip validating the result.")] = False,
-    report_format: ReportOption = ReportFormat.text,
+    report_choice: ProjectReportOption = None,
+    emit_overlay: Annotated[
+        str | None,
+        typer.Option("--emit-overlay", help="Also write the change as an OpenAPI Overlay 1.0 document here."),
+    ] = None,
+    config: ConfigOption = None,
+    api: ApiOption = None,
+    jobs: JobsOption = None,
 ) -> None:
-    """Add the selector's authorizers and per-operation security to SPEC."""
+    """Add the selector's authorizers and per-operation security to SPEC (or every configured API)."""
     with guarded():
         from .files import read_input, write_atomic
         from .pipeline import load_selector_file, load_spec, run_apply
+        from .progress import progress
 
+        if spec is None:
+            if selector or output or in_place or emit_overlay:
+                fail("--selector, --output, --in-place and --emit-overlay need a SPEC")
+            from .batch import run_project
+
+            raise typer.Exit(
+                run_project(
+                    "apply",
+                    config,
+                    api,
+                    jobs,
+                    report_choice,
+                    check=check,
+                    diff=diff,
+                    validate=not no_validate,
+                )
+            )
+        if selector is None:
+            fail("--selector is required with a SPEC")
+        if emit_overlay and check:
+            fail("--check writes nothing, so it cannot --emit-overlay")
+        report_format = report_choice or ReportFormat.text
         if in_place and output:
             fail("--in-place and --output exclude each other")
         if in_place and spec == "-":
             fail("--in-place needs a file, not standard input")
         loaded = load_spec(spec)
-        applied = run_apply(loaded, load_selector_file(selector), validate=not no_validate)
+        with progress(f"securing and validating {loaded.name}"):
+            applied = run_apply(loaded, load_selector_file(selector), validate=not no_validate)
         report = applied.report
         target = output or (spec if in_place else None)
         report.output = target
@@ -141,6 +196,10 @@ def apply(
             report.notes.append(f"{compare_with}: {'would change' if differs else 'up to date'}")
             emit_report(report, report_format, to_stderr=stdout_busy)
             raise typer.Exit(int(ExitCode.FINDINGS if differs else ExitCode.OK))
+        if emit_overlay:
+            from .overlay import write_overlay
+
+            write_overlay(emit_overlay, loaded, applied)
         if target is not None:
             if current != applied.output:
                 write_atomic(target, applied.output)
@@ -161,21 +220,63 @@ def unified_diff(before: bytes, after: bytes, old_name: str, new_name: str) -> s
 
 @app.command()
 def audit(
-    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON).")],
+    spec: Annotated[
+        str | None,
+        typer.Argument(
+            help="OpenAPI document (YAML or JSON). Omit for every configured API, with its selector."
+        ),
+    ] = None,
     selector: Annotated[
         str | None, typer.Option("--selector", "-s", help="Audit what this selector would make of SPEC.")
     ] = None,
-    report_format: ReportOption = ReportFormat.text,
+    report_choice: ProjectReportOption = None,
+    config: ConfigOption = None,
+    api: ApiOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Show every operation's effective authorization; exit 1 if any is OPEN."""
     with guarded():
         from .pipeline import load_selector_file, load_spec, run_audit
 
+        if spec is None:
+            if selector:
+                fail("--selector needs a SPEC (configured APIs use their own selector)")
+            from .batch import run_project
+
+            raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
+        report_format = report_choice or ReportFormat.text
         loaded = load_spec(spec)
         report = run_audit(loaded, load_selector_file(selector) if selector else None)
         emit_report(report, report_format, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+def init(
+    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON) to list the operations of.")],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write the selector here instead of standard output.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+) -> None:
+    """Write a starter selector: every operation of SPEC, grouped by path, with default: deny."""
+    with guarded():
+        import os
+
+        from .files import write_atomic
+        from .pipeline import load_spec
+        from .starter import starter_selector
+
+        loaded = load_spec(spec)
+        text = starter_selector(loaded.document.data, loaded.version, document=loaded.name)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        if os.path.exists(output) and not force:
+            fail(f"{output} exists; use --force to overwrite it")
+        write_atomic(output, text.encode())
+        typer.echo(f"wrote {output}: fill in the user pool, review each rule, then run apply", err=True)
 
 
 @app.command()
@@ -186,8 +287,11 @@ def validate(
     """Validate SPEC: OpenAPI rules, authorizer extensions and API Gateway's import restrictions."""
     with guarded():
         from .pipeline import load_spec, run_validate
+        from .progress import progress
 
-        report = run_validate(load_spec(spec))
+        loaded = load_spec(spec)
+        with progress(f"validating {loaded.name}"):
+            report = run_validate(loaded)
         emit_report(report, report_format, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))

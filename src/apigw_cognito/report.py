@@ -228,8 +228,24 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
+def render_sarif(report: Report) -> str:
+    """SARIF 2.1.0, for code scanning (see `report_formats`)."""
+    from .report_formats import render_sarif
+
+    return render_sarif(report)
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML, for CI test views (see `report_formats`)."""
+    from .report_formats import render_junit
+
+    return render_junit(report)
+
+
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": render_text,
     "json": render_json,
     "markdown": render_markdown,
+    "sarif": render_sarif,
+    "junit": render_junit,
 }

@@ -1,0 +1,278 @@
+"""Every configured API at once: `apply [--check]` and `audit` with no SPEC, and their combined report.
+
+Each API runs on its own and its failure (bad input, findings) is reported, never raised, so one broken
+API does not hide the others. With `jobs` above 1 the APIs are spread over worker processes: the work is
+pure Python (parsing, the transform, the validator), so threads would only take turns on one core.
+Nothing here prints or exits; the CLI does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .config import Api
+from .errors import ExitCode, ToolError
+from .report import RENDERERS, REPORT_VERSION, Report
+from .report_formats import Failure, junit_xml, render_sarif_many
+
+Command = Literal["apply", "audit"]
+# Below this much input in total, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Task:
+    command: Command
+    check: bool = False  # apply: compare, write nothing
+    diff: bool = False  # apply: also give a unified diff
+    validate: bool | None = None  # the command line's say; None: the API's own setting, else the default
+    default_validate: bool = True  # the configuration file's top-level `validate`
+
+
+@dataclass
+class Outcome:
+    name: str
+    exit_code: int
+    status: str  # one or two words for the summary: "up to date", "would change", "OPEN operations", ...
+    report: Report | None = None
+    error: str | None = None  # when the API could not be checked at all
+    diff: str = ""
+    wrote: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def _run_apply(api: Api, task: Task) -> Outcome:
+    from .cli import unified_diff
+    from .files import read_input, write_atomic
+    from .pipeline import load_selector_file, load_spec, run_apply
+
+    validate = next(v for v in (task.validate, api.validate, task.default_validate) if v is not None)
+    loaded = load_spec(api.spec)
+    applied = run_apply(loaded, load_selector_file(api.selector), validate=validate)
+    report = applied.report
+    target = api.target_path
+    report.output = target
+    if applied.output is None:
+        report.notes.append("nothing was written: fix the errors above")
+        return Outcome(api.name, int(ExitCode.FINDINGS), "errors", report)
+    current: bytes | None = loaded.raw
+    if target != api.spec:
+        try:
+            current = read_input(target)
+        except ToolError:
+            current = None
+    differs = current != applied.output
+    diff = unified_diff(current or b"", applied.output, target, target) if task.diff else ""
+    if task.check:
+        report.notes.append(f"{target}: {'would change' if differs else 'up to date'}")
+        code = ExitCode.FINDINGS if differs else ExitCode.OK
+        return Outcome(api.name, int(code), "would change" if differs else "up to date", report, diff=diff)
+    if differs:
+        write_atomic(target, applied.output)
+        report.wrote = True
+    return Outcome(api.name, 0, "written" if differs else "up to date", report, diff=diff, wrote=differs)
+
+
+def _run_audit(api: Api, task: Task) -> Outcome:
+    from .pipeline import load_selector_file, load_spec, run_audit
+
+    report = run_audit(load_spec(api.spec), load_selector_file(api.selector))
+    if report.errors:
+        return Outcome(api.name, int(ExitCode.FINDINGS), "OPEN operations", report)
+    return Outcome(api.name, 0, "ok", report)
+
+
+def run_api(api: Api, task: Task) -> Outcome:
+    """One API's run; expected failures become an outcome with their exit code, anything else exit 4."""
+    try:
+        return _run_apply(api, task) if task.command == "apply" else _run_audit(api, task)
+    except ToolError as exc:
+        status = {ExitCode.BAD_INPUT: "invalid input", ExitCode.AWS: "AWS failure"}.get(
+            exc.exit_code, "failed"
+        )
+        return Outcome(api.name, int(exc.exit_code), status, error=str(exc))
+    except Exception as exc:
+        return Outcome(
+            api.name,
+            int(ExitCode.INTERNAL),
+            "internal error",
+            error=f"internal error ({type(exc).__name__}: {exc}); please report it",
+        )
+
+
+def auto_jobs(apis: Sequence[Api]) -> int:
+    """Worker processes worth starting: one per core for big inputs, none for small ones."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(apis) < 2 or cores < 2:
+        return 1
+    total = 0
+    for api in apis:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(api.spec)
+    return min(cores, len(apis)) if total >= PARALLEL_MIN_BYTES else 1
+
+
+def run_many(
+    apis: Sequence[Api],
+    task: Task,
+    jobs: int | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run `task` on every API, in worker processes when `jobs` > 1; outcomes in the order of `apis`."""
+    workers = auto_jobs(apis) if not jobs else min(jobs, len(apis))
+    if workers <= 1:
+        outcomes = []
+        for api in apis:
+            outcome = run_api(api, task)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        return outcomes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # forkserver: a clean process to fork workers from, safe while this one has threads (the spinner).
+    context = multiprocessing.get_context("forkserver")
+    results: dict[int, Outcome] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(run_api, api, task): i for i, api in enumerate(apis)}
+        for future in as_completed(futures):
+            outcome = future.result()
+            results[futures[future]] = outcome
+            if on_done:
+                on_done(outcome)
+    return [results[i] for i in range(len(apis))]
+
+
+# --- the combined report ---------------------------------------------------------------------------------
+
+
+def exit_code(outcomes: Sequence[Outcome]) -> int:
+    return max((o.exit_code for o in outcomes), default=0)
+
+
+def summary_line(command: str, outcomes: Sequence[Outcome]) -> str:
+    failed = [o for o in outcomes if not o.ok]
+    head = f"{command}: {len(outcomes)} APIs, {len(outcomes) - len(failed)} passed, {len(failed)} failed"
+    if not failed:
+        return head
+    return head + ": " + ", ".join(f"{o.name} ({o.status})" for o in failed)
+
+
+def failures(outcomes: Sequence[Outcome]) -> list[Failure]:
+    return [Failure(o.name, o.error, o.exit_code) for o in outcomes if o.error is not None]
+
+
+def render(command: str, outcomes: Sequence[Outcome], fmt: str) -> tuple[str, str]:
+    """(what goes to the report stream, a summary for standard error when the report is machine-read)."""
+    reports = [o.report for o in outcomes if o.report is not None]
+    summary = summary_line(command, outcomes)
+    if fmt == "sarif":
+        return render_sarif_many(reports, failures(outcomes)), summary + "\n"
+    if fmt == "junit":
+        return junit_xml(reports, failures(outcomes)), summary + "\n"
+    if fmt == "json":
+        body: dict[str, Any] = {
+            "tool": "apigw-cognito",
+            "report_version": REPORT_VERSION,
+            "command": command,
+            "apis": [
+                {
+                    "name": o.name,
+                    "exit_code": o.exit_code,
+                    "status": o.status,
+                    "error": o.error,
+                    "report": json.loads(RENDERERS["json"](o.report)) if o.report is not None else None,
+                }
+                for o in outcomes
+            ],
+            "summary": {
+                "apis": len(outcomes),
+                "passed": sum(1 for o in outcomes if o.ok),
+                "failed": [o.name for o in outcomes if not o.ok],
+            },
+        }
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n", summary + "\n"
+    if fmt == "markdown":
+        parts = []
+        mark = "❌" if any(not o.ok for o in outcomes) else "✅"
+        parts.append(f"## {mark} apigw-cognito {command}: {len(outcomes)} APIs\n")
+        parts.append("| API | Result |\n|---|---|\n")
+        parts.extend(f"| {o.name} | {'✅' if o.ok else '❌'} {o.status} |\n" for o in outcomes)
+        parts.append("\n")
+        for o in outcomes:
+            if o.report is not None:
+                parts.append(RENDERERS["markdown"](o.report))
+            else:
+                parts.append(f"### ❌ `{o.name}`\n\n{o.error}\n\n")
+        return "".join(parts), ""
+    parts = []
+    for o in outcomes:
+        parts.append(f"== {o.name}: {o.status}\n")
+        if o.report is not None:
+            parts.append(RENDERERS["text"](o.report))
+        else:
+            parts.append(f"error: {o.error}\n")
+        parts.append("\n")
+    parts.append(summary + "\n")
+    return "".join(parts), ""
+
+
+def run_project(
+    command: Command,
+    config_path: str | None,
+    names: Sequence[str] | None,
+    jobs: int | None,
+    report: Any,
+    *,
+    check: bool = False,
+    diff: bool = False,
+    validate: bool = True,
+) -> int:
+    """`apply`/`audit` with no SPEC: print every configured API's report and a summary; the exit code.
+
+    Command-line values win over the file's: `report` (the --report choice or None), `jobs`, and
+    `validate=False` (--no-validate); then each API's own `validate`, then the file's.
+    """
+    import sys
+
+    import typer
+
+    from .config import load_config
+    from .progress import progress
+
+    config = load_config(config_path)
+    apis = config.select(list(names or ()))
+    fmt = str(report.value) if report is not None else (config.report or "text")
+    task = Task(
+        command=command,
+        check=check,
+        diff=diff,
+        validate=None if validate else False,
+        default_validate=config.validate is not False,
+    )
+    with progress(f"{command}: {len(apis)} APIs") as shown:
+        done: list[str] = []
+
+        def on_done(outcome: Outcome) -> None:
+            done.append(outcome.name)
+            shown.update(f"{command}: {len(done)} of {len(apis)} APIs done")
+
+        outcomes = run_many(apis, task, jobs if jobs is not None else config.jobs, on_done)
+    for outcome in outcomes:
+        if outcome.diff:
+            sys.stdout.write(outcome.diff)
+    text, summary = render(command, outcomes, fmt)
+    typer.echo(text, nl=False, err=diff)
+    if summary:
+        typer.echo(summary, nl=False, err=True)
+    return exit_code(outcomes)
