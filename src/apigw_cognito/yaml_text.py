@@ -1,0 +1,926 @@
+"""YAML documents: plain data and node positions from libyaml, changes written as text insertions.
+
+libyaml's C parser composes the node tree (with positions) with no implicit tag resolution at all; this
+module then builds the data itself, without recursion, under the YAML 1.2 core schema: plain ``on`` or
+``2020-01-01`` stay strings, ``012`` is the integer 12, mapping keys are always the key's own text.
+
+Positions: a node's ``start_mark.index`` is a character index into the BOM-less text. An alias has no node
+of its own (it *is* the anchored node), so where an alias stands in the text is found from its neighbours.
+
+Rendering never rewrites: a new key is inserted as new lines after the last content line of its block
+mapping (or as ``, key: value`` in a flow mapping), and a changed value has exactly its own span replaced.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .document import Change, Edit, Pointer, check_rendering, plan_changes
+from .errors import InputError, Location
+
+# Tags as the composer reports them. _PLAIN marks an untagged plain scalar: the core schema resolves it.
+_PLAIN = "?plain"
+_CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
+_MAP = _CORE + "map"
+_SEQ = _CORE + "seq"
+_KEPT_AS_TEXT = frozenset({_CORE + "binary", _CORE + "timestamp"})
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NANS = frozenset({".nan", ".NaN", ".NAN"})
+# One NaN object for every .nan: equal containers then compare equal through identity.
+_NAN = math.nan
+# First characters of plain scalars that may resolve to something other than a string.
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+
+_MAX_DEPTH = 1000  # libyaml's own bound (where it has one); composing deeper would exhaust the C stack
+_MIN_EXPANSION_LIMIT = 1_000_000
+
+_ANCHOR = re.compile(r"(?:![^\s]*[ \t]+)?&([^\s,\[\]{}]+)")
+
+
+def load(text: str, name: str, newline: str) -> YamlSource:
+    """Parse `text` (without BOM) into a source; malformed or unsupported input raises `InputError`."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        raise InputError(
+            "line breaks must be LF or CRLF: a lone carriage return was found", _offset_location(text, name)
+        )
+    root = _compose(text, name)
+    data, shared, containers = _build(root, text, name)
+    return YamlSource(text, name, newline, root, data, shared, containers)
+
+
+# --- parsing -----------------------------------------------------------------------------------------
+
+
+def _loader_class() -> type:
+    if not yaml.__with_libyaml__:
+        raise RuntimeError(
+            "PyYAML was installed without its libyaml C extension, which apigw-cognito needs to read YAML "
+            "quickly with positions: reinstall PyYAML from a wheel (pip install --force-reinstall PyYAML)"
+        )
+    from yaml._yaml import CParser
+
+    class _Loader(CParser, yaml.resolver.BaseResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _MAP if kind is MappingNode else _SEQ
+
+    return _Loader
+
+
+_PARSER: dict[str, Any] = {}  # the loader class, and whether this libyaml refuses deep nesting itself
+
+
+def _compose(text: str, name: str) -> Node:
+    if not _PARSER:
+        loader = _loader_class()
+        _PARSER.update(loader=loader, bounded=_nesting_is_bounded(loader))
+    loader = _PARSER["loader"]
+    if not _PARSER["bounded"]:
+        _check_depth(loader, text, name)
+    enabled = gc.isenabled()
+    gc.disable()  # half a million nodes and marks: the cyclic GC would run hundreds of useless passes
+    try:
+        node: Node | None = loader(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, name) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", Location(name)) from None
+    finally:
+        if enabled:
+            gc.enable()
+    if node is None:
+        raise InputError("the document is empty", Location(name, 1, 1))
+    return node
+
+
+def _nesting_is_bounded(loader: type) -> bool:
+    """Builds of libyaml since 0.2.5 refuse nesting deeper than 1000 before the composer recurses."""
+    try:
+        loader("[" * (_MAX_DEPTH + 100)).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return "nesting depth" in str(exc.problem)
+    return False
+
+
+def _check_depth(loader: type, text: str, name: str) -> None:
+    """Without libyaml's bound, its recursive composer crashes the process on deep nesting: refuse first."""
+    # Each level of nesting costs at least one bracket or one column of indentation or indicator.
+    indicators = max((len(m.group()) for m in re.finditer(r"^[ ?:-]+", text, re.M)), default=0)
+    if text.count("[") + text.count("{") + indicators < _MAX_DEPTH:
+        return
+    depth = 0
+    parser = loader(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    raise InputError(
+                        f"the document is nested more than {_MAX_DEPTH} levels deep",
+                        _mark_location(event, name),
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, name) from None
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, name: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "malformed YAML"
+    if "but found another document" in str(exc.problem):
+        problem = "the file holds more than one YAML document; an OpenAPI file must hold exactly one"
+    elif exc.context:
+        problem = f"{exc.context}: {problem}"
+    where = Location(name, mark.line + 1, mark.column + 1) if mark is not None else Location(name)
+    return InputError(f"not valid YAML: {problem}", where)
+
+
+def _mark_location(node: Any, name: str) -> Location:
+    mark = node.start_mark
+    return Location(name, mark.line + 1, mark.column + 1)
+
+
+def _offset_location(text: str, name: str) -> Location:
+    index = next((i for i, c in enumerate(text) if c == "\r" and text[i + 1 : i + 2] != "\n"), 0)
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+# --- building the data -------------------------------------------------------------------------------
+
+
+def _build(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
+    """Plain data from the node tree, without recursion; also the ids of containers reached twice.
+
+    Each container node becomes one dict or list, shared wherever aliases point at it. Merge keys are
+    applied once the tree is built, sources first.
+    """
+    if isinstance(root, ScalarNode):
+        raise InputError(
+            "not an OpenAPI document: the top level is a single value, not a mapping",
+            _mark_location(root, name),
+        )
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_tree(root, text, name)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_tree(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
+    memo: dict[int, Any] = {}
+    shared: set[int] = set()
+    merges: list[tuple[MappingNode, dict[str, Any], list[Node], ScalarNode]] = []
+    todo: list[tuple[Node, Any]] = []
+    scalar_tag_ok = (_PLAIN, _STR)
+
+    def value_of(node: Node) -> Any:
+        cls = node.__class__
+        if cls is ScalarNode:
+            tag = node.tag
+            if tag is _PLAIN:
+                value = node.value
+                if node.style or (value and value[0] not in _MAYBE_TYPED):
+                    return value
+                return _plain(node, text, name)
+            if tag == _STR:
+                return node.value
+            return _tagged(node, name)
+        key = id(node)
+        made = memo.get(key)
+        if made is not None:
+            shared.add(key)
+            return made
+        if cls is MappingNode:
+            if node.tag != _MAP:
+                raise _tag_error(node, name)
+            made = {}
+        else:
+            if node.tag != _SEQ:
+                raise _tag_error(node, name)
+            made = []
+        memo[key] = made
+        todo.append((node, made))
+        return made
+
+    top = value_of(root)
+    while todo:
+        node, made = todo.pop()
+        if made.__class__ is list:
+            append = made.append
+            for item in node.value:
+                append(value_of(item))
+            continue
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                raise InputError(
+                    "mapping keys must be plain values (strings or numbers), not lists or mappings",
+                    _mark_location(key_node, name),
+                )
+            key = key_node.value
+            tag = key_node.tag
+            if tag not in scalar_tag_ok:
+                _tagged(key_node, name)
+            elif key == "<<" and tag is _PLAIN and not key_node.style:
+                merges.append((node, made, _merge_sources(value_node, name), key_node))
+                value_of(value_node)
+                if key in made:
+                    raise _duplicate(node, key_node, name)
+                made[key] = None  # a placeholder that finds a second "<<"; dropped when merging
+                continue
+            if key in made:
+                raise _duplicate(node, key_node, name)
+            made[key] = value_of(value_node)
+    if shared:
+        _check_expansion(root, shared, name)
+    if merges:
+        _apply_merges(merges, memo, name)
+    return top, shared, len(memo)
+
+
+def _plain(node: ScalarNode, text: str, name: str) -> Any:
+    """The YAML 1.2 core schema reading of a plain scalar."""
+    value: str = node.value
+    if value in _NULLS:
+        result: Any = None
+    elif value in _BOOLS:
+        result = _BOOLS[value]
+    elif _INT.fullmatch(value):
+        result = _int(value, 10, node, name)
+    elif _FLOAT.fullmatch(value):
+        result = float(value)
+    elif _OCT.fullmatch(value):
+        result = _int(value[2:], 8, node, name)
+    elif _HEX.fullmatch(value):
+        result = _int(value[2:], 16, node, name)
+    elif _INF.fullmatch(value):
+        result = -math.inf if value[0] == "-" else math.inf
+    elif value in _NANS:
+        result = _NAN
+    else:
+        return value
+    # The non-specific tag "!" (as in `! 12`) reaches here too and means a string.
+    if text[node.start_mark.index : node.start_mark.index + 1] in ("!", "&") and _has_bang(node, text):
+        return value
+    return result
+
+
+def _has_bang(node: ScalarNode, text: str) -> bool:
+    start = node.start_mark.index
+    props = re.match(r"(?:(?:![^\s]*|&[^\s]+)[ \t]+)+", text[start : start + 4096])
+    return props is not None and re.search(r"(?:^|\s)!(?:\s|$)", props.group()) is not None
+
+
+def _int(digits: str, base: int, node: ScalarNode, name: str) -> int:
+    try:
+        return int(digits, base)
+    except ValueError:  # longer than Python's integer string limit
+        raise InputError(f"integer too long ({len(digits)} digits)", _mark_location(node, name)) from None
+
+
+def _tagged(node: ScalarNode, name: str) -> Any:
+    """An explicitly tagged scalar: the core tags must fit their value, any other tag is refused."""
+    tag: str = node.tag
+    value: str = node.value
+    if tag in (_STR, _PLAIN) or tag in _KEPT_AS_TEXT:
+        return value
+    if tag == _CORE + "null" and value in _NULLS:
+        return None
+    if tag == _CORE + "bool" and value in _BOOLS:
+        return _BOOLS[value]
+    if tag == _CORE + "int":
+        for pattern, base, skip in ((_INT, 10, 0), (_OCT, 8, 2), (_HEX, 16, 2)):
+            if pattern.fullmatch(value):
+                return _int(value[skip:], base, node, name)
+    if tag == _CORE + "float":
+        if _FLOAT.fullmatch(value):
+            return float(value)
+        if _INF.fullmatch(value):
+            return -math.inf if value[0] == "-" else math.inf
+        if value in _NANS:
+            return _NAN
+    if tag in (_CORE + "null", _CORE + "bool", _CORE + "int", _CORE + "float"):
+        raise InputError(f"{value!r} is not a valid {_short(tag)} value", _mark_location(node, name))
+    raise _tag_error(node, name)
+
+
+def _tag_error(node: Node, name: str) -> InputError:
+    tag = _short(node.tag)
+    if node.tag in (_STR, _CORE + "int", _CORE + "float", _CORE + "bool", _CORE + "null", _MAP, _SEQ):
+        kind = {ScalarNode: "a single value", MappingNode: "a mapping", SequenceNode: "a list"}[type(node)]
+        return InputError(f"the tag {tag} does not fit {kind}", _mark_location(node, name))
+    return InputError(
+        f"unsupported YAML tag {tag}",
+        _mark_location(node, name),
+        hint="only the standard tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are read",
+    )
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+def _duplicate(mapping: MappingNode, second: ScalarNode, name: str) -> InputError:
+    first = next(k for k, _ in mapping.value if k.__class__ is ScalarNode and k.value == second.value)
+    return InputError(
+        f"duplicate key {second.value!r} in one mapping (first at line {first.start_mark.line + 1})",
+        _mark_location(second, name),
+    )
+
+
+def _merge_sources(node: Node, name: str) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [node]
+    if isinstance(node, SequenceNode) and all(isinstance(item, MappingNode) for item in node.value):
+        return list(node.value)
+    raise InputError("a merge key (<<) takes a mapping or a list of mappings", _mark_location(node, name))
+
+
+def _check_expansion(root: Node, shared: set[int], name: str) -> None:
+    """Refuse documents whose aliases would expand to far more nodes than the text holds (billion laughs).
+
+    Sizes are computed once per container (memoised), so the check itself stays linear; it also finds
+    aliases that point into their own anchor, which would make the data cyclic.
+    """
+    sizes: dict[int, int] = {}
+    scalars = 0
+    active: set[int] = set()
+    stack: list[tuple[Node, Iterator[Node], int]] = [(root, _children(root), 1)]
+    active.add(id(root))
+    while stack:
+        node, children, size = stack[-1]
+        for child in children:
+            if child.__class__ is ScalarNode:
+                size += 1
+                scalars += 1
+                continue
+            key = id(child)
+            if key in sizes:
+                size += sizes[key]
+                continue
+            if key in active:
+                raise InputError(
+                    "an alias refers to its own anchor: the data would be infinitely deep",
+                    _mark_location(child, name),
+                )
+            stack[-1] = (node, children, size)
+            active.add(key)
+            stack.append((child, _children(child), 1))
+            break
+        else:
+            stack.pop()
+            active.discard(id(node))
+            sizes[id(node)] = size
+            if stack:
+                parent, rest, total = stack[-1]
+                stack[-1] = (parent, rest, total + size)
+    total = sizes[id(root)]
+    limit = max(_MIN_EXPANSION_LIMIT, 10 * (len(sizes) + scalars))
+    if total <= limit:
+        return
+    blamed = max((n for n in _walk_nodes(root) if id(n) in shared), key=lambda n: sizes.get(id(n), 0))
+    raise InputError(
+        f"aliases would expand the document to {total:,} nodes (the limit is {limit:,}); "
+        f"the anchor here alone expands to {sizes[id(blamed)]:,}",
+        _mark_location(blamed, name),
+        hint="this looks like an alias bomb; an OpenAPI document never needs this",
+    )
+
+
+def _children(node: Node) -> Iterator[Node]:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    else:
+        yield from node.value
+
+
+def _walk_nodes(root: Node) -> Iterator[Node]:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or isinstance(node, ScalarNode):
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(_children(node))
+
+
+def _apply_merges(
+    merges: list[tuple[MappingNode, dict[str, Any], list[Node], ScalarNode]],
+    memo: dict[int, Any],
+    name: str,
+) -> None:
+    """Merge keys (``<<``): own keys win, then the sources in the order listed. Sources are merged first."""
+    by_node = {id(node): (made, sources, key) for node, made, sources, key in merges}
+    done: set[int] = set()
+    budget = max(_MIN_EXPANSION_LIMIT, 10 * len(memo))
+    for node, *_ in merges:
+        stack = [id(node)]
+        while stack:
+            current = stack[-1]
+            if current in done:
+                stack.pop()
+                continue
+            made, sources, key_node = by_node[current]
+            waiting = [id(s) for s in sources if id(s) in by_node and id(s) not in done]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            done.add(current)
+            merged: dict[str, Any] = {}
+            for source in reversed(sources):
+                merged.update(memo[id(source)])
+            del made["<<"]
+            merged.update(made)
+            budget -= len(merged)
+            if budget < 0:
+                raise InputError(
+                    "merge keys would build far more mapping entries than the document holds",
+                    _mark_location(key_node, name),
+                )
+            made.clear()
+            made.update(merged)
+
+
+# --- the source: positions and rendering -------------------------------------------------------------
+
+
+@dataclass
+class _Style:
+    step: int  # columns from a key to the keys of its block mapping value
+    indent_lists: bool  # `key:\n  - a` rather than `key:\n- a`
+
+
+class YamlSource:
+    """A parsed YAML text; `locate` and `render` use the kept node tree, never a second parse."""
+
+    def __init__(
+        self, text: str, name: str, newline: str, root: Node, data: Any, shared: set[int], containers: int
+    ) -> None:
+        self.text = text
+        self.name = name
+        self.newline = newline
+        self.root = root
+        self.data = data
+        self._shared = shared
+        self._entries: dict[int, dict[str, tuple[ScalarNode, Node, bool]]] = {}
+        self._style: _Style | None = None
+        self._containers = containers
+
+    # Locating. For a mapping step the location is the key's; for a list step, the item's.
+
+    def locate(self, pointer: Pointer) -> Location | None:
+        found = self._resolve(pointer)
+        if found is None:
+            return None
+        node, key_node, _ = found
+        return _mark_location(key_node if key_node is not None else node, self.name)
+
+    def _resolve(self, pointer: Pointer) -> tuple[Node, ScalarNode | None, list[Node]] | None:
+        """The node at `pointer`, the key node of its last step, and the containers passed on the way."""
+        node: Node = self.root
+        key_node: ScalarNode | None = None
+        path: list[Node] = []
+        for step in pointer:
+            path.append(node)
+            if isinstance(node, MappingNode) and isinstance(step, str):
+                entry = self.entries(node).get(step)
+                if entry is None:
+                    return None
+                key_node, node, _ = entry
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                key_node, node = None, node.value[step]
+            else:
+                return None
+        return node, key_node, path
+
+    def entries(self, node: MappingNode) -> dict[str, tuple[ScalarNode, Node, bool]]:
+        """Key text -> (key node, value node, own) for `node`, merged keys included; built once per node."""
+        cached = self._entries.get(id(node))
+        if cached is not None:
+            return cached
+        own: dict[str, tuple[ScalarNode, Node, bool]] = {}
+        sources: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.value == "<<" and key_node.tag is _PLAIN and not key_node.style:
+                sources = _merge_sources(value_node, self.name)
+            else:
+                own.setdefault(key_node.value, (key_node, value_node, True))
+        if not sources:
+            self._entries[id(node)] = own
+            return own
+        merged: dict[str, tuple[ScalarNode, Node, bool]] = {}
+        for source in reversed(sources):
+            assert isinstance(source, MappingNode)
+            for key, (k, v, _) in self.entries(source).items():
+                merged[key] = (k, v, False)
+        merged.update(own)
+        self._entries[id(node)] = merged
+        return merged
+
+    # Rendering.
+
+    def render(self, edits: Sequence[Edit]) -> str:
+        changes = plan_changes(self.data, edits, self.locate)
+        if not changes:
+            return self.text
+        splices = list(self._splices(changes))
+        splices.sort(key=lambda s: (s[0], -s[2]))
+        parts: list[str] = []
+        at = 0
+        for start, end, _, new in splices:
+            if start < at:
+                raise AssertionError(f"{self.name}: overlapping text changes at offset {start}")
+            parts.append(self.text[at:start])
+            parts.append(new)
+            at = end
+        parts.append(self.text[at:])
+        rendered = "".join(parts)
+        reparsed = load(rendered, self.name, self.newline)
+        check_rendering(reparsed.data, self.data, changes, self.name)
+        return rendered
+
+    def _splices(self, changes: list[Change]) -> Iterator[tuple[int, int, int, str]]:
+        """Splices (start, end, depth, text): one per replaced value, one per mapping that gains keys."""
+        inserts: dict[int, tuple[MappingNode, list[Change]]] = {}
+        for change in changes:
+            mapping = self._target(change)
+            entry = self.entries(mapping).get(change.key)
+            if change.replaces and entry is not None and entry[2]:
+                yield self._replace(entry[0], entry[1], change)
+            else:
+                inserts.setdefault(id(mapping), (mapping, []))[1].append(change)
+        for mapping, group in inserts.values():
+            yield self._insert(mapping, group)
+
+    def _target(self, change: Change) -> MappingNode:
+        found = self._resolve(change.parent)
+        if found is None or not isinstance(found[0], MappingNode):
+            raise AssertionError(f"{self.name}: no mapping node at {change.parent!r}")
+        node, _, path = found
+        chain = [*path, node]
+        for depth, container in enumerate(chain):
+            via_merge = depth > 0 and not self._own(chain[depth - 1], change.parent[depth - 1])
+            if id(container) in self._shared or via_merge:
+                raise self._shared_error(change, container)
+        return node
+
+    def _own(self, parent: Node, step: str | int) -> bool:
+        if isinstance(parent, MappingNode) and isinstance(step, str):
+            return self.entries(parent)[step][2]
+        return True
+
+    def _shared_error(self, change: Change, node: Node) -> InputError:
+        anchor = _ANCHOR.match(self.text, node.start_mark.index)
+        where = self.locate(change.parent) or Location(self.name)
+        if anchor is None:
+            return InputError(
+                f"cannot add {change.key!r} here: this mapping is shared through a YAML anchor (defined at "
+                f"{_mark_location(node, self.name)}); changing it would change the other places too",
+                where,
+            )
+        uses = [
+            str(_offset_to_location(self.text, m.start(), self.name))
+            for m in re.finditer(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])", self.text)
+        ]
+        return InputError(
+            f"cannot add {change.key!r} here: the mapping is anchored as &{anchor.group(1)} at "
+            f"{_mark_location(node, self.name)} and also used at {', '.join(uses[:3]) or 'a merge key'}; "
+            "changing it would change every place that uses it",
+            where,
+            hint="give this place its own copy of the mapping, or edit the anchor by hand",
+        )
+
+    def _replace(self, key_node: ScalarNode, value_node: Node, change: Change) -> tuple[int, int, int, str]:
+        start, end, alias = self._occurrence(value_node, key_node.end_mark.index)
+        depth = len(change.pointer)
+        if not alias and (id(value_node) in self._shared or self._anchor_used(value_node)):
+            raise InputError(
+                f"cannot change {change.key!r}: its value is a YAML anchor used elsewhere",
+                _mark_location(key_node, self.name),
+                hint="edit the anchor by hand, or give this place its own value",
+            )
+        style = self._detect_style(self._target(change))
+        nl = self.newline
+        value = change.value
+        blockable = isinstance(value, dict | list) and bool(value)
+        if isinstance(value_node, ScalarNode) and start == end and value_node.value == "" and not alias:
+            # An empty value (`key:` alone): a block value goes on new lines under the key.
+            if blockable:
+                column = key_node.start_mark.column
+                lines = _block_value(value, column, style)
+                line_end = self._line_end(end)
+                return _line_insert(self.text, line_end, lines, nl, depth)
+            return (start, end, depth, " " + _flow(value, False))
+        if (
+            not alias
+            and blockable
+            and isinstance(value_node, MappingNode | SequenceNode)
+            and not value_node.flow_style
+            and value_node.start_mark.line > key_node.start_mark.line
+        ):
+            # Same place, same column; a mapping never sits at its key's column (a flush list may).
+            column = value_node.start_mark.column
+            if isinstance(value, dict) and column <= key_node.start_mark.column:
+                column = key_node.start_mark.column + style.step
+                start -= value_node.start_mark.column - column
+            lines = _block_lines(value, column, style)
+            text = lines[0][column:] + "".join(nl + line for line in lines[1:])
+            return (start, self._content_end(value_node, start), depth, text)
+        if not alias and isinstance(value_node, ScalarNode) and value_node.style in ("|", ">"):
+            end = self._content_end(value_node, start)
+        return (start, end, depth, _flow(value, False))
+
+    def _insert(self, mapping: MappingNode, changes: list[Change]) -> tuple[int, int, int, str]:
+        depth = len(changes[0].parent)
+        pairs: list[tuple[ScalarNode, Node]] = mapping.value
+        if mapping.flow_style:
+            json_like = bool(pairs) and pairs[-1][0].style == '"'
+            items = [f"{_flow(c.key, json_like)}: {_flow(c.value, json_like)}" for c in changes]
+            if not pairs:
+                brace = mapping.start_mark.index + self.text[mapping.start_mark.index :].index("{") + 1
+                return (brace, brace, depth, ", ".join(items))
+            after = self._pair_end(mapping)
+            last_key = pairs[-1][0]
+            if last_key.start_mark.line != mapping.start_mark.line:
+                sep = "," + self.newline + " " * last_key.start_mark.column
+            else:
+                sep = ", "
+            return (after, after, depth, "".join(sep + item for item in items))
+        style = self._detect_style(mapping)
+        column = next(
+            (k.start_mark.column for k, _ in pairs if k.start_mark.index >= mapping.start_mark.index),
+            mapping.start_mark.column,
+        )
+        lines = [line for c in changes for line in _block_pair(c.key, c.value, column, style)]
+        at = self._line_end(self._pair_end(mapping))
+        return _line_insert(self.text, at, lines, self.newline, depth)
+
+    # Where things end in the text.
+
+    def _pair_end(self, mapping: MappingNode) -> int:
+        """The end of the content of a mapping's last value, as it stands in the text."""
+        return self._content_end(mapping, mapping.start_mark.index)
+
+    def _content_end(self, node: Node, after: int) -> int:
+        """Where the content of `node`, standing at or after `after`, ends (trailing comments excluded)."""
+        while True:
+            start, end, alias = self._occurrence(node, after)
+            if alias:
+                return end
+            if isinstance(node, ScalarNode):
+                if node.style in ("|", ">"):
+                    return self._block_scalar_end(node)
+                return end
+            if node.flow_style or not node.value:
+                return end
+            if isinstance(node, MappingNode):
+                at = start
+                for key_node, value_node in node.value[:-1]:
+                    at = self._occurrence(key_node, at)[1]
+                    at = self._occurrence(value_node, at)[1]
+                last_key, last_value = node.value[-1]
+                after, node = self._occurrence(last_key, at)[1], last_value
+            else:
+                at = start
+                for item in node.value[:-1]:
+                    at = self._occurrence(item, at)[1]
+                after, node = at, node.value[-1]
+
+    def _occurrence(self, node: Node, after: int) -> tuple[int, int, bool]:
+        """(start, end, is_alias) of `node` where it stands at or after `after`.
+
+        An alias occurrence points at its anchor, which always stands earlier: then the `*name` token is
+        searched for from `after`.
+        """
+        start = node.start_mark.index
+        if start >= after:
+            return start, node.end_mark.index, False
+        anchor = _ANCHOR.match(self.text, start)
+        if anchor is None:
+            raise AssertionError(f"{self.name}: no anchor found at offset {start}")
+        found = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])").search(self.text, after)
+        if found is None:
+            raise AssertionError(f"{self.name}: alias *{anchor.group(1)} not found after offset {after}")
+        return found.start(), found.end(), True
+
+    def _anchor_used(self, node: Node) -> bool:
+        anchor = _ANCHOR.match(self.text, node.start_mark.index)
+        if anchor is None:
+            return False
+        alias = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])")
+        return alias.search(self.text, node.start_mark.index) is not None
+
+    def _block_scalar_end(self, node: ScalarNode) -> int:
+        """A literal/folded scalar owns its trailing blank lines only when it keeps them (``|+``, ``>+``)."""
+        start, end = node.start_mark.index, node.end_mark.index
+        indicator = re.compile(r"[|>][-+0-9]*").search(self.text, start, end)
+        if indicator is not None and "+" in indicator.group():
+            # Its last line break is the end: the next line, where insertion starts, follows its blank lines.
+            return end - 1 if end > start and self.text[end - 1] == "\n" else end
+        return start + len(self.text[start:end].rstrip(" \t\r\n"))
+
+    def _line_end(self, at: int) -> int:
+        """The start of the line after the one holding offset `at` (the text's end on the last line)."""
+        found = self.text.find("\n", at)
+        return len(self.text) if found < 0 else found + 1
+
+    def _detect_style(self, mapping: MappingNode) -> _Style:
+        """The indentation around `mapping` where it shows, else the document's first, else 2 and indented."""
+        step, lists = _style_in(mapping)
+        if self._style is None:
+            self._style = self._global_style()
+        return _Style(step or self._style.step, self._style.indent_lists if lists is None else lists)
+
+    def _global_style(self) -> _Style:
+        step, lists = 0, None
+        for count, node in enumerate(_walk_nodes(self.root)):
+            if count > 20_000 or (step and lists is not None):
+                break
+            if isinstance(node, MappingNode) and not node.flow_style:
+                found_step, found_lists = _style_in(node)
+                step = step or found_step
+                lists = found_lists if lists is None else lists
+        return _Style(step or 2, True if lists is None else lists)
+
+
+def _style_in(mapping: MappingNode) -> tuple[int, bool | None]:
+    """The indentation step (0: not shown) and list placement (None: not shown) of one block mapping."""
+    step, lists = 0, None
+    for key_node, value_node in mapping.value:
+        if (
+            not isinstance(value_node, MappingNode | SequenceNode)
+            or value_node.start_mark.index < key_node.end_mark.index
+            or value_node.flow_style
+            or not value_node.value
+        ):
+            continue  # an alias (its node stands elsewhere), or nothing to learn from
+        if isinstance(value_node, MappingNode) and not step:
+            first = value_node.value[0][0]
+            if first.start_mark.line > key_node.start_mark.line:
+                step = max(0, first.start_mark.column - key_node.start_mark.column)
+        elif (
+            isinstance(value_node, SequenceNode)
+            and lists is None
+            and value_node.start_mark.line > key_node.start_mark.line
+        ):
+            lists = value_node.start_mark.column > key_node.start_mark.column
+    return step, lists
+
+
+def _line_insert(text: str, at: int, lines: list[str], nl: str, depth: int) -> tuple[int, int, int, str]:
+    """Whole lines inserted at the line start `at` (or after a last line that has no line break)."""
+    if at == len(text) and text and not text.endswith("\n"):
+        return (at, at, depth, "".join(nl + line for line in lines))
+    return (at, at, depth, "".join(line + nl for line in lines))
+
+
+def _offset_to_location(text: str, index: int, name: str) -> Location:
+    line_start = text.rfind("\n", 0, index) + 1
+    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+# --- writing values ----------------------------------------------------------------------------------
+
+
+def _block_pair(key: str, value: Any, column: int, style: _Style) -> list[str]:
+    pad = " " * column
+    head = pad + _flow(key, False) + ":"
+    if isinstance(value, dict | list) and value:
+        return [head, *_block_value(value, column, style)]
+    return [f"{head} {_flow(value, False)}"]
+
+
+def _block_value(value: dict[str, Any] | list[Any], column: int, style: _Style) -> list[str]:
+    """The lines of a non-empty mapping or list that is the value of a key at `column`."""
+    if isinstance(value, dict):
+        return _block_lines(value, column + style.step, style)
+    return _block_lines(value, column + style.step if style.indent_lists else column, style)
+
+
+def _block_lines(value: dict[str, Any] | list[Any], column: int, style: _Style) -> list[str]:
+    """A non-empty mapping or list in block style, its first line starting at `column`."""
+    if isinstance(value, dict):
+        return [line for k, v in value.items() for line in _block_pair(k, v, column, style)]
+    lines: list[str] = []
+    pad = " " * column
+    for item in value:
+        if isinstance(item, dict | list) and item:
+            inner = _block_lines(item, column + 2, style)
+            lines.append(pad + "- " + inner[0][column + 2 :])
+            lines.extend(inner[1:])
+        else:
+            lines.append(f"{pad}- {_flow(item, False)}")
+    return lines
+
+
+def _flow(value: Any, json_like: bool) -> str:
+    """A value on one line: flow collections, plain scalars where no reader could misread them."""
+    if isinstance(value, dict):
+        pairs = (f"{_flow(k, json_like)}: {_flow(v, json_like)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v, json_like) for v in value) + "]"
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if isinstance(value, str):
+        if not json_like and _plain_ok(value):
+            return value
+        return _double_quoted(value)
+    raise TypeError(f"cannot write a {type(value).__name__} as YAML")
+
+
+# Plain scalars other YAML readers (1.1 or 1.2) could read as something else than this string.
+_TYPED_11 = re.compile(
+    r"""(?x)
+    (?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+      |~|null|Null|NULL|<<|=)$
+    | [-+]?\.?[0-9]
+    | [-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$
+    """
+)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]|: |:$| #|[,\[\]{}]")
+
+
+def _plain_ok(value: str) -> bool:
+    return bool(
+        value
+        and value[0] not in "-?:,[]{}#&*!|>'\"%@` \t"
+        and value[-1] not in " \t"
+        and not _TYPED_11.match(value)
+        and not _UNSAFE.search(value)
+    )
+
+
+_ESCAPES = {
+    "\0": "\\0",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\v": "\\v",
+    "\f": "\\f",
+    "\r": "\\r",
+    "\x1b": "\\e",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]')
+
+
+def _double_quoted(value: str) -> str:
+    return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    known = _ESCAPES.get(char)
+    if known is not None:
+        return known
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        raise InputError(f"cannot write the lone surrogate U+{code:04X} in YAML")
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
