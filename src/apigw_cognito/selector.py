@@ -318,7 +318,7 @@ def _check_events(events: Iterable[Any], name: str) -> None:
         where = Location(name, event.start_mark.line + 1, event.start_mark.column + 1)
         if isinstance(event, AliasEvent):
             raise InputError(
-                f"aliases (*{event.anchor}) are not supported in a selector",
+                f"YAML aliases (*{event.anchor}) are not supported in a selector",
                 where,
                 hint="write the value out in full where it applies, so reviewers see it there",
             )
@@ -329,7 +329,7 @@ def _check_events(events: Iterable[Any], name: str) -> None:
             continue
         if event.anchor is not None:
             raise InputError(
-                f"anchors (&{event.anchor}) are not supported in a selector",
+                f"YAML anchors (&{event.anchor}) and aliases are not supported in a selector",
                 where,
                 hint="remove the anchor and write values out in full where they apply",
             )
@@ -548,6 +548,12 @@ class _Loader:
                 f"write it as a list: user_pools: [{pools_value}]",
             )
         pools_list = self.sequence(pools_value, pools_at, f"{what}: user_pools", "pool ARNs, ids or names")
+        if not pools_list:
+            _fail(
+                f"{what}: user_pools is empty",
+                pools_at,
+                "list the pools whose tokens the authorizer accepts, as ARNs, pool ids or name:<PoolName>",
+            )
         pools: list[str] = []
         pool_locations: list[Location | None] = []
         for index, item in enumerate(pools_list):
@@ -698,7 +704,7 @@ class _Loader:
         authorizer = None
         if "authorizer" in body:
             where = self.value_at(body, "authorizer")
-            authorizer = self.reference(body["authorizer"], where, f"{what}: authorizer", authorizers)
+            authorizer = self.reference(body["authorizer"], where, what, authorizers)
 
         scopes: tuple[str, ...] = ()
         if "scopes" in body:
@@ -900,9 +906,9 @@ class _Loader:
             return name
         known = ", ".join(authorizers)
         close = _closest(name, (*authorizers, *extra))
-        did_you_mean = f"did you mean {close}? " if close else ""
+        did_you_mean = f"did you mean {close}? Otherwise " if close else ""
         _fail(
-            f"{what}: '{name}' is not a declared authorizer",
+            f"{what}: no authorizer named '{name}' is declared",
             where,
             f"{did_you_mean}use {extra_hint}one of the authorizers declared under authorizers: {known}",
         )
@@ -1197,7 +1203,10 @@ SCHEMA: dict[str, Any] = {
                 "scopes": {"required": ["authorizer"]},
             },
             "properties": {
-                "select": {"$ref": "#/$defs/select"},
+                "select": {
+                    "$ref": "#/$defs/select",
+                    "description": "Which operations this rule decides, unless an earlier rule selected them.",
+                },
                 "authorizer": {
                     "$ref": "#/$defs/name",
                     "description": "Secure the selected operations with this authorizer.",
