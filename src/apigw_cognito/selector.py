@@ -1205,7 +1205,7 @@ SCHEMA: dict[str, Any] = {
             "properties": {
                 "select": {
                     "$ref": "#/$defs/select",
-                    "description": "Which operations this rule decides, unless an earlier rule selected them.",
+                    "description": "The operations this rule decides, unless an earlier rule selected them.",
                 },
                 "authorizer": {
                     "$ref": "#/$defs/name",
