@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from apigw_cognito.errors import InputError, Location
-from apigw_cognito.openapi import MISSING, Operation
+from apigw_cognito.openapi import HTTP_METHODS, MISSING, Operation
 from apigw_cognito.selector import (
     CREDENTIAL_WORDS,
     MAX_SELECTOR_BYTES,
+    METHODS,
     SCHEMA,
     SELECT_RE,
     VARIABLE_RE,
@@ -244,6 +245,10 @@ def test_select_strings(text: str, methods: set[str] | None, paths: tuple[str, .
     assert select.methods == (None if methods is None else frozenset(methods))
     assert select.paths == paths
     assert select.text == text.strip()
+
+
+def test_methods_are_the_documents_methods() -> None:
+    assert frozenset(METHODS) == HTTP_METHODS
 
 
 def test_unknown_method_names_the_valid_ones() -> None:

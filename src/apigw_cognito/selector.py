@@ -43,7 +43,7 @@ from typing import Any, Literal, NoReturn
 
 from .errors import InputError, Location
 from .globs import PATH_GLOB_BODY, PATH_GLOB_RE, match_name, match_path, path_glob_error
-from .openapi import HTTP_METHODS, Operation, type_name
+from .openapi import Operation, type_name
 
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
 MAX_AUTHORIZERS = 10  # API Gateway's default limit per REST API
@@ -51,9 +51,8 @@ MAX_RESULT_TTL_SECONDS = 3600
 MAX_SELECTOR_BYTES = 1024 * 1024  # a thousand rules take about 60 KB; round-trip parsing is slow
 MAX_DEPTH = 16  # a valid selector nests 5 levels deep
 
-# The method names a selector accepts, in the order error messages list them.
+# The method names a selector accepts (openapi.HTTP_METHODS), in the order error messages list them.
 METHODS: tuple[str, ...] = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "ANY")
-assert frozenset(METHODS) == HTTP_METHODS
 
 # Regular expressions shared by the loader and SCHEMA. They use only syntax that Python's `re` and
 # ECMA-262 (which editors use for JSON Schema) read alike. The loader applies them with `re.fullmatch`.
@@ -72,7 +71,7 @@ POOL_RE = rf"^(?:{POOL_ARN_RE[1:-1]}|{_POOL_ID}|name:{_POOL_NAME})$"
 # RFC 9110 token characters.
 IDENTITY_SOURCE_RE = r"^method\.request\.header\.[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 SCOPE_RE = r"^\S+$"
-# A `${` that is not the escape `$${`: the scanner below reads the same way (a proof sketch is in the tests).
+# A `${` that is not part of the escape `$${`, as `_Loader.string` scans them (a property test compares).
 VARIABLE_RE = r"(?:^|[^$])\$\{"
 _METHOD_ALTERNATIVES = "|".join("".join(f"[{c}{c.lower()}]" for c in m) for m in METHODS)
 METHOD_RE = rf"^(?:{_METHOD_ALTERNATIVES})$"
@@ -86,6 +85,7 @@ AUTHORIZER_KEYS = ("user_pools", "identity_source", "app_client_id_regex", "resu
 RULE_KEYS = ("select", "authorizer", "scopes", "public", "optional")
 SELECT_KEYS = ("methods", "paths", "tags", "operation_ids")
 EXPANDED_FIELDS = "user_pools items and app_client_id_regex"
+# Parts of environment variable names that suggest a credential (see the module docstring).
 CREDENTIAL_WORDS = (
     "SECRET",
     "TOKEN",
@@ -539,25 +539,37 @@ class _Loader:
         body = self.mapping(body, self.value_at(parent, name), what, "a mapping with user_pools")
         self.keys(body, AUTHORIZER_KEYS, f"in {what}", ("user_pools",), self.node_at(body, key_at))
 
-        pools_value = body["user_pools"]
-        pools_at = self.value_at(body, "user_pools")
-        if isinstance(pools_value, str):
+        pools, pool_locations = self.user_pools(body, what)
+        return Authorizer(
+            name=name,
+            user_pools=pools,
+            identity_source=self.identity_source(body, what),
+            app_client_id_regex=self.client_id_regex(body, what),
+            result_ttl_seconds=self.result_ttl(body, what),
+            location=key_at,
+            pool_locations=pool_locations,
+        )
+
+    def user_pools(self, body: Any, what: str) -> tuple[tuple[str, ...], tuple[Location | None, ...]]:
+        value = body["user_pools"]
+        where = self.value_at(body, "user_pools")
+        if isinstance(value, str):
             _fail(
                 f"{what}: user_pools must be a list, even for one pool",
-                pools_at,
-                f"write it as a list: user_pools: [{pools_value}]",
+                where,
+                f"write it as a list: user_pools: [{value}]",
             )
-        pools_list = self.sequence(pools_value, pools_at, f"{what}: user_pools", "pool ARNs, ids or names")
-        if not pools_list:
+        items = self.sequence(value, where, f"{what}: user_pools", "pool ARNs, ids or names")
+        if not items:
             _fail(
                 f"{what}: user_pools is empty",
-                pools_at,
+                where,
                 "list the pools whose tokens the authorizer accepts, as ARNs, pool ids or name:<PoolName>",
             )
         pools: list[str] = []
-        pool_locations: list[Location | None] = []
-        for index, item in enumerate(pools_list):
-            item_at = self.item_at(pools_list, index)
+        locations: list[Location | None] = []
+        for index, item in enumerate(items):
+            item_at = self.item_at(items, index)
             pool = self.pool(item, item_at, f"{what}: user_pools item {index + 1}")
             if pool in pools:
                 _fail(
@@ -566,62 +578,56 @@ class _Loader:
                     "list each pool once",
                 )
             pools.append(pool)
-            pool_locations.append(item_at)
+            locations.append(item_at)
+        return tuple(pools), tuple(locations)
 
-        identity_source = DEFAULT_IDENTITY_SOURCE
-        if "identity_source" in body:
-            where = self.value_at(body, "identity_source")
-            text = self.string(body["identity_source"], where, f"{what}: identity_source")
-            if not re.fullmatch(IDENTITY_SOURCE_RE, text.value):
-                _fail(
-                    f"{what}: identity_source {text.shown()} is not a request header",
-                    where,
-                    f"Cognito authorizers read a token from a header: write method.request.header.<Name>,"
-                    f" for instance {DEFAULT_IDENTITY_SOURCE} (the default)",
-                )
-            identity_source = text.value
-
-        regex = None
-        if "app_client_id_regex" in body:
-            where = self.value_at(body, "app_client_id_regex")
-            text = self.string(
-                body["app_client_id_regex"], where, f"{what}: app_client_id_regex", expand=True
+    def identity_source(self, body: Any, what: str) -> str:
+        if "identity_source" not in body:
+            return DEFAULT_IDENTITY_SOURCE
+        where = self.value_at(body, "identity_source")
+        text = self.string(body["identity_source"], where, f"{what}: identity_source")
+        if not re.fullmatch(IDENTITY_SOURCE_RE, text.value):
+            _fail(
+                f"{what}: identity_source {text.shown()} is not a request header",
+                where,
+                f"Cognito authorizers read a token from a header: write method.request.header.<Name>,"
+                f" for instance {DEFAULT_IDENTITY_SOURCE} (the default)",
             )
-            if not text.value:
-                _fail(f"{what}: app_client_id_regex is empty", where, "omit it to accept every app client")
-            try:
-                re.compile(text.value)
-            except re.error as exc:
-                at = f" at position {exc.pos}" if exc.pos is not None else ""
-                _fail(
-                    f"{what}: app_client_id_regex {text.shown()} is not a valid regular expression:"
-                    f" {exc.msg}{at}",
-                    where,
-                    "write a regular expression for app client ids, such as '^[0-9a-z]{26}$'",
-                )
-            regex = text.value
+        return text.value
 
-        ttl = None
-        if "result_ttl_seconds" in body:
-            value = body["result_ttl_seconds"]
-            where = self.value_at(body, "result_ttl_seconds")
-            ttl = _whole_number(value)
-            if ttl is None or not 0 <= ttl <= MAX_RESULT_TTL_SECONDS:
-                _fail(
-                    f"{what}: result_ttl_seconds must be a whole number from 0 to"
-                    f" {MAX_RESULT_TTL_SECONDS}, got {_shown_value(value)}",
-                    where,
-                    "0 turns the authorizer cache off; API Gateway's default is 300",
-                )
-        return Authorizer(
-            name=name,
-            user_pools=tuple(pools),
-            identity_source=identity_source,
-            app_client_id_regex=regex,
-            result_ttl_seconds=ttl,
-            location=key_at,
-            pool_locations=tuple(pool_locations),
-        )
+    def client_id_regex(self, body: Any, what: str) -> str | None:
+        """The regex, compiled once to check it: API Gateway runs it, this tool never does."""
+        if "app_client_id_regex" not in body:
+            return None
+        where = self.value_at(body, "app_client_id_regex")
+        text = self.string(body["app_client_id_regex"], where, f"{what}: app_client_id_regex", expand=True)
+        if not text.value:
+            _fail(f"{what}: app_client_id_regex is empty", where, "omit it to accept every app client")
+        try:
+            re.compile(text.value)
+        except re.error as exc:
+            at = f" at position {exc.pos}" if exc.pos is not None else ""
+            _fail(
+                f"{what}: app_client_id_regex {text.shown()} is not a valid regular expression:"
+                f" {exc.msg}{at}",
+                where,
+                "write a regular expression for app client ids, such as '^[0-9a-z]{26}$'",
+            )
+        return text.value
+
+    def result_ttl(self, body: Any, what: str) -> int | None:
+        if "result_ttl_seconds" not in body:
+            return None
+        value = body["result_ttl_seconds"]
+        ttl = _whole_number(value)
+        if ttl is None or not 0 <= ttl <= MAX_RESULT_TTL_SECONDS:
+            _fail(
+                f"{what}: result_ttl_seconds must be a whole number from 0 to"
+                f" {MAX_RESULT_TTL_SECONDS}, got {_shown_value(value)}",
+                self.value_at(body, "result_ttl_seconds"),
+                "0 turns the authorizer cache off; API Gateway's default is 300",
+            )
+        return ttl
 
     def pool(self, value: Any, where: Location, what: str) -> str:
         if isinstance(value, Mapping) and len(value) == 1 and "name" in value:
@@ -706,47 +712,45 @@ class _Loader:
             where = self.value_at(body, "authorizer")
             authorizer = self.reference(body["authorizer"], where, what, authorizers)
 
-        scopes: tuple[str, ...] = ()
-        if "scopes" in body:
-            where = self.value_at(body, "scopes")
-            items_ = self.sequence(body["scopes"], where, f"{what}: scopes", "scope names")
-            if not items_:
-                _fail(
-                    f"{what}: scopes is empty",
-                    where,
-                    "omit scopes to accept ID tokens, or list the scopes an access token must carry",
-                )
-            found = []
-            for i, item in enumerate(items_):
-                item_at = self.item_at(items_, i)
-                text = self.string(item, item_at, f"{what}: scope {i + 1}")
-                if not re.fullmatch(SCOPE_RE, text.value):
-                    _fail(
-                        f"{what}: scope {text.shown()} is empty or contains whitespace",
-                        item_at,
-                        "a scope is one word, such as https://pets.example.com/purchase or email",
-                    )
-                found.append(text.value)
-            scopes = tuple(found)
-
-        optional = False
-        if "optional" in body:
-            value = body["optional"]
-            if not isinstance(value, bool):
-                _fail(
-                    f"{what}: optional must be true or false, got {_shown_value(value)}",
-                    self.value_at(body, "optional"),
-                )
-            optional = value
+        optional = body.get("optional", False)
+        if not isinstance(optional, bool):
+            _fail(
+                f"{what}: optional must be true or false, got {_shown_value(optional)}",
+                self.value_at(body, "optional"),
+            )
         return Rule(
             index=index + 1,
             select=select,
             authorizer=authorizer,
-            scopes=scopes,
+            scopes=self.scopes(body, what),
             public="public" in body,
             optional=optional,
             location=rule_at,
         )
+
+    def scopes(self, body: Any, what: str) -> tuple[str, ...]:
+        if "scopes" not in body:
+            return ()
+        where = self.value_at(body, "scopes")
+        items = self.sequence(body["scopes"], where, f"{what}: scopes", "scope names")
+        if not items:
+            _fail(
+                f"{what}: scopes is empty",
+                where,
+                "omit scopes to accept ID tokens, or list the scopes an access token must carry",
+            )
+        scopes = []
+        for index, item in enumerate(items):
+            item_at = self.item_at(items, index)
+            text = self.string(item, item_at, f"{what}: scope {index + 1}")
+            if not re.fullmatch(SCOPE_RE, text.value):
+                _fail(
+                    f"{what}: scope {text.shown()} is empty or contains whitespace",
+                    item_at,
+                    "a scope is one word, such as https://pets.example.com/purchase or email",
+                )
+            scopes.append(text.value)
+        return tuple(scopes)
 
     def select(self, body: Any, what: str) -> Select:
         value = body["select"]
