@@ -167,19 +167,21 @@ def _finding_line(f: Finding) -> str:
     return f"{where}{f.level} {f.code}: {f.message}"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _summary_line(report: Report) -> str:
     s = report.summary()
-    parts = [
-        f"{s['operations']} operations",
-        f"{s['secured']} secured",
-        f"{s['public']} public",
-        f"{s['open']} open",
-    ]
+    parts = []
+    if report.rows:
+        parts += [_count(s["operations"], "operation"), f"{s['secured']} secured", f"{s['public']} public"]
+        parts.append(f"{s['open']} open")
     if report.command == "apply":
         parts.append(f"{s['changed']} changed")
         changed = sum(1 for _, c in report.schemes if c)
-        parts.append(f"{changed} of {len(report.schemes)} schemes changed")
-    parts += [f"{s['errors']} errors", f"{s['warnings']} warnings"]
+        parts.append(f"{changed} of {_count(len(report.schemes), 'scheme')} changed")
+    parts += [_count(s["errors"], "error"), _count(s["warnings"], "warning")]
     return ", ".join(parts)
 
 
