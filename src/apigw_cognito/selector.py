@@ -31,6 +31,12 @@ may be public, so variables whose name contains SECRET, TOKEN, PASSWORD, PASSWD,
 CREDENTIAL, PRIVATE, SESSION, COOKIE, SIGNATURE, DSN, CONNECTION or WEBHOOK (in any case) are refused,
 with no exceptions (AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN included). An expanded value must still be a
 valid pool or regex, and error messages never quote a value that came from the environment.
+
+**Other choices.** ``public`` can only be ``true`` (a secured rule names its authorizer instead), and
+``scopes`` cannot be an empty list (omit it to accept ID tokens). ``deny`` and ``public`` cannot name an
+authorizer, since ``default`` could not tell them apart. A user pool is listed once per authorizer. A whole
+number written as ``300.0`` counts as ``300``, as JSON Schema counts it; ``true`` is not a number. Files
+above 256 KiB are refused: round-trip parsing is slow and a selector needs a few KB.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from .openapi import Operation, type_name
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
 MAX_AUTHORIZERS = 10  # API Gateway's default limit per REST API
 MAX_RESULT_TTL_SECONDS = 3600
-MAX_SELECTOR_BYTES = 1024 * 1024  # a thousand rules take about 60 KB; round-trip parsing is slow
+MAX_SELECTOR_BYTES = 256 * 1024  # a thousand rules take about 75 KB and a second to check
 MAX_DEPTH = 16  # a valid selector nests 5 levels deep
 
 # The method names a selector accepts (openapi.HTTP_METHODS), in the order error messages list them.
@@ -1226,7 +1232,7 @@ SCHEMA: dict[str, Any] = {
                 "optional": {
                     "type": "boolean",
                     "default": False,
-                    "description": "true: no finding when this rule selects no operation.",
+                    "description": "true: selecting no operation is not an error for this rule.",
                 },
             },
         },
