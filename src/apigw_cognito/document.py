@@ -78,8 +78,6 @@ def detect_format(name: str, text: str) -> Format:
 
 def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     """Decode and parse `raw`; every malformed input raises `InputError` with file, line and column."""
-    from . import json_text, yaml_text
-
     bom = raw.startswith(_BOM)
     body = raw[len(_BOM) :] if bom else raw
     text = _decode(body, name)
@@ -87,10 +85,14 @@ def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     fmt = fmt or detect_format(name, text)
     source: Source
     if fmt == "json":
+        from . import json_text  # each format module is imported only when a file needs it
+
         data = json_text.parse(text, name)
         del text  # the JSON source works on the bytes: the str may be four times their size
         source = json_text.JsonSource(body, data, name, newline)
     else:
+        from . import yaml_text
+
         source = yaml_text.load(text, name, newline)
     return Document(name=name, format=fmt, data=source.data, source=source, bom=bom, newline=newline)
 

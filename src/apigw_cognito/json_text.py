@@ -1,4 +1,4 @@
-"""JSON documents: data from the stdlib parser at C speed, positions from a walk of the few levels edits touch.
+"""JSON documents: data from the stdlib parser at C speed, positions from a walk of the levels edits touch.
 
 The data comes from one `json` parse of the text (duplicate keys and NaN/Infinity refused). Positions come
 from a second, shallow walk over the UTF-8 bytes seen as Latin-1, where one character is one byte: every
@@ -18,13 +18,14 @@ import re
 import sys
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
-from json.decoder import scanstring
+from collections.abc import Callable, Sequence
+from json import decoder as _decoder
 from typing import Any
 
 from .document import Change, Edit, Pointer, apply_to_data, plan_changes, same_value
 from .errors import InputError, Location
 
+scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
 _WS = re.compile(r"[ \t\n\r]*")
 _ASCII_WS = " \t\n\r"
 # Levels walked by hand when loading ("*": any key); other values are skipped whole.

@@ -57,11 +57,10 @@ def load(text: str, name: str, newline: str) -> YamlSource:
     """Parse `text` (without BOM) into a source; malformed or unsupported input raises `InputError`."""
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         raise InputError(
-            "line breaks must be LF or CRLF: a lone carriage return was found", _offset_location(text, name)
+            "line breaks must be LF or CRLF: a lone carriage return was found",
+            _offset_location(text, _lone_cr(text), name),
         )
-    root = _compose(text, name)
-    data, shared, containers = _build(root, text, name)
-    return YamlSource(text, name, newline, root, data, shared, containers)
+    return YamlSource(text, name, newline, _build(_compose(text, name), text, name, positions=True))
 
 
 # --- parsing -----------------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ def _loader_class() -> type:
         )
     from yaml._yaml import CParser
 
-    class _Loader(CParser, yaml.resolver.BaseResolver):  # type: ignore[misc]
+    class _Loader(CParser, yaml.resolver.BaseResolver):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             yaml.resolver.BaseResolver.__init__(self)
@@ -162,17 +161,35 @@ def _mark_location(node: Any, name: str) -> Location:
     return Location(name, mark.line + 1, mark.column + 1)
 
 
-def _offset_location(text: str, name: str) -> Location:
-    index = next((i for i, c in enumerate(text) if c == "\r" and text[i + 1 : i + 2] != "\n"), 0)
-    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+def _lone_cr(text: str) -> int:
+    return next((m.start() for m in re.finditer("\r(?!\n)", text)), 0)
+
+
+def _offset_location(text: str, index: int, name: str) -> Location:
+    line_start = text.rfind("\n", 0, index) + 1
     return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 # --- building the data -------------------------------------------------------------------------------
 
+# The kept position tree is made of tuples, not the composer's nodes: the cyclic GC stops tracking tuples
+# of numbers and strings, while half a million kept node objects would make every full collection of the
+# process take seconds. Scalars: (kind, start, end, line, column, style, value, tag); mappings and lists:
+# (kind, start, end, line, column, flow, children), a mapping's children being [key, value, key, value...].
+_KIND, _START, _END, _LINE, _COL, _STYLE, _VALUE, _TAG = range(8)
+_SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
+Pos = tuple[Any, ...]
 
-def _build(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
-    """Plain data from the node tree, without recursion; also the ids of containers reached twice.
+
+@dataclass
+class _Built:
+    data: Any
+    tree: Pos | None  # None when positions were not asked for
+    shared: set[int]  # ids of the position tuples of containers reached through an alias
+
+
+def _build(root: Node, text: str, name: str, positions: bool) -> _Built:
+    """Plain data (and a position tree) from the node tree, without recursion.
 
     Each container node becomes one dict or list, shared wherever aliases point at it. Merge keys are
     applied once the tree is built, sources first.
@@ -185,23 +202,29 @@ def _build(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_tree(root, text, name)
+        return _build_tree(root, text, name, positions)
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_tree(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
-    memo: dict[int, Any] = {}
+def _build_tree(root: Node, text: str, name: str, positions: bool) -> _Built:
+    memo: dict[int, tuple[Any, Pos | None]] = {}  # container node id -> (data, position tuple)
     shared: set[int] = set()
     merges: list[tuple[MappingNode, dict[str, Any], list[Node], ScalarNode]] = []
-    todo: list[tuple[Node, Any]] = []
-    scalar_tag_ok = (_PLAIN, _STR)
+    # Nodes are typed Any here: this loop runs once per node and tests classes by identity, for speed.
+    todo: list[tuple[Any, Any, list[Pos] | None]] = []
 
-    def value_of(node: Node) -> Any:
+    def value_of(node: Any, into: list[Pos] | None) -> Any:
+        """The data for `node`; its position tuple is appended to `into`."""
         cls = node.__class__
         if cls is ScalarNode:
             tag = node.tag
+            if into is not None:
+                start, end = node.start_mark, node.end_mark
+                into.append(
+                    (_SCALAR, start.index, end.index, start.line, start.column, node.style, node.value, tag)
+                )
             if tag is _PLAIN:
                 value = node.value
                 if node.style or (value and value[0] not in _MAYBE_TYPED):
@@ -211,29 +234,40 @@ def _build_tree(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
                 return node.value
             return _tagged(node, name)
         key = id(node)
-        made = memo.get(key)
-        if made is not None:
+        known = memo.get(key)
+        if known is not None:
             shared.add(key)
-            return made
+            if into is not None:
+                into.append(known[1])  # type: ignore[arg-type]
+            return known[0]
+        made: Any
         if cls is MappingNode:
             if node.tag != _MAP:
                 raise _tag_error(node, name)
-            made = {}
+            made, kind = {}, _MAPPING
         else:
             if node.tag != _SEQ:
                 raise _tag_error(node, name)
-            made = []
-        memo[key] = made
-        todo.append((node, made))
+            made, kind = [], _SEQUENCE
+        children: list[Pos] | None = None
+        pos: Pos | None = None
+        if into is not None:
+            start, end = node.start_mark, node.end_mark
+            children = []
+            pos = (kind, start.index, end.index, start.line, start.column, node.flow_style, children)
+            into.append(pos)
+        memo[key] = (made, pos)
+        todo.append((node, made, children))
         return made
 
-    top = value_of(root)
+    holder: list[Pos] | None = [] if positions else None
+    top = value_of(root, holder)
     while todo:
-        node, made = todo.pop()
+        node, made, children = todo.pop()
         if made.__class__ is list:
             append = made.append
             for item in node.value:
-                append(value_of(item))
+                append(value_of(item, children))
             continue
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
@@ -241,25 +275,24 @@ def _build_tree(root: Node, text: str, name: str) -> tuple[Any, set[int], int]:
                     "mapping keys must be plain values (strings or numbers), not lists or mappings",
                     _mark_location(key_node, name),
                 )
+            value_of(key_node, children)  # checks the key's tag and records its position
             key = key_node.value
-            tag = key_node.tag
-            if tag not in scalar_tag_ok:
-                _tagged(key_node, name)
-            elif key == "<<" and tag is _PLAIN and not key_node.style:
+            if key == "<<" and key_node.tag is _PLAIN and not key_node.style:
                 merges.append((node, made, _merge_sources(value_node, name), key_node))
-                value_of(value_node)
+                value_of(value_node, children)
                 if key in made:
                     raise _duplicate(node, key_node, name)
                 made[key] = None  # a placeholder that finds a second "<<"; dropped when merging
                 continue
             if key in made:
                 raise _duplicate(node, key_node, name)
-            made[key] = value_of(value_node)
+            made[key] = value_of(value_node, children)
     if shared:
         _check_expansion(root, shared, name)
     if merges:
-        _apply_merges(merges, memo, name)
-    return top, shared, len(memo)
+        _apply_merges(merges, {k: v[0] for k, v in memo.items()}, name)
+    tree = holder[0] if holder else None
+    return _Built(top, tree, {id(memo[k][1]) for k in shared} if positions else set())
 
 
 def _plain(node: ScalarNode, text: str, name: str) -> Any:
@@ -479,21 +512,32 @@ class _Style:
     indent_lists: bool  # `key:\n  - a` rather than `key:\n- a`
 
 
-class YamlSource:
-    """A parsed YAML text; `locate` and `render` use the kept node tree, never a second parse."""
+def _where(pos: Pos, name: str) -> Location:
+    return Location(name, pos[_LINE] + 1, pos[_COL] + 1)
 
-    def __init__(
-        self, text: str, name: str, newline: str, root: Node, data: Any, shared: set[int], containers: int
-    ) -> None:
+
+def _is_merge_key(pos: Pos) -> bool:
+    return pos[_KIND] == _SCALAR and pos[_VALUE] == "<<" and pos[_TAG] is _PLAIN and not pos[_STYLE]
+
+
+def _block(pos: Pos) -> bool:
+    """A block mapping or list (not flow, not empty)."""
+    return pos[_KIND] != _SCALAR and not pos[_STYLE] and bool(pos[_VALUE])
+
+
+class YamlSource:
+    """A parsed YAML text; `locate` and `render` use the kept position tree, never a second parse."""
+
+    def __init__(self, text: str, name: str, newline: str, built: _Built) -> None:
+        assert built.tree is not None
         self.text = text
         self.name = name
         self.newline = newline
-        self.root = root
-        self.data = data
-        self._shared = shared
-        self._entries: dict[int, dict[str, tuple[ScalarNode, Node, bool]]] = {}
+        self.data = built.data
+        self.tree: Pos = built.tree
+        self._shared = built.shared
+        self._entries: dict[int, dict[str, tuple[Pos, Pos, bool]]] = {}
         self._style: _Style | None = None
-        self._containers = containers
 
     # Locating. For a mapping step the location is the key's; for a list step, the item's.
 
@@ -501,50 +545,50 @@ class YamlSource:
         found = self._resolve(pointer)
         if found is None:
             return None
-        node, key_node, _ = found
-        return _mark_location(key_node if key_node is not None else node, self.name)
+        node, key, _ = found
+        return _where(key if key is not None else node, self.name)
 
-    def _resolve(self, pointer: Pointer) -> tuple[Node, ScalarNode | None, list[Node]] | None:
-        """The node at `pointer`, the key node of its last step, and the containers passed on the way."""
-        node: Node = self.root
-        key_node: ScalarNode | None = None
-        path: list[Node] = []
+    def _resolve(self, pointer: Pointer) -> tuple[Pos, Pos | None, list[Pos]] | None:
+        """The node at `pointer`, the key of its last step, and the containers passed on the way."""
+        node = self.tree
+        key: Pos | None = None
+        path: list[Pos] = []
         for step in pointer:
             path.append(node)
-            if isinstance(node, MappingNode) and isinstance(step, str):
+            if node[_KIND] == _MAPPING and isinstance(step, str):
                 entry = self.entries(node).get(step)
                 if entry is None:
                     return None
-                key_node, node, _ = entry
-            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-                key_node, node = None, node.value[step]
+                key, node, _ = entry
+            elif node[_KIND] == _SEQUENCE and isinstance(step, int) and 0 <= step < len(node[_VALUE]):
+                key, node = None, node[_VALUE][step]
             else:
                 return None
-        return node, key_node, path
+        return node, key, path
 
-    def entries(self, node: MappingNode) -> dict[str, tuple[ScalarNode, Node, bool]]:
-        """Key text -> (key node, value node, own) for `node`, merged keys included; built once per node."""
+    def entries(self, node: Pos) -> dict[str, tuple[Pos, Pos, bool]]:
+        """Key text -> (key, value, own) for a mapping, merged keys included; built once per mapping."""
         cached = self._entries.get(id(node))
         if cached is not None:
             return cached
-        own: dict[str, tuple[ScalarNode, Node, bool]] = {}
-        sources: list[Node] = []
-        for key_node, value_node in node.value:
-            if key_node.value == "<<" and key_node.tag is _PLAIN and not key_node.style:
-                sources = _merge_sources(value_node, self.name)
+        own: dict[str, tuple[Pos, Pos, bool]] = {}
+        sources: list[Pos] = []
+        children = node[_VALUE]
+        for i in range(0, len(children), 2):
+            key, value = children[i], children[i + 1]
+            if _is_merge_key(key):
+                sources = [value] if value[_KIND] == _MAPPING else list(value[_VALUE])
             else:
-                own.setdefault(key_node.value, (key_node, value_node, True))
-        if not sources:
-            self._entries[id(node)] = own
-            return own
-        merged: dict[str, tuple[ScalarNode, Node, bool]] = {}
-        for source in reversed(sources):
-            assert isinstance(source, MappingNode)
-            for key, (k, v, _) in self.entries(source).items():
-                merged[key] = (k, v, False)
-        merged.update(own)
-        self._entries[id(node)] = merged
-        return merged
+                own.setdefault(key[_VALUE], (key, value, True))
+        if sources:
+            merged: dict[str, tuple[Pos, Pos, bool]] = {}
+            for source in reversed(sources):
+                for name, (k, v, _) in self.entries(source).items():
+                    merged[name] = (k, v, False)
+            merged.update(own)
+            own = merged
+        self._entries[id(node)] = own
+        return own
 
     # Rendering.
 
@@ -552,8 +596,7 @@ class YamlSource:
         changes = plan_changes(self.data, edits, self.locate)
         if not changes:
             return self.text
-        splices = list(self._splices(changes))
-        splices.sort(key=lambda s: (s[0], -s[2]))
+        splices = sorted(self._splices(changes), key=lambda s: (s[0], -s[2]))
         parts: list[str] = []
         at = 0
         for start, end, _, new in splices:
@@ -564,196 +607,172 @@ class YamlSource:
             at = end
         parts.append(self.text[at:])
         rendered = "".join(parts)
-        reparsed = load(rendered, self.name, self.newline)
-        check_rendering(reparsed.data, self.data, changes, self.name)
+        enabled = gc.isenabled()
+        gc.disable()  # the re-parse makes a million short-lived objects that hold no cycles
+        try:
+            reparsed = _build(_compose(rendered, self.name), rendered, self.name, positions=False).data
+            check_rendering(reparsed, self.data, changes, self.name)
+            del reparsed
+        finally:
+            if enabled:
+                gc.enable()
         return rendered
 
     def _splices(self, changes: list[Change]) -> Iterator[tuple[int, int, int, str]]:
         """Splices (start, end, depth, text): one per replaced value, one per mapping that gains keys."""
-        inserts: dict[int, tuple[MappingNode, list[Change]]] = {}
+        inserts: dict[int, tuple[Pos, list[Change]]] = {}
         for change in changes:
             mapping = self._target(change)
             entry = self.entries(mapping).get(change.key)
             if change.replaces and entry is not None and entry[2]:
-                yield self._replace(entry[0], entry[1], change)
+                yield self._replace(mapping, entry[0], entry[1], change)
             else:
                 inserts.setdefault(id(mapping), (mapping, []))[1].append(change)
         for mapping, group in inserts.values():
             yield self._insert(mapping, group)
 
-    def _target(self, change: Change) -> MappingNode:
+    def _target(self, change: Change) -> Pos:
+        """The mapping a change goes into; refused when it is shared with another place."""
         found = self._resolve(change.parent)
-        if found is None or not isinstance(found[0], MappingNode):
-            raise AssertionError(f"{self.name}: no mapping node at {change.parent!r}")
+        if found is None or found[0][_KIND] != _MAPPING:
+            raise AssertionError(f"{self.name}: no mapping at {change.parent!r}")
         node, _, path = found
         chain = [*path, node]
         for depth, container in enumerate(chain):
-            via_merge = depth > 0 and not self._own(chain[depth - 1], change.parent[depth - 1])
+            via_merge = depth > 0 and not self.entries(chain[depth - 1])[change.parent[depth - 1]][2]
             if id(container) in self._shared or via_merge:
                 raise self._shared_error(change, container)
         return node
 
-    def _own(self, parent: Node, step: str | int) -> bool:
-        if isinstance(parent, MappingNode) and isinstance(step, str):
-            return self.entries(parent)[step][2]
-        return True
-
-    def _shared_error(self, change: Change, node: Node) -> InputError:
-        anchor = _ANCHOR.match(self.text, node.start_mark.index)
+    def _shared_error(self, change: Change, node: Pos) -> InputError:
         where = self.locate(change.parent) or Location(self.name)
+        anchor = _ANCHOR.match(self.text, node[_START])
         if anchor is None:
             return InputError(
                 f"cannot add {change.key!r} here: this mapping is shared through a YAML anchor (defined at "
-                f"{_mark_location(node, self.name)}); changing it would change the other places too",
+                f"{_where(node, self.name)}); changing it would change the other places too",
                 where,
             )
         uses = [
-            str(_offset_to_location(self.text, m.start(), self.name))
-            for m in re.finditer(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])", self.text)
+            str(_offset_location(self.text, m.start(), self.name)) for m in self._aliases(anchor.group(1), 0)
         ]
         return InputError(
             f"cannot add {change.key!r} here: the mapping is anchored as &{anchor.group(1)} at "
-            f"{_mark_location(node, self.name)} and also used at {', '.join(uses[:3]) or 'a merge key'}; "
+            f"{_where(node, self.name)} and also used at {', '.join(uses[:3]) or 'a merge key'}; "
             "changing it would change every place that uses it",
             where,
             hint="give this place its own copy of the mapping, or edit the anchor by hand",
         )
 
-    def _replace(self, key_node: ScalarNode, value_node: Node, change: Change) -> tuple[int, int, int, str]:
-        start, end, alias = self._occurrence(value_node, key_node.end_mark.index)
+    def _aliases(self, anchor: str, after: int) -> Iterator[re.Match[str]]:
+        return re.compile(r"\*" + re.escape(anchor) + r"(?![^\s,\[\]{}])").finditer(self.text, after)
+
+    def _replace(self, mapping: Pos, key: Pos, value_pos: Pos, change: Change) -> tuple[int, int, int, str]:
+        start, end, alias = self._occurrence(value_pos, key[_END])
         depth = len(change.pointer)
-        if not alias and (id(value_node) in self._shared or self._anchor_used(value_node)):
+        if not alias and (id(value_pos) in self._shared or self._anchor_used(value_pos)):
             raise InputError(
                 f"cannot change {change.key!r}: its value is a YAML anchor used elsewhere",
-                _mark_location(key_node, self.name),
+                _where(key, self.name),
                 hint="edit the anchor by hand, or give this place its own value",
             )
-        style = self._detect_style(self._target(change))
+        style = self._detect_style(mapping)
         nl = self.newline
         value = change.value
         blockable = isinstance(value, dict | list) and bool(value)
-        if isinstance(value_node, ScalarNode) and start == end and value_node.value == "" and not alias:
+        if not alias and value_pos[_KIND] == _SCALAR and start == end:
             # An empty value (`key:` alone): a block value goes on new lines under the key.
-            if blockable:
-                column = key_node.start_mark.column
-                lines = _block_value(value, column, style)
-                line_end = self._line_end(end)
-                return _line_insert(self.text, line_end, lines, nl, depth)
+            if blockable and not mapping[_STYLE]:
+                lines = _block_value(value, key[_COL], style)
+                return _line_insert(self.text, self._line_end(end), lines, nl, depth)
             return (start, end, depth, " " + _flow(value, False))
-        if (
-            not alias
-            and blockable
-            and isinstance(value_node, MappingNode | SequenceNode)
-            and not value_node.flow_style
-            and value_node.start_mark.line > key_node.start_mark.line
-        ):
+        if not alias and blockable and _block(value_pos) and value_pos[_LINE] > key[_LINE]:
             # Same place, same column; a mapping never sits at its key's column (a flush list may).
-            column = value_node.start_mark.column
-            if isinstance(value, dict) and column <= key_node.start_mark.column:
-                column = key_node.start_mark.column + style.step
-                start -= value_node.start_mark.column - column
+            column = value_pos[_COL]
+            if isinstance(value, dict) and column <= key[_COL]:
+                column = key[_COL] + style.step
+                start -= value_pos[_COL] - column
             lines = _block_lines(value, column, style)
             text = lines[0][column:] + "".join(nl + line for line in lines[1:])
-            return (start, self._content_end(value_node, start), depth, text)
-        if not alias and isinstance(value_node, ScalarNode) and value_node.style in ("|", ">"):
-            end = self._content_end(value_node, start)
+            return (start, self._content_end(value_pos, start), depth, text)
+        if not alias and value_pos[_KIND] == _SCALAR and value_pos[_STYLE] in ("|", ">"):
+            end = self._block_scalar_end(value_pos)
         return (start, end, depth, _flow(value, False))
 
-    def _insert(self, mapping: MappingNode, changes: list[Change]) -> tuple[int, int, int, str]:
+    def _insert(self, mapping: Pos, changes: list[Change]) -> tuple[int, int, int, str]:
         depth = len(changes[0].parent)
-        pairs: list[tuple[ScalarNode, Node]] = mapping.value
-        if mapping.flow_style:
-            json_like = bool(pairs) and pairs[-1][0].style == '"'
+        children = mapping[_VALUE]
+        if mapping[_STYLE]:  # a flow mapping: `, key: value` after the last value
+            json_like = bool(children) and children[-2][_STYLE] == '"'
             items = [f"{_flow(c.key, json_like)}: {_flow(c.value, json_like)}" for c in changes]
-            if not pairs:
-                brace = mapping.start_mark.index + self.text[mapping.start_mark.index :].index("{") + 1
+            if not children:
+                brace = self.text.index("{", mapping[_START]) + 1
                 return (brace, brace, depth, ", ".join(items))
-            after = self._pair_end(mapping)
-            last_key = pairs[-1][0]
-            if last_key.start_mark.line != mapping.start_mark.line:
-                sep = "," + self.newline + " " * last_key.start_mark.column
-            else:
-                sep = ", "
+            last_key = children[-2]
+            sep = "," + self.newline + " " * last_key[_COL] if last_key[_LINE] != mapping[_LINE] else ", "
+            after = self._content_end(mapping, mapping[_START])
             return (after, after, depth, "".join(sep + item for item in items))
         style = self._detect_style(mapping)
         column = next(
-            (k.start_mark.column for k, _ in pairs if k.start_mark.index >= mapping.start_mark.index),
-            mapping.start_mark.column,
+            (children[i][_COL] for i in range(0, len(children), 2) if children[i][_START] >= mapping[_START]),
+            mapping[_COL],
         )
         lines = [line for c in changes for line in _block_pair(c.key, c.value, column, style)]
-        at = self._line_end(self._pair_end(mapping))
+        at = self._line_end(self._content_end(mapping, mapping[_START]))
         return _line_insert(self.text, at, lines, self.newline, depth)
 
-    # Where things end in the text.
+    # Where things stand in the text.
 
-    def _pair_end(self, mapping: MappingNode) -> int:
-        """The end of the content of a mapping's last value, as it stands in the text."""
-        return self._content_end(mapping, mapping.start_mark.index)
-
-    def _content_end(self, node: Node, after: int) -> int:
+    def _content_end(self, node: Pos, after: int) -> int:
         """Where the content of `node`, standing at or after `after`, ends (trailing comments excluded)."""
         while True:
             start, end, alias = self._occurrence(node, after)
             if alias:
                 return end
-            if isinstance(node, ScalarNode):
-                if node.style in ("|", ">"):
-                    return self._block_scalar_end(node)
+            if node[_KIND] == _SCALAR:
+                return self._block_scalar_end(node) if node[_STYLE] in ("|", ">") else end
+            if node[_STYLE] or not node[_VALUE]:
                 return end
-            if node.flow_style or not node.value:
-                return end
-            if isinstance(node, MappingNode):
-                at = start
-                for key_node, value_node in node.value[:-1]:
-                    at = self._occurrence(key_node, at)[1]
-                    at = self._occurrence(value_node, at)[1]
-                last_key, last_value = node.value[-1]
-                after, node = self._occurrence(last_key, at)[1], last_value
-            else:
-                at = start
-                for item in node.value[:-1]:
-                    at = self._occurrence(item, at)[1]
-                after, node = at, node.value[-1]
+            # Follow the last child; aliases among the children move where the text stands.
+            at = start
+            children = node[_VALUE]
+            for child in children[:-1]:
+                at = self._occurrence(child, at)[1]
+            after, node = at, children[-1]
 
-    def _occurrence(self, node: Node, after: int) -> tuple[int, int, bool]:
+    def _occurrence(self, node: Pos, after: int) -> tuple[int, int, bool]:
         """(start, end, is_alias) of `node` where it stands at or after `after`.
 
-        An alias occurrence points at its anchor, which always stands earlier: then the `*name` token is
-        searched for from `after`.
+        An alias refers to an anchor that always stands earlier, so a node starting before `after` is an
+        alias there: its `*name` token is searched for from `after`.
         """
-        start = node.start_mark.index
-        if start >= after:
-            return start, node.end_mark.index, False
-        anchor = _ANCHOR.match(self.text, start)
-        if anchor is None:
-            raise AssertionError(f"{self.name}: no anchor found at offset {start}")
-        found = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])").search(self.text, after)
-        if found is None:
-            raise AssertionError(f"{self.name}: alias *{anchor.group(1)} not found after offset {after}")
-        return found.start(), found.end(), True
+        if node[_START] >= after:
+            return node[_START], node[_END], False
+        anchor = _ANCHOR.match(self.text, node[_START])
+        alias = next(self._aliases(anchor.group(1), after), None) if anchor is not None else None
+        if alias is None:
+            raise AssertionError(f"{self.name}: cannot find the alias standing at offset {after}")
+        return alias.start(), alias.end(), True
 
-    def _anchor_used(self, node: Node) -> bool:
-        anchor = _ANCHOR.match(self.text, node.start_mark.index)
-        if anchor is None:
-            return False
-        alias = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])")
-        return alias.search(self.text, node.start_mark.index) is not None
+    def _anchor_used(self, node: Pos) -> bool:
+        anchor = _ANCHOR.match(self.text, node[_START])
+        return anchor is not None and next(self._aliases(anchor.group(1), node[_START]), None) is not None
 
-    def _block_scalar_end(self, node: ScalarNode) -> int:
+    def _block_scalar_end(self, node: Pos) -> int:
         """A literal/folded scalar owns its trailing blank lines only when it keeps them (``|+``, ``>+``)."""
-        start, end = node.start_mark.index, node.end_mark.index
+        start, end = node[_START], node[_END]
         indicator = re.compile(r"[|>][-+0-9]*").search(self.text, start, end)
         if indicator is not None and "+" in indicator.group():
             # Its last line break is the end: the next line, where insertion starts, follows its blank lines.
-            return end - 1 if end > start and self.text[end - 1] == "\n" else end
-        return start + len(self.text[start:end].rstrip(" \t\r\n"))
+            return int(end - 1 if end > start and self.text[end - 1] == "\n" else end)
+        return int(start + len(self.text[start:end].rstrip(" \t\r\n")))
 
     def _line_end(self, at: int) -> int:
         """The start of the line after the one holding offset `at` (the text's end on the last line)."""
         found = self.text.find("\n", at)
         return len(self.text) if found < 0 else found + 1
 
-    def _detect_style(self, mapping: MappingNode) -> _Style:
+    def _detect_style(self, mapping: Pos) -> _Style:
         """The indentation around `mapping` where it shows, else the document's first, else 2 and indented."""
         step, lists = _style_in(mapping)
         if self._style is None:
@@ -762,37 +781,35 @@ class YamlSource:
 
     def _global_style(self) -> _Style:
         step, lists = 0, None
-        for count, node in enumerate(_walk_nodes(self.root)):
-            if count > 20_000 or (step and lists is not None):
-                break
-            if isinstance(node, MappingNode) and not node.flow_style:
+        stack = [self.tree]
+        seen = 0
+        while stack and seen < 20_000 and not (step and lists is not None):
+            node = stack.pop()
+            seen += 1
+            if node[_KIND] == _SCALAR or node[_STYLE]:
+                continue
+            if node[_KIND] == _MAPPING:
                 found_step, found_lists = _style_in(node)
                 step = step or found_step
                 lists = found_lists if lists is None else lists
+            stack.extend(reversed(node[_VALUE]))
         return _Style(step or 2, True if lists is None else lists)
 
 
-def _style_in(mapping: MappingNode) -> tuple[int, bool | None]:
+def _style_in(mapping: Pos) -> tuple[int, bool | None]:
     """The indentation step (0: not shown) and list placement (None: not shown) of one block mapping."""
     step, lists = 0, None
-    for key_node, value_node in mapping.value:
-        if (
-            not isinstance(value_node, MappingNode | SequenceNode)
-            or value_node.start_mark.index < key_node.end_mark.index
-            or value_node.flow_style
-            or not value_node.value
-        ):
-            continue  # an alias (its node stands elsewhere), or nothing to learn from
-        if isinstance(value_node, MappingNode) and not step:
-            first = value_node.value[0][0]
-            if first.start_mark.line > key_node.start_mark.line:
-                step = max(0, first.start_mark.column - key_node.start_mark.column)
-        elif (
-            isinstance(value_node, SequenceNode)
-            and lists is None
-            and value_node.start_mark.line > key_node.start_mark.line
-        ):
-            lists = value_node.start_mark.column > key_node.start_mark.column
+    children = mapping[_VALUE]
+    for i in range(0, len(children), 2):
+        key, value = children[i], children[i + 1]
+        if not _block(value) or value[_START] < key[_END]:
+            continue  # nothing to learn, or an alias (its node stands elsewhere)
+        if value[_KIND] == _MAPPING and not step:
+            first = value[_VALUE][0]
+            if first[_LINE] > key[_LINE]:
+                step = max(0, first[_COL] - key[_COL])
+        elif value[_KIND] == _SEQUENCE and lists is None and value[_LINE] > key[_LINE]:
+            lists = value[_COL] > key[_COL]
     return step, lists
 
 
@@ -801,11 +818,6 @@ def _line_insert(text: str, at: int, lines: list[str], nl: str, depth: int) -> t
     if at == len(text) and text and not text.endswith("\n"):
         return (at, at, depth, "".join(nl + line for line in lines))
     return (at, at, depth, "".join(line + nl for line in lines))
-
-
-def _offset_to_location(text: str, index: int, name: str) -> Location:
-    line_start = text.rfind("\n", 0, index) + 1
-    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 # --- writing values ----------------------------------------------------------------------------------
