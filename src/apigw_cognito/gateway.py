@@ -8,6 +8,7 @@ traceback and without credentials.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
@@ -258,9 +259,10 @@ class Clients:
             import boto3
 
             with aws_call("AWS session"):
-                self._session = boto3.session.Session(
-                    profile_name=self.options.profile, region_name=self.options.region
-                )
+                # AWS_REGION is the AWS CLI v2's variable and wins over AWS_DEFAULT_REGION, which
+                # is all botocore reads by itself.
+                region = self.options.region or os.environ.get("AWS_REGION") or None
+                self._session = boto3.session.Session(profile_name=self.options.profile, region_name=region)
         return self._session
 
     @property
