@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -323,13 +324,54 @@ class Command:
         return median(s.rss_kb for s in self.samples)
 
 
-def run_process(argv: Sequence[str], workdir: Path, timeout: float) -> tuple[Sample, str, str]:
-    """Run `argv` to completion; wall time from before spawn to after reaping, rusage of that child alone."""
-    out_path, err_path = workdir / "stdout", workdir / "stderr"
+GNU_TIME = Path("/usr/bin/time")
+TIME_FORMAT = "%M %x %U %S"  # peak RSS (KiB), exit status, user and system seconds
+
+
+def gnu_time_available(path: Path = GNU_TIME) -> bool:
+    """GNU time reports its child's own peak RSS; the rusage of a direct child of this process does not.
+
+    Linux carries a process's peak RSS across exec, and a child spawned from a process of 2 GB (vfork or
+    fork) starts its record at 2 GB: the harness, having just read a 200 MB document, would inflate every
+    figure. GNU time, a small C program, is a parent whose own size does not matter.
+    """
+    try:
+        proc = subprocess.run(
+            [str(path), "--version"], capture_output=True, text=True, check=False, timeout=10
+        )
+    except OSError:
+        return False
+    return "GNU" in proc.stdout + proc.stderr
+
+
+def parse_gnu_time(text: str) -> tuple[int, int, float] | None:
+    """(peak RSS KiB, exit status, CPU seconds) from the last line GNU time wrote with `TIME_FORMAT`."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return None
+    parts = lines[-1].split()
+    try:
+        rss, status, user, system = int(parts[0]), int(parts[1]), float(parts[2]), float(parts[3])
+    except (IndexError, ValueError):
+        return None
+    return rss, status, user + system
+
+
+def run_process(
+    argv: Sequence[str], workdir: Path, timeout: float, gnu_time: bool = False
+) -> tuple[Sample, str, str]:
+    """Run `argv` to completion: wall time from before spawn to after reaping, and the child's peak RSS."""
+    out_path, err_path, stats_path = workdir / "stdout", workdir / "stderr", workdir / "rusage"
+    wrapped = (
+        [str(GNU_TIME), "-q", "-f", TIME_FORMAT, "-o", str(stats_path), *argv] if gnu_time else list(argv)
+    )
+    stats_path.unlink(missing_ok=True)
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT)
-        timer = threading.Timer(timeout, proc.kill)
+        proc = subprocess.Popen(
+            wrapped, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT, start_new_session=True
+        )
+        timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -343,6 +385,10 @@ def run_process(argv: Sequence[str], workdir: Path, timeout: float) -> tuple[Sam
         cpu=usage.ru_utime + usage.ru_stime,
         returncode=proc.returncode,
     )
+    if gnu_time:
+        parsed = parse_gnu_time(stats_path.read_text(encoding="utf-8", errors="replace"))
+        if parsed is not None:
+            sample.rss_kb, _, sample.cpu = parsed
 
     def tail(path: Path) -> str:
         text = path.read_bytes()[-20000:]
@@ -408,10 +454,12 @@ class Settings:
     slow_rounds: int
     startup_rounds: int
     slow_once_above_mb: float
-    slow_skip_above_mb: float
+    ruamel_max_mb: float  # synthetic documents only: the documents given are always measured in full
+    validator_max_mb: float
     timeout: float
     work: Path
     keep_outputs: bool
+    gnu_time: bool
 
 
 def plan_commands(doc: Document, selector: Path, s: Settings) -> dict[str, Command]:
@@ -440,19 +488,21 @@ def plan_commands(doc: Document, selector: Path, s: Settings) -> dict[str, Comma
         cmds["json"] = Command(
             "json", [str(s.python), "-c", JSON_BASELINE, str(doc.path), str(base_out)], base_out
         )
-    big = doc.megabytes > s.slow_skip_above_mb
-    if doc.format == "yaml" and not big:
-        ruamel_out = out_dir / f"{stem}.ruamel.yaml"
-        cmds["ruamel"] = Command(
-            "ruamel", [str(s.python), "-c", RUAMEL_BASELINE, str(doc.path), str(ruamel_out)], ruamel_out
+    if doc.format == "yaml":
+        if doc.synthetic and doc.megabytes > s.ruamel_max_mb:
+            doc.notes.append(f"ruamel skipped: {doc.megabytes:.0f} MB > {s.ruamel_max_mb:g} MB")
+        else:
+            ruamel_out = out_dir / f"{stem}.ruamel.yaml"
+            cmds["ruamel"] = Command(
+                "ruamel", [str(s.python), "-c", RUAMEL_BASELINE, str(doc.path), str(ruamel_out)], ruamel_out
+            )
+    if doc.synthetic and doc.megabytes > s.validator_max_mb:
+        doc.notes.append(
+            f"validate and validator skipped: {doc.megabytes:.0f} MB > {s.validator_max_mb:g} MB"
         )
-    if not big:
+    else:
         cmds["validate"] = Command("validate", [str(s.cli), "validate", str(doc.path)])
         cmds["validator"] = Command("validator", [str(s.python), "-c", VALIDATOR_BASELINE, str(doc.path)])
-    else:
-        doc.notes.append(
-            f"validate, validator and ruamel skipped: {doc.megabytes:.0f} MB > {s.slow_skip_above_mb:g} MB"
-        )
     return cmds
 
 
@@ -473,7 +523,7 @@ def run_rounds(
             cmd = cmds[name]
             if cmd.output is not None:
                 cmd.output.unlink(missing_ok=True)
-            sample, out, err = run_process(cmd.argv, s.work, s.timeout)
+            sample, out, err = run_process(cmd.argv, s.work, s.timeout, s.gnu_time)
             cmd.samples.append(sample)
             cmd.stdout, cmd.stderr = out, err
             status = "" if sample.returncode == 0 else f"  exit {sample.returncode}"
@@ -546,7 +596,7 @@ def bench_startup(s: Settings) -> dict[str, Command]:
         )
     progress("[start-up]")
     for cmd in cmds.values():  # one untimed run each: byte-compiles what the others will import
-        run_process(cmd.argv, s.work, s.timeout)
+        run_process(cmd.argv, s.work, s.timeout, s.gnu_time)
     run_rounds("start-up", cmds, s.startup_rounds, s.startup_rounds, s)
     return cmds
 
@@ -685,6 +735,10 @@ def table(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) ->
     return "\n".join(lines)
 
 
+def clip(text: str, width: int = 120) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def secs(value: float | None) -> str:
     if value is None:
         return "n/a"
@@ -772,7 +826,7 @@ def render(docs: Sequence[Document], startup: Mapping[str, Command], verdicts: S
                 f"{c.public_preflights}/{c.preflights} OPTIONS public"
             )
         if doc.lines is None:
-            line_rows.append([doc.name, "", "", "", "n/a", cov, "; ".join(doc.notes)])
+            line_rows.append([doc.name, "", "", "", "n/a", cov, clip("; ".join(doc.notes))])
             continue
         ln = doc.lines
         notes = list(doc.notes)
@@ -785,12 +839,13 @@ def render(docs: Sequence[Document], startup: Mapping[str, Command], verdicts: S
                 str(ln.inserted),
                 str(ln.changed),
                 cov,
-                "; ".join(notes),
+                clip("; ".join(notes)),
             ]
         )
     parts.append(table(line_rows, right=frozenset({1, 2, 3, 4})))
 
     verdict_rows = [["target", "document", "measured", "result"]]
+    verdicts = sorted(verdicts, key=lambda v: v.target.split()[0])  # stable: documents keep their order
     for v in verdicts:
         result = "info" if v.passed is None else ("PASS" if v.passed else "FAIL")
         verdict_rows.append([v.target, v.document, v.measured, result + (f" ({v.why})" if v.why else "")])
@@ -822,6 +877,7 @@ def environment(s: Settings) -> dict[str, Any]:
         "git_commit": git("rev-parse", "HEAD"),
         "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "cli": str(s.cli),
+        "peak_rss_from": "GNU time %M" if s.gnu_time else "os.wait4 (includes the harness's own peak)",
         "cli_version": version.stdout.strip() or version.stderr.strip(),
     }
 
@@ -863,6 +919,29 @@ def to_json(
 # Main
 
 
+def ensure_document(version: str, fmt: str, operations: int) -> tuple[Path, Path]:
+    """Generate in a child process: building 100,000 operations would leave this one large."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.generate",
+            "-n",
+            str(operations),
+            "--version",
+            version,
+            "--format",
+            fmt,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    doc, selector = proc.stdout.strip().splitlines()[-2:]
+    return Path(doc), Path(selector)
+
+
 def parse_matrix(text: str) -> tuple[generate.Version, generate.Format, int]:
     """`3.0:yaml:10000` -> ("3.0", "yaml", 10000)."""
     try:
@@ -891,9 +970,12 @@ def main(argv: list[str] | None = None) -> int:
         "--slow-once-above-mb", type=float, default=2.0, help="run slow commands once on bigger documents"
     )
     parser.add_argument(
-        "--slow-skip-above-mb",
+        "--ruamel-max-mb", type=float, help="skip ruamel on bigger synthetic documents (default 60, quick 5)"
+    )
+    parser.add_argument(
+        "--validator-max-mb",
         type=float,
-        help="skip slow commands on bigger documents (default 60, quick 25)",
+        help="skip validate and openapi-spec-validator on bigger synthetic documents (default 60, quick 25)",
     )
     parser.add_argument(
         "--synthetic",
@@ -920,11 +1002,15 @@ def main(argv: list[str] | None = None) -> int:
         slow_rounds=min(args.slow_rounds or rounds, rounds),
         startup_rounds=args.startup_rounds,
         slow_once_above_mb=args.slow_once_above_mb,
-        slow_skip_above_mb=args.slow_skip_above_mb or (25.0 if args.quick else 60.0),
+        ruamel_max_mb=args.ruamel_max_mb or (5.0 if args.quick else 60.0),
+        validator_max_mb=args.validator_max_mb or (25.0 if args.quick else 60.0),
         timeout=args.timeout,
         work=generate.CACHE_DIR,
         keep_outputs=args.keep_outputs,
+        gnu_time=gnu_time_available(),
     )
+    if not settings.gnu_time:
+        progress(f"warning: no GNU time at {GNU_TIME}: peak RSS figures include this process's own peak")
     if not settings.cli.exists():
         parser.error(f"no CLI at {settings.cli}: run `make install` or pass --cli")
     matrix = (
@@ -936,7 +1022,7 @@ def main(argv: list[str] | None = None) -> int:
     selectors: dict[Path, Path] = {}
     for version, fmt, ops in matrix:
         progress(f"generating {generate.document_name(ops, version, fmt)}")
-        path, selector = generate.ensure(ops, version, fmt)
+        path, selector = ensure_document(version, fmt, ops)
         docs.append(describe(path, (version, ops)))
         selectors[path] = selector
     corpus_selector = generate.write_selector(generate.CACHE_DIR / generate.generator_digest())

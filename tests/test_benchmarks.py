@@ -359,3 +359,14 @@ def test_results_are_json(tmp_path: Path) -> None:
     json.dump(report, io.StringIO())
     assert report["documents"][0]["commands"]["apply"]["wall_median"] == 0.1
     assert report["documents"][0]["lines"]["changed"] == 0
+
+
+def test_parse_gnu_time() -> None:
+    assert run.parse_gnu_time("9676 0 0.01 0.00\n") == (9676, 0, pytest.approx(0.01))
+    assert run.parse_gnu_time("Command exited with non-zero status 3\n8628 3 0.25 0.05") == (
+        8628,
+        3,
+        pytest.approx(0.3),
+    )
+    assert run.parse_gnu_time("") is None
+    assert run.parse_gnu_time("/usr/bin/time: cannot run x") is None
