@@ -536,7 +536,7 @@ class YamlSource:
         self.data = built.data
         self.tree: Pos = built.tree
         self._shared = built.shared
-        self._entries: dict[int, dict[str, tuple[Pos, Pos, bool]]] = {}
+        self._entries: dict[int, dict[str, tuple[Pos, Pos, Pos | None]]] = {}
         self._style: _Style | None = None
 
     # Locating. For a mapping step the location is the key's; for a list step, the item's.
@@ -566,12 +566,12 @@ class YamlSource:
                 return None
         return node, key, path
 
-    def entries(self, node: Pos) -> dict[str, tuple[Pos, Pos, bool]]:
-        """Key text -> (key, value, own) for a mapping, merged keys included; built once per mapping."""
+    def entries(self, node: Pos) -> dict[str, tuple[Pos, Pos, Pos | None]]:
+        """Key text -> (key, value, merge source or None) for a mapping, merged keys included; cached."""
         cached = self._entries.get(id(node))
         if cached is not None:
             return cached
-        own: dict[str, tuple[Pos, Pos, bool]] = {}
+        own: dict[str, tuple[Pos, Pos, Pos | None]] = {}
         sources: list[Pos] = []
         children = node[_VALUE]
         for i in range(0, len(children), 2):
@@ -579,12 +579,12 @@ class YamlSource:
             if _is_merge_key(key):
                 sources = [value] if value[_KIND] == _MAPPING else list(value[_VALUE])
             else:
-                own.setdefault(key[_VALUE], (key, value, True))
+                own.setdefault(key[_VALUE], (key, value, None))
         if sources:
-            merged: dict[str, tuple[Pos, Pos, bool]] = {}
+            merged: dict[str, tuple[Pos, Pos, Pos | None]] = {}
             for source in reversed(sources):
-                for name, (k, v, _) in self.entries(source).items():
-                    merged[name] = (k, v, False)
+                for name, (k, v, inner) in self.entries(source).items():
+                    merged[name] = (k, v, inner or source)
             merged.update(own)
             own = merged
         self._entries[id(node)] = own
@@ -624,7 +624,7 @@ class YamlSource:
         for change in changes:
             mapping = self._target(change)
             entry = self.entries(mapping).get(change.key)
-            if change.replaces and entry is not None and entry[2]:
+            if change.replaces and entry is not None and entry[2] is None:
                 yield self._replace(mapping, entry[0], entry[1], change)
             else:
                 inserts.setdefault(id(mapping), (mapping, []))[1].append(change)
@@ -639,9 +639,11 @@ class YamlSource:
         node, _, path = found
         chain = [*path, node]
         for depth, container in enumerate(chain):
-            via_merge = depth > 0 and not self.entries(chain[depth - 1])[change.parent[depth - 1]][2]
-            if id(container) in self._shared or via_merge:
+            if id(container) in self._shared:
                 raise self._shared_error(change, container)
+            source = self.entries(chain[depth - 1])[change.parent[depth - 1]][2] if depth else None
+            if source is not None:  # reached through a merge key: it lives in the merged-in mapping
+                raise self._shared_error(change, source)
         return node
 
     def _shared_error(self, change: Change, node: Pos) -> InputError:
@@ -710,7 +712,9 @@ class YamlSource:
                 return (brace, brace, depth, ", ".join(items))
             last_key = children[-2]
             sep = "," + self.newline + " " * last_key[_COL] if last_key[_LINE] != mapping[_LINE] else ", "
-            after = self._content_end(mapping, mapping[_START])
+            after = mapping[_START]
+            for child in children:  # the end of the last value, aliases included
+                after = self._occurrence(child, after)[1]
             return (after, after, depth, "".join(sep + item for item in items))
         style = self._detect_style(mapping)
         column = next(
