@@ -49,8 +49,7 @@ def security(path: str = "/pets", method: str = "get", value: Any = POOL) -> Edi
 def refused(text: str | bytes, *edits: Edit) -> InputError:
     raw = text if isinstance(text, bytes) else textwrap.dedent(text).encode()
     with pytest.raises(InputError) as info:
-        document = load_document(raw, "api.yaml")
-        document.render(edits)
+        load_document(raw, "api.yaml").render(edits)
     return info.value
 
 
@@ -98,7 +97,8 @@ def test_plain_scalars_follow_the_yaml_1_2_core_schema() -> None:
         "p": 12,
         "q": 0.16001,
     }
-    assert isinstance(loaded["f"], float) and isinstance(loaded["c"], int)
+    assert isinstance(loaded["f"], float)
+    assert isinstance(loaded["c"], int)
 
 
 def test_nan_loads_and_compares_equal_to_itself() -> None:
@@ -175,13 +175,15 @@ def test_merge_keys_own_keys_win_and_first_source_wins() -> None:
 
 def test_duplicate_keys_name_both_places() -> None:
     error = refused("a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n")
-    assert "duplicate key 'c'" in error.message and "first at line 3" in error.message
+    assert "duplicate key 'c'" in error.message
+    assert "first at line 3" in error.message
     assert error.location == Location("api.yaml", 5, 3)
 
 
 def test_bad_utf8_names_line_and_column() -> None:
     error = refused(b"a: 1\nb: caf\xc3\xa9 \xff\n")
-    assert "not valid UTF-8" in error.message and "0xff" in error.message
+    assert "not valid UTF-8" in error.message
+    assert "0xff" in error.message
     assert error.location == Location("api.yaml", 2, 9)
 
 
@@ -215,7 +217,8 @@ def test_billion_laughs_is_refused_quickly() -> None:
     started = time.process_time()
     error = refused("\n".join(lines) + "\n")
     assert "aliases would expand the document" in error.message
-    assert error.location is not None and error.location.line == 9  # the biggest anchor that is used
+    assert error.location is not None
+    assert error.location.line == 9
     assert time.process_time() - started < 30  # generous: only catches an exponential expansion
 
 
@@ -353,7 +356,10 @@ def test_flush_lists_and_four_space_steps_are_followed() -> None:
 
 
 def test_indentation_is_learnt_from_elsewhere_in_the_document() -> None:
-    text = "info:\n   title: x\n   tags:\n   - a\npaths:\n   /pets:\n      get: {}\n   /cats:\n      get:\n         x: 1\n"
+    text = (
+        "info:\n   title: x\n   tags:\n   - a\n"
+        "paths:\n   /pets:\n      get: {}\n   /cats:\n      get:\n         x: 1\n"
+    )
     out = render(text, security("/cats"))
     assert (
         out == text + "         security:\n         - Pool:\n           - https://pets.example.com/purchase\n"
@@ -362,7 +368,8 @@ def test_indentation_is_learnt_from_elsewhere_in_the_document() -> None:
 
 def test_flow_mappings_get_a_flow_member() -> None:
     assert render("paths:\n  /pets:\n    get: {summary: x}  # c\n", security()) == (
-        "paths:\n  /pets:\n    get: {summary: x, security: [{Pool: [https://pets.example.com/purchase]}]}  # c\n"
+        "paths:\n  /pets:\n"
+        "    get: {summary: x, security: [{Pool: [https://pets.example.com/purchase]}]}  # c\n"
     )
     assert (
         render("paths:\n  /pets:\n    get: {}\n", security(value=[]))
@@ -388,7 +395,8 @@ def test_an_existing_different_security_is_replaced_in_place() -> None:
     out = render(text, security())
     assert out == OPERATION.replace(
         "      summary: List pets\n",
-        "      security:   # old\n        - Pool:\n            - https://pets.example.com/purchase\n      summary: List pets\n",
+        "      security:   # old\n        - Pool:\n            - https://pets.example.com/purchase\n"
+        "      summary: List pets\n",
     )
     flow = OPERATION.replace(
         "      summary: List pets\n", "      security: []  # public\n      summary: List pets\n"
@@ -406,7 +414,8 @@ def test_an_equal_value_changes_nothing() -> None:
 def test_crlf_and_bom_are_kept() -> None:
     raw = b"\xef\xbb\xbf" + OPERATION.replace("\n", "\r\n").encode()
     document = load_document(raw, "api.yaml")
-    assert document.bom and document.newline == "\r\n"
+    assert document.bom
+    assert document.newline == "\r\n"
     out = document.render([security()])
     assert out.startswith(b"\xef\xbb\xbf")
     assert b"\n" not in out.replace(b"\r\n", b"")
@@ -424,8 +433,8 @@ def test_keep_chomping_scalar_owns_its_trailing_blank_lines() -> None:
     text = "paths:\n  /pets:\n    get:\n      description: |+\n        text\n\n\n  /cats: {}\n"
     out = render(text, security(value=[]))
     assert (
-        out
-        == "paths:\n  /pets:\n    get:\n      description: |+\n        text\n\n\n      security: []\n  /cats: {}\n"
+        out == "paths:\n  /pets:\n    get:\n      description: |+\n        text\n\n\n"
+        "      security: []\n  /cats: {}\n"
     )
 
 
@@ -433,8 +442,8 @@ def test_clipped_scalar_leaves_its_blank_lines_to_the_next_key() -> None:
     text = "paths:\n  /pets:\n    get:\n      description: |\n        text\n\n  # cats\n  /cats: {}\n"
     out = render(text, security(value=[]))
     assert (
-        out
-        == "paths:\n  /pets:\n    get:\n      description: |\n        text\n      security: []\n\n  # cats\n  /cats: {}\n"
+        out == "paths:\n  /pets:\n    get:\n      description: |\n        text\n"
+        "      security: []\n\n  # cats\n  /cats: {}\n"
     )
 
 
@@ -446,7 +455,9 @@ def test_document_markers_are_kept() -> None:
 def test_alias_to_a_shared_operation_is_refused_naming_both_places() -> None:
     text = "x-common: &op\n  summary: x\npaths:\n  /pets:\n    get: *op\n"
     error = refused(text, security())
-    assert "&op" in error.message and "api.yaml:1:11" in error.message and "api.yaml:5:10" in error.message
+    assert "&op" in error.message
+    assert "api.yaml:1:11" in error.message
+    assert "api.yaml:5:10" in error.message
 
 
 def test_a_key_only_merged_in_gets_an_own_key() -> None:
@@ -478,7 +489,8 @@ def test_an_anchored_value_used_elsewhere_is_not_replaced() -> None:
 
 def test_paths_that_are_not_mappings_are_refused() -> None:
     error = refused("paths: [1]\n", security())
-    assert "is a list, not a mapping" in error.message and error.location == Location("api.yaml", 1, 1)
+    assert "is a list, not a mapping" in error.message
+    assert error.location == Location("api.yaml", 1, 1)
 
 
 @pytest.mark.parametrize(
@@ -518,4 +530,7 @@ def test_scalars_are_quoted_only_when_a_reader_could_misread_them(value: str, wr
 def test_other_scalar_types_are_written_to_read_back_the_same() -> None:
     value = [{"a": [1, -2.5, True, False, None, 10**20, 1e300]}]
     out = render("paths:\n  /pets:\n    get:\n      summary: x\n", security(value=value))
-    assert "- 1\n" in out and "- -2.5\n" in out and "- true\n" in out and "- null\n" in out
+    assert "- 1\n" in out
+    assert "- -2.5\n" in out
+    assert "- true\n" in out
+    assert "- null\n" in out
