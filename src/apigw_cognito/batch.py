@@ -3,6 +3,7 @@
 Each API runs on its own and its failure (bad input, findings) is reported, never raised, so one broken
 API does not hide the others. With `jobs` above 1 the APIs are spread over worker processes: the work is
 pure Python (parsing, the transform, the validator), so threads would only take turns on one core.
+Processes pay for themselves only on large inputs (see `PARALLEL_MIN_BYTES`).
 Nothing here prints or exits; the CLI does.
 """
 
@@ -13,16 +14,19 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .config import Api
 from .errors import ExitCode, ToolError
 from .report import RENDERERS, REPORT_VERSION, Report
 from .report_formats import Failure, junit_xml, render_sarif_many
 
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
 Command = Literal["apply", "audit"]
 # Below this much input in total, starting worker processes costs more than it saves.
-PARALLEL_MIN_BYTES = 1_000_000
+PARALLEL_MIN_BYTES = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -121,15 +125,40 @@ def auto_jobs(apis: Sequence[Api]) -> int:
     return min(cores, len(apis)) if total >= PARALLEL_MIN_BYTES else 1
 
 
+def workers_for(apis: Sequence[Api], jobs: int | None) -> int:
+    """`jobs` (0 or None: `auto_jobs`), never more than there are APIs."""
+    return auto_jobs(apis) if not jobs else max(1, min(jobs, len(apis)))
+
+
+def start_pool(workers: int) -> Executor:
+    """Worker processes, started now: before any other thread exists, so forking them is safe.
+
+    Where `fork` exists the workers are forked after the heavy modules are imported here once, so they
+    inherit them instead of each importing its own (the validator alone takes a third of a second).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        from . import document, pipeline, validation  # noqa: F401  (imported for the workers)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    pool.submit(int).result()  # launches every worker at once with fork
+    return pool
+
+
 def run_many(
     apis: Sequence[Api],
     task: Task,
     jobs: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    pool: Executor | None = None,
 ) -> list[Outcome]:
-    """Run `task` on every API, in worker processes when `jobs` > 1; outcomes in the order of `apis`."""
-    workers = auto_jobs(apis) if not jobs else min(jobs, len(apis))
-    if workers <= 1:
+    """Run `task` on every API, in worker processes when `jobs` > 1 (or in `pool`), in the order of `apis`."""
+    if pool is None and workers_for(apis, jobs) > 1:
+        with start_pool(workers_for(apis, jobs)) as own:
+            return run_many(apis, task, on_done=on_done, pool=own)
+    if pool is None:
         outcomes = []
         for api in apis:
             outcome = run_api(api, task)
@@ -137,19 +166,15 @@ def run_many(
             if on_done:
                 on_done(outcome)
         return outcomes
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    # forkserver: a clean process to fork workers from, safe while this one has threads (the spinner).
-    context = multiprocessing.get_context("forkserver")
     results: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(run_api, api, task): i for i, api in enumerate(apis)}
-        for future in as_completed(futures):
-            outcome = future.result()
-            results[futures[future]] = outcome
-            if on_done:
-                on_done(outcome)
+    futures = {pool.submit(run_api, api, task): i for i, api in enumerate(apis)}
+    for future in as_completed(futures):
+        outcome = future.result()
+        results[futures[future]] = outcome
+        if on_done:
+            on_done(outcome)
     return [results[i] for i in range(len(apis))]
 
 
@@ -260,14 +285,18 @@ def run_project(
         validate=None if validate else False,
         default_validate=config.validate is not False,
     )
-    with progress(f"{command}: {len(apis)} APIs") as shown:
+    workers = workers_for(apis, jobs if jobs is not None else config.jobs)
+    with contextlib.ExitStack() as stack:
+        # The pool starts first: its workers are forked before the spinner's thread exists.
+        pool = stack.enter_context(start_pool(workers)) if workers > 1 else None
+        shown = stack.enter_context(progress(f"{command}: {len(apis)} APIs"))
         done: list[str] = []
 
         def on_done(outcome: Outcome) -> None:
             done.append(outcome.name)
             shown.update(f"{command}: {len(done)} of {len(apis)} APIs done")
 
-        outcomes = run_many(apis, task, jobs if jobs is not None else config.jobs, on_done)
+        outcomes = run_many(apis, task, on_done=on_done, pool=pool)
     for outcome in outcomes:
         if outcome.diff:
             sys.stdout.write(outcome.diff)

@@ -19,6 +19,7 @@ api_name = "SecurePets"                     # or rest_api_id = "a1b2c3d4e5"
 region = "eu-west-1"
 stage = "prod"
 mode = "overwrite"                          # or merge
+create = true                               # optional: create the API when none has that name
 env = { SECUREPETS_USER_POOL = "arn:aws:cognito-idp:..." }   # ${VAR}s for the selector
 ```
 
@@ -58,6 +59,7 @@ class Target:
     profile: str | None = None
     stage: str | None = None
     mode: Mode = "overwrite"
+    create: bool = False  # with api_name: create the API when none has that name
     env: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -136,6 +138,7 @@ def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+_INLINE_KEY = re.compile(r"""[{,]\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 
 
 def _split_keys(text: str) -> list[tuple[str, int]] | None:
@@ -199,7 +202,8 @@ class TomlPositions:
                 keys = _split_keys(stripped[2 : stripped.find("]]")])
                 if keys is None:
                     continue
-                base = self._resolve([k for k, _ in keys], counts)
+                names = [k for k, _ in keys]
+                base = (*self._resolve(names[:-1], counts), names[-1])
                 counts[base] = counts.get(base, -1) + 1
                 table = (*base, counts[base])
                 self.places.setdefault(base, Location(name, number, indent + 1))
@@ -223,6 +227,12 @@ class TomlPositions:
                 path = (*path, key)
                 self.places.setdefault(path, Location(name, number, offset + 1))
             rest = line[eq + 1 :].strip()
+            if rest.startswith("{"):  # a one-line inline table: its keys, one level deep
+                start = line.index("{", eq)
+                for m in _INLINE_KEY.finditer(line, start):
+                    key = m.group(1)
+                    key = key[1:-1] if key[:1] in "\"'" else key
+                    self.places.setdefault((*path, key), Location(name, number, m.start(1) + 1))
             for quote in ('"""', "'''"):
                 if rest.startswith(quote) and rest.count(quote) == 1:
                     in_multiline = quote
@@ -264,6 +274,7 @@ class TomlPositions:
 # --- loading ---------------------------------------------------------------------------------------------
 
 _DECODE_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = " (at end of document)"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -340,7 +351,7 @@ def display_path(path: Path) -> str:
 
 TOP_KEYS = ("apis", "report", "validate", "jobs")
 API_KEYS = ("name", "spec", "selector", "output", "validate", "targets")
-TARGET_KEYS = ("rest_api_id", "api_name", "region", "profile", "stage", "mode", "env")
+TARGET_KEYS = ("rest_api_id", "api_name", "region", "profile", "stage", "mode", "create", "env")
 
 
 def parse_config(text: str, name: str, *, pyproject: bool | None = None) -> Config:
@@ -353,8 +364,16 @@ def parse_config(text: str, name: str, *, pyproject: bool | None = None) -> Conf
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _DECODE_AT.search(message)
-        where = Location(name, int(m.group(1)), int(m.group(2))) if m else Location(name)
-        raise InputError(f"invalid TOML: {_DECODE_AT.sub('', message)}", where) from None
+        if m:
+            where = Location(name, int(m.group(1)), int(m.group(2)))
+        elif message.endswith(_AT_END):
+            lines = text.splitlines() or [""]
+            where = Location(name, len(lines), len(lines[-1]) + 1)
+        else:
+            where = Location(name)
+        raise InputError(
+            f"invalid TOML: {_DECODE_AT.sub('', message).removesuffix(_AT_END)}", where
+        ) from None
     positions = TomlPositions(text, name)
     root: Key = ("tool", TOOL_KEY) if is_pyproject else ()
     reader = _Reader(positions, root, Path(name).resolve().parent)
@@ -438,6 +457,9 @@ def _target(reader: _Reader, path: Key, environment: str, raw: Any) -> Target:
             )
         env[key] = value
     mode = reader.choice(table, "mode", path, MODES) or "overwrite"
+    create = reader.boolean(table, "create", path) or False
+    if create and api_name is None:
+        raise reader.error((*path, "create"), "'create' needs api_name (the name of the API to create)")
     return Target(
         environment=environment,
         rest_api_id=rest_api_id,
@@ -446,6 +468,7 @@ def _target(reader: _Reader, path: Key, environment: str, raw: Any) -> Target:
         profile=reader.string(table, "profile", path),
         stage=reader.string(table, "stage", path),
         mode="merge" if mode == "merge" else "overwrite",
+        create=create,
         env=env,
     )
 

@@ -247,6 +247,7 @@ def import_configured(
         Path(entry.selector),
         rest_api_id=target.rest_api_id,
         api_name=target.api_name,
+        create=target.create,
         mode=target.mode,
         stage=target.stage,
         region=target.region,

@@ -17,13 +17,18 @@ from .access import scheme_kind
 from .openapi import Operation, Version, get_in, iter_operations
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
-_PLAIN = re.compile(r"^[A-Za-z0-9_./{}+*,$-][A-Za-z0-9_./{}+*,$ -]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./{}+*,$: -]*$")
 _NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
 def _scalar(text: str) -> str:
     """`text` as a YAML scalar: plain when that reads back the same, single-quoted otherwise."""
-    if _PLAIN.match(text) and not text.endswith(" ") and text.lower() not in ("true", "false", "null", "~"):
+    if (
+        _PLAIN.match(text)
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and text.lower() not in ("true", "false", "null", "~", "yes", "no", "on", "off")
+    ):
         return text
     return "'" + text.replace("'", "''") + "'"
 
