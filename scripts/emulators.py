@@ -70,6 +70,10 @@ def _python_ok(candidate: str) -> bool:
 
 
 def _pyenv_candidates() -> Iterator[str]:
+    # pyenv's versions directory first: it works even where pyenv's shims are not on PATH (cron, CI).
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    for found in sorted((root / "versions").glob("3.13*"), reverse=True):
+        yield str(found / "bin" / "python3.13")
     pyenv = shutil.which("pyenv")
     if pyenv is None:
         return
@@ -80,11 +84,6 @@ def _pyenv_candidates() -> Iterator[str]:
         if out.returncode == 0:
             for prefix in out.stdout.split(":"):
                 yield str(Path(prefix.strip()) / "bin" / "python3.13")
-    root = subprocess.run([pyenv, "root"], capture_output=True, text=True, timeout=30, check=False)
-    if root.returncode == 0:
-        versions = Path(root.stdout.strip()) / "versions"
-        for found in sorted(versions.glob("3.13*"), reverse=True):
-            yield str(found / "bin" / "python3.13")
 
 
 def find_python313() -> str:
