@@ -697,9 +697,12 @@ class YamlSource:
             lines = _block_lines(value, column, style)
             text = lines[0][column:] + "".join(nl + line for line in lines[1:])
             return (start, self._content_end(value_pos, start), depth, text)
-        if not alias and value_pos[_KIND] == _SCALAR and value_pos[_STYLE] in ("|", ">"):
-            end = self._block_scalar_end(value_pos)
-        return (start, end, depth, _flow(value, False))
+        text = _flow(value, False)
+        if not alias:  # a block value's end mark lies past its trailing comments and blank lines
+            end = self._content_end(value_pos, start)
+            if _block(value_pos) and value_pos[_LINE] > key[_LINE] and value_pos[_COL] <= key[_COL]:
+                text = " " * style.step + text  # a flush list's place: a flow value must sit deeper
+        return (start, end, depth, text)
 
     def _insert(self, mapping: Pos, changes: list[Change]) -> tuple[int, int, int, str]:
         depth = len(changes[0].parent)
@@ -717,15 +720,23 @@ class YamlSource:
                 after = self._occurrence(child, after)[1]
             return (after, after, depth, "".join(sep + item for item in items))
         style = self._detect_style(mapping)
-        column = next(
-            (children[i][_COL] for i in range(0, len(children), 2) if children[i][_START] >= mapping[_START]),
-            mapping[_COL],
+        first = next(
+            (children[i] for i in range(0, len(children), 2) if children[i][_START] >= mapping[_START]), None
         )
+        column = mapping[_COL] if first is None else self._key_column(first)
         lines = [line for c in changes for line in _block_pair(c.key, c.value, column, style)]
         at = self._line_end(self._content_end(mapping, mapping[_START]))
         return _line_insert(self.text, at, lines, self.newline, depth)
 
     # Where things stand in the text.
+
+    def _key_column(self, key: Pos) -> int:
+        """The column where a block mapping's keys stand: that of ``?`` for an explicit key."""
+        line_start = self.text.rfind("\n", 0, key[_START]) + 1
+        prefix = self.text[line_start : key[_START]].rstrip(" ")
+        if prefix.endswith("?") and (len(prefix) == 1 or prefix[-2] in " -"):
+            return len(prefix) - 1
+        return int(key[_COL])
 
     def _content_end(self, node: Pos, after: int) -> int:
         """Where the content of `node`, standing at or after `after`, ends (trailing comments excluded)."""
