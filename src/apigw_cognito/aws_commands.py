@@ -25,32 +25,43 @@ class ImportMode(StrEnum):
     merge = "merge"
 
 
-SpecArgument = Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON).")]
-SelectorOption = Annotated[str, typer.Option("--selector", "-s", help="The selector file (YAML or JSON).")]
-RestApiIdOption = Annotated[str | None, typer.Option("--rest-api-id", help="The REST API's id.")]
+SpecArgument = Annotated[str, typer.Argument(metavar="SPEC", help="OpenAPI document (YAML or JSON).")]
+SelectorOption = Annotated[
+    str, typer.Option("--selector", "-s", metavar="FILE", help="The selector file (YAML or JSON).")
+]
+RestApiIdOption = Annotated[
+    str | None, typer.Option("--rest-api-id", metavar="ID", help="The REST API's id.")
+]
 ApiNameOption = Annotated[
     str | None,
-    typer.Option("--api-name", help="Find the REST API by name (more than one match is an error)."),
+    typer.Option(
+        "--api-name", metavar="NAME", help="Find the REST API by name (more than one match is an error)."
+    ),
 ]
 RegionOption = Annotated[
-    str | None, typer.Option("--region", help="AWS region (default: AWS_REGION or the profile's).")
+    str | None,
+    typer.Option("--region", metavar="REGION", help="AWS region (default: AWS_REGION or the profile's)."),
 ]
-ProfileOption = Annotated[str | None, typer.Option("--profile", help="AWS profile (default: AWS_PROFILE).")]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", metavar="PROFILE", help="AWS profile (default: AWS_PROFILE).")
+]
 EndpointOption = Annotated[
     str | None,
     typer.Option(
         "--endpoint-url",
+        metavar="URL",
         help="Send every AWS call (API Gateway, Cognito, STS) here; AWS_ENDPOINT_URL_<SERVICE> also work.",
     ),
 ]
 ReadTimeoutOption = Annotated[
-    float, typer.Option("--read-timeout", min=1, help="Seconds to wait for an AWS answer.")
+    float, typer.Option("--read-timeout", min=1, metavar="SECONDS", help="Seconds to wait for an AWS answer.")
 ]
 ParameterOption = Annotated[
     list[str] | None,
     typer.Option(
         "--parameter",
         "-p",
+        metavar="KEY=VALUE",
         help="KEY=VALUE passed to the import (basepath=ignore|prepend|split, ignore=documentation,"
         " endpointConfigurationTypes=EDGE|REGIONAL|PRIVATE); repeatable.",
     ),
@@ -114,7 +125,9 @@ def import_command(
     mode: Annotated[
         ImportMode,
         typer.Option(
-            "--mode", help="overwrite: the document is the whole API; merge: live routes it lacks stay."
+            "--mode",
+            metavar="overwrite|merge",
+            help="overwrite: the document is the whole API; merge: live routes it lacks stay.",
         ),
     ] = ImportMode.overwrite,
     fail_on_warnings: Annotated[
@@ -133,10 +146,11 @@ def import_command(
         ),
     ] = False,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Deploy to this stage after the import.")
+        str | None, typer.Option("--stage", metavar="NAME", help="Deploy to this stage after the import.")
     ] = None,
     stage_description: Annotated[
-        str | None, typer.Option("--stage-description", help="Description of a stage --stage creates.")
+        str | None,
+        typer.Option("--stage-description", metavar="TEXT", help="Description of a stage --stage creates."),
     ] = None,
     dry_run: Annotated[
         bool,
