@@ -41,20 +41,9 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-# The CLI's own entry point, with `import` and `verify` registered even where cli.py does not add them.
-LAUNCH = """\
-import sys
-from apigw_cognito import cli
-from apigw_cognito.aws_commands import register
-if not any(c.name == "import" for c in cli.app.registered_commands):
-    register(cli.app)
-sys.argv[0] = "apigw-cognito"
-cli.main()
-"""
-
-
 def cli() -> list[str]:
-    return [sys.executable, "-c", LAUNCH]
+    """The project's own command, from the virtual environment that runs this script."""
+    return [sys.executable, "-m", "apigw_cognito"]
 
 
 def run(args: list[str], env: dict[str, str]) -> int:

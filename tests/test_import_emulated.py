@@ -364,19 +364,12 @@ SECRET = "wJalrXUtnFEMIexampleSECRETdoNotPrint"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 
 
-def _app() -> Any:
-    from apigw_cognito import cli
-    from apigw_cognito.aws_commands import register
-
-    if not any(c.name == "import" for c in cli.app.registered_commands):
-        register(cli.app)
-    return cli.app
-
-
 def _invoke(*args: str) -> Any:
     from typer.testing import CliRunner
 
-    return CliRunner().invoke(_app(), list(args))
+    from apigw_cognito.cli import app
+
+    return CliRunner().invoke(app, list(args))
 
 
 @pytest.fixture

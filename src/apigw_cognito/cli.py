@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from .aws_commands import EndpointOption, ProfileOption, RegionOption, register
 from .errors import ExitCode, InputError, ToolError
 
 app = typer.Typer(
@@ -138,6 +139,12 @@ def apply(
     config: ConfigOption = None,
     api: ApiOption = None,
     jobs: JobsOption = None,
+    resolve: Annotated[
+        bool, typer.Option("--resolve", help="Look pool ids and name:<PoolName> up in Cognito (AWS calls).")
+    ] = False,
+    region: RegionOption = None,
+    profile: ProfileOption = None,
+    endpoint_url: EndpointOption = None,
 ) -> None:
     """Add the selector's authorizers and per-operation security to SPEC (or every configured API)."""
     with guarded():
@@ -172,8 +179,15 @@ def apply(
         if in_place and spec == "-":
             fail("--in-place needs a file, not standard input")
         loaded = load_spec(spec)
+        rules = load_selector_file(selector)
+        if resolve:
+            from .gateway import SessionOptions
+            from .pools import resolve_pools
+
+            session = SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
+            rules = resolve_pools(rules, session, note=lambda line: typer.echo(line, err=True))
         with progress(f"securing and validating {loaded.name}"):
-            applied = run_apply(loaded, load_selector_file(selector), validate=not no_validate)
+            applied = run_apply(loaded, rules, validate=not no_validate)
         report = applied.report
         target = output or (spec if in_place else None)
         report.output = target
@@ -306,6 +320,9 @@ def schema() -> None:
         from .selector import SCHEMA
 
         typer.echo(json.dumps(SCHEMA, indent=2))
+
+
+register(app)
 
 
 def main() -> None:

@@ -1,0 +1,5 @@
+"""`python -m apigw_cognito` runs the command line."""
+
+from .cli import main
+
+main()
