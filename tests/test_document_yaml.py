@@ -534,3 +534,36 @@ def test_other_scalar_types_are_written_to_read_back_the_same() -> None:
     assert "- -2.5\n" in out
     assert "- true\n" in out
     assert "- null\n" in out
+
+
+def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apigw_cognito import yaml_text
+
+    yaml_text._compose("a: 1\n", "api.yaml")  # fills the parser cache
+    monkeypatch.setitem(yaml_text._PARSER, "bounded", False)
+    error = refused("a: " + "[" * 1200 + "]" * 1200 + "\n")
+    assert "nest" in error.message
+    assert error.location is not None
+    # Many brackets that do not nest are read as usual.
+    assert data("a: [" + ", ".join(["[1]"] * 1500) + "]\n")["a"][-1] == [1]
+
+
+def test_without_libyaml_the_error_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apigw_cognito import yaml_text
+    from apigw_cognito.errors import ToolError
+
+    monkeypatch.setattr(yaml_text.yaml, "__with_libyaml__", False)
+    monkeypatch.setattr(yaml_text, "_PARSER", {})
+    with pytest.raises(ToolError, match="libyaml"):
+        load_document(b"a: 1\n", "api.yaml")
+
+
+def test_data_nested_nearly_as_deep_as_libyaml_allows_is_refused_cleanly() -> None:
+    text = "paths:\n  /pets:\n    get:\n      x: " + "[" * 990 + "]" * 990 + "\n"
+    document = doc(text)
+    try:
+        out = document.render([security()])
+    except InputError as error:
+        assert "nested too deeply" in error.message
+    else:
+        assert load_document(out, "api.yaml").data["paths"]["/pets"]["get"]["security"] == POOL

@@ -57,6 +57,7 @@ class Document:
     newline: str
 
     def locate(self, pointer: Pointer) -> Location | None:
+        """Where `pointer` is written: a mapping step's key, a list step's item; None when absent."""
         return self.source.locate(pointer)
 
     def render(self, edits: Sequence[Edit]) -> bytes:

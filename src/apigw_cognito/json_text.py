@@ -70,8 +70,8 @@ def parse(text: str, name: str) -> Any:
         data = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", Location(name, exc.lineno, exc.colno)) from None
-    except (_Duplicate, _NotFinite, ValueError, RecursionError):
-        raise _pinpoint(text, name) from None
+    except (_Duplicate, _NotFinite, ValueError, RecursionError) as exc:
+        raise _pinpoint(text, name, exc) from None
     if not isinstance(data, dict | list):
         raise InputError(
             "not an OpenAPI document: the top level is a single value, not an object", Location(name)
@@ -79,13 +79,13 @@ def parse(text: str, name: str) -> Any:
     return data
 
 
-def _pinpoint(text: str, name: str) -> InputError:
+def _pinpoint(text: str, name: str, cause: BaseException) -> InputError:
     """A slow second pass that finds where a duplicate key, NaN/Infinity, huge number or deep nesting is."""
     token = re.compile(
         r'[ \t\n\r]*(?:([{}\[\]])|(")|(-?Infinity|NaN)|(-?[0-9]+)|[,:]|[-+.eE0-9]+|true|false|null)'
     )
     limit = sys.get_int_max_str_digits() or sys.maxsize
-    max_depth = max(50, sys.getrecursionlimit() - 100)
+    deepest = (0, 0)  # (depth, offset): where the parser's recursion would have run out
     stack: list[dict[str, int] | None] = []  # per open container: keys seen (objects) or None (arrays)
     expect_key = False
     i = 0
@@ -99,8 +99,8 @@ def _pinpoint(text: str, name: str) -> InputError:
         if bracket in ("{", "["):
             stack.append({} if bracket == "{" else None)
             expect_key = bracket == "{"
-            if len(stack) > max_depth:
-                return InputError(f"nested more than {max_depth} levels deep", _location(text, at, name))
+            if len(stack) > deepest[0]:
+                deepest = (len(stack), at)
         elif bracket:
             stack.pop()
             expect_key = False
@@ -122,7 +122,12 @@ def _pinpoint(text: str, name: str) -> InputError:
             return InputError(f"integer too long ({len(integer)} digits)", _location(text, at, name))
         else:
             expect_key = m.group().strip() == "," and bool(stack) and stack[-1] is not None
-    return InputError("not valid JSON", Location(name))
+    if isinstance(cause, RecursionError):
+        return InputError(
+            f"the document is nested {deepest[0]} levels deep, too deep to read",
+            _location(text, deepest[1], name),
+        )
+    return InputError(f"not valid JSON: {cause}", Location(name))
 
 
 def _location(text: str, index: int, name: str) -> Location:
@@ -415,6 +420,10 @@ class JsonSource:
             raise AssertionError(
                 f"{self.name}: the rendered JSON is malformed at byte {exc.offset}: {exc}"
             ) from None
+        except RecursionError:
+            raise InputError(
+                "the document is nested too deeply to check the change", Location(self.name)
+            ) from None
 
 
 def _check_object(
@@ -432,7 +441,7 @@ def _check_object(
         end = _skip(view, start)
         try:
             value = _STRICT.decode(body[start:end].decode("utf-8"))
-        except (ValueError, _Duplicate, _NotFinite, RecursionError) as exc:
+        except (ValueError, _Duplicate, _NotFinite) as exc:
             raise AssertionError(f"the rendered JSON does not parse at {where}: {exc!r}") from None
         # Values at or around a change are compared strictly: `==` would take 1 for true or 1.0.
         near = where in strict or any(where[:k] in changed for k in range(len(where)))

@@ -24,7 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .document import Change, Edit, Pointer, check_rendering, plan_changes
-from .errors import InputError, Location
+from .errors import InputError, Location, ToolError
 
 # Tags as the composer reports them. _PLAIN marks an untagged plain scalar: the core schema resolves it.
 _PLAIN = "?plain"
@@ -68,7 +68,7 @@ def load(text: str, name: str, newline: str) -> YamlSource:
 
 def _loader_class() -> type:
     if not yaml.__with_libyaml__:
-        raise RuntimeError(
+        raise ToolError(
             "PyYAML was installed without its libyaml C extension, which apigw-cognito needs to read YAML "
             "quickly with positions: reinstall PyYAML from a wheel (pip install --force-reinstall PyYAML)"
         )
@@ -613,6 +613,10 @@ class YamlSource:
             reparsed = _build(_compose(rendered, self.name), rendered, self.name, positions=False).data
             check_rendering(reparsed, self.data, changes, self.name)
             del reparsed
+        except RecursionError:  # comparing data nested almost as deep as libyaml allows
+            raise InputError(
+                "the document is nested too deeply to check the change", Location(self.name)
+            ) from None
         finally:
             if enabled:
                 gc.enable()
