@@ -301,3 +301,24 @@ def test_small_inputs_run_in_this_process(project: Path) -> None:
     apis = load_config(project / "apigw-cognito.toml").apis
     assert batch.auto_jobs(apis) == 1
     assert batch.auto_jobs([Api("x", "missing.yaml", "s.yaml")]) == 1
+
+
+def test_jobs_from_the_command_line_and_the_file(project: Path) -> None:
+    assert run("apply")[0] == 0
+    code, one, _ = run("apply", "--check", "--jobs", "1")
+    assert code == 0
+    code, two, _ = run("apply", "--check", "--jobs", "2")
+    assert code == 0
+    assert one == two
+    (project / "apigw-cognito.toml").write_text("jobs = 2\n" + CONFIG)
+    code, from_file, _ = run("apply", "--check")
+    assert (code, from_file) == (0, one)
+
+
+def test_large_inputs_use_a_process_per_core(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    apis = load_config(project / "apigw-cognito.toml").apis
+    monkeypatch.setattr(batch.os.path, "getsize", lambda _path: batch.PARALLEL_MIN_BYTES)
+    monkeypatch.setattr(batch.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    assert batch.auto_jobs(apis) == 2, "never more workers than APIs"
+    monkeypatch.setattr(batch.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert batch.auto_jobs(apis) == 1, "one core: no workers"
