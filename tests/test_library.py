@@ -252,3 +252,49 @@ def test_terraform_recipe_runs(checkout: Path) -> None:
     files = re.findall(r'file\("\$\{path\.module\}/([^"]+)"\)', hcl)
     assert files == ["build/securepets.yaml"]
     assert b"x-amazon-apigateway-authorizer" in (checkout / files[0]).read_bytes()
+
+
+# --- README.md, section "Pipelines and tools" --------------------------------------------------------------
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("\n## Pipelines and tools\n")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end > 0 else len(text)]
+    return re.findall(rf"^```{language}\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_pipeline_examples_run(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (config,) = readme_blocks("toml")
+    (checkout / "apigw-cognito.toml").write_text(config)
+    (checkout / ".git").mkdir()
+    for block in readme_blocks("sh"):
+        for line in block.splitlines():
+            args = shlex.split(line, comments=True)
+            if not args:
+                continue
+            assert args[0] == "apigw-cognito"
+            target = None
+            if ">" in args:
+                args, target = args[: args.index(">")], args[args.index(">") + 1]
+            result = CliRunner().invoke(app, args[1:], catch_exceptions=False)
+            assert result.exit_code == 0, f"{line}\n{result.output}"
+            if target:
+                (checkout / target).write_text(result.stdout)
+    json.loads((checkout / "apigw-cognito.sarif").read_text())
+    assert (checkout / "apigw-cognito.xml").read_text().startswith("<?xml")
+    assert (checkout / "build" / "securepets.overlay.yaml").is_file()
+    assert "default: deny" in (checkout / "build" / "starter.selector.yaml").read_text()
+
+    import yaml
+    from pre_commit.clientlib import load_manifest
+
+    hook_ids = {h["id"] for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    pre_commit_config, actions = (yaml.safe_load(b) for b in readme_blocks("yaml"))
+    assert {h["id"] for h in pre_commit_config["repos"][0]["hooks"]} <= hook_ids
+    assert actions[1]["with"]["sarif_file"] == "apigw-cognito.sarif"
+
+    (snippet,) = readme_blocks("python")
+    exec(compile(snippet, "README.md", "exec"), {})
+    assert "'operations': 5" in capsys.readouterr().out

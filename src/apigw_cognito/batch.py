@@ -81,6 +81,7 @@ def _run_apply(api: Api, task: Task) -> Outcome:
         code = ExitCode.FINDINGS if differs else ExitCode.OK
         return Outcome(api.name, int(code), "would change" if differs else "up to date", report, diff=diff)
     if differs:
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)  # a build folder a fresh clone lacks
         write_atomic(target, applied.output)
         report.wrote = True
     return Outcome(api.name, 0, "written" if differs else "up to date", report, diff=diff, wrote=differs)
