@@ -202,7 +202,11 @@ def test_locate() -> None:
         ('{"a": [1, NaN]}', "NaN is not a JSON number", Location("api.json", 1, 11)),
         ('{"a": -Infinity}', "-Infinity is not a JSON number", Location("api.json", 1, 7)),
         ('{"a": ' + "9" * 5000 + "}", "integer too long", Location("api.json", 1, 7)),
-        ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested 100001 levels deep, too deep", Location("api.json", 1, 100006)),
+        (
+            '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "nested 100001 levels deep, too deep",
+            Location("api.json", 1, 100006),
+        ),
         ('"just a string"', "single value", Location("api.json")),
         ('{"a": "tab\there"}', "Invalid control character", Location("api.json", 1, 11)),
     ],

@@ -536,7 +536,9 @@ def test_other_scalar_types_are_written_to_read_back_the_same() -> None:
     assert "- null\n" in out
 
 
-def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from apigw_cognito import yaml_text
 
     yaml_text._compose("a: 1\n", "api.yaml")  # fills the parser cache

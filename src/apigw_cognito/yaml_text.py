@@ -33,6 +33,7 @@ _STR = _CORE + "str"
 _MAP = _CORE + "map"
 _SEQ = _CORE + "seq"
 _KEPT_AS_TEXT = frozenset({_CORE + "binary", _CORE + "timestamp"})
+_KEY_TAGS = frozenset({_PLAIN, _STR})
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -46,6 +47,7 @@ _NANS = frozenset({".nan", ".NaN", ".NAN"})
 _NAN = math.nan
 # First characters of plain scalars that may resolve to something other than a string.
 _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+_WORDY = frozenset("~nNtTfF")
 
 _MAX_DEPTH = 1000  # libyaml's own bound (where it has one); composing deeper would exhaust the C stack
 _MIN_EXPANSION_LIMIT = 1_000_000
@@ -78,6 +80,10 @@ def _loader_class() -> type:
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             yaml.resolver.BaseResolver.__init__(self)
+
+        # The composer calls these two for every node; builtins that take the same arguments cost less.
+        descend_resolver = slice  # type: ignore[assignment]
+        ascend_resolver = tuple  # type: ignore[assignment]
 
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
@@ -275,8 +281,23 @@ def _build_tree(root: Node, text: str, name: str, positions: bool) -> _Built:
                     "mapping keys must be plain values (strings or numbers), not lists or mappings",
                     _mark_location(key_node, name),
                 )
-            value_of(key_node, children)  # checks the key's tag and records its position
             key = key_node.value
+            if children is not None:
+                start, end = key_node.start_mark, key_node.end_mark
+                children.append(
+                    (
+                        _SCALAR,
+                        start.index,
+                        end.index,
+                        start.line,
+                        start.column,
+                        key_node.style,
+                        key,
+                        key_node.tag,
+                    )
+                )
+            if key_node.tag not in _KEY_TAGS:
+                _tagged(key_node, name)  # refuses tags other than the core ones
             if key == "<<" and key_node.tag is _PLAIN and not key_node.style:
                 merges.append((node, made, _merge_sources(value_node, name), key_node))
                 value_of(value_node, children)
@@ -302,6 +323,8 @@ def _plain(node: ScalarNode, text: str, name: str) -> Any:
         result: Any = None
     elif value in _BOOLS:
         result = _BOOLS[value]
+    elif value[0] in _WORDY:  # `name`, `type`, `format`: words, not numbers
+        return value
     elif _INT.fullmatch(value):
         result = _int(value, 10, node, name)
     elif _FLOAT.fullmatch(value):
