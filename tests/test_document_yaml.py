@@ -563,9 +563,11 @@ def test_without_libyaml_the_error_says_how_to_fix_it(monkeypatch: pytest.Monkey
 def test_data_nested_nearly_as_deep_as_libyaml_allows_is_refused_cleanly() -> None:
     text = "paths:\n  /pets:\n    get:\n      x: " + "[" * 990 + "]" * 990 + "\n"
     document = doc(text)
+    outcome: Any
     try:
-        out = document.render([security()])
-    except InputError as error:
-        assert "nested too deeply" in error.message
-    else:
-        assert load_document(out, "api.yaml").data["paths"]["/pets"]["get"]["security"] == POOL
+        outcome = load_document(document.render([security()]), "api.yaml").data["paths"]["/pets"]["get"][
+            "security"
+        ]
+    except InputError as error:  # where Python cannot compare data this deep
+        outcome = error.message
+    assert outcome in (POOL, "the document is nested too deeply to check the change")
