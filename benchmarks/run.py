@@ -630,6 +630,16 @@ def judge(docs: Sequence[Document], startup: Mapping[str, Command], min_ops: int
         apply = c.get("apply")
         apply_ok = apply is not None and bool(apply.samples) and all(x.returncode == 0 for x in apply.samples)
         failed = "" if apply_ok else "apply failed"
+        changed = doc.lines.changed if doc.lines else None
+        out.append(
+            Verdict(
+                "0 apply changes no input line (inserts only)",
+                doc.name,
+                "n/a" if doc.lines is None else f"{doc.lines.changed} of {doc.lines.input_lines}",
+                changed == 0,  # judged at every size: it does not depend on timing
+                failed,
+            )
+        )
         if doc.format == "json" and "json" in c:
             r = ratio(apply.wall if apply_ok and apply else None, c["json"].wall)
             out.append(
@@ -653,7 +663,6 @@ def judge(docs: Sequence[Document], startup: Mapping[str, Command], min_ops: int
             )
         if doc.format == "yaml" and "ruamel" in c:
             speedup = ratio(c["ruamel"].wall, apply.wall if apply_ok and apply else None)
-            changed = doc.lines.changed if doc.lines else None
             why = failed or ("" if changed == 0 else f"{changed} input lines changed")
             out.append(
                 Verdict(
@@ -825,11 +834,13 @@ def render(docs: Sequence[Document], startup: Mapping[str, Command], verdicts: S
                 f"{c.secured}/{c.operations - c.preflights} secured, "
                 f"{c.public_preflights}/{c.preflights} OPTIONS public"
             )
+        notes = list(doc.notes)
+        if "apigw-cognito codes" in doc.verdicts:
+            notes.append(f"validate: {doc.verdicts['apigw-cognito codes']}")
         if doc.lines is None:
-            line_rows.append([doc.name, "", "", "", "n/a", cov, clip("; ".join(doc.notes))])
+            line_rows.append([doc.name, "", "", "", "n/a", cov, clip("; ".join(notes))])
             continue
         ln = doc.lines
-        notes = list(doc.notes)
         notes += [f"line {k}: {text[:60]!r}" for k, text in ln.examples[:2]]
         line_rows.append(
             [

@@ -348,6 +348,10 @@ def test_targets_are_judged_from_medians() -> None:
     assert verdicts[("5", "synthetic 3.0 json")].measured == "1.00x"
     assert verdicts[("6", "-")].passed is True  # 1.75x
     assert verdicts[("6", "specs/securepets.yaml")].passed is False  # 2.5x
+    assert verdicts[("0", "big.yaml")].passed is True
+    assert verdicts[("0", "changed.yaml")].passed is False
+    assert verdicts[("0", "changed.yaml")].measured == "1 of 10"
+    assert verdicts[("0", "big.json")].passed is False  # no line count: apply output not checked
     text = run.render(docs, startup, list(verdicts.values()))
     assert "FAIL" in text
     assert "PASS" in text
