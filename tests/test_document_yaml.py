@@ -571,3 +571,16 @@ def test_data_nested_nearly_as_deep_as_libyaml_allows_is_refused_cleanly() -> No
     except InputError as error:  # where Python cannot compare data this deep
         outcome = error.message
     assert outcome in (POOL, "the document is nested too deeply to check the change")
+
+
+def test_a_flush_list_replaced_by_a_mapping_moves_in_by_one_step() -> None:
+    text = "x-a:\n  y:\n  - 1\n  - 2\n  z: 1\n"
+    out = render(text, Edit(("x-a", "y"), {"k": [1]}))
+    assert out == "x-a:\n  y:\n    k:\n    - 1\n  z: 1\n"
+    out = render(text, Edit(("x-a", "y"), ["a"]))
+    assert out == "x-a:\n  y:\n  - a\n  z: 1\n"
+
+
+def test_a_new_top_level_key_that_looks_like_a_marker_is_quoted() -> None:
+    out = render("openapi: 3.0.0\n", Edit(("...",), 1), Edit(("---",), 2))
+    assert out == 'openapi: 3.0.0\n"...": 1\n"---": 2\n'

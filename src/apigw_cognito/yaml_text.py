@@ -720,9 +720,9 @@ class YamlSource:
             column = value_pos[_COL]
             if isinstance(value, dict) and column <= key[_COL]:
                 column = key[_COL] + style.step
-                start -= value_pos[_COL] - column
             lines = _block_lines(value, column, style)
-            text = lines[0][column:] + "".join(nl + line for line in lines[1:])
+            # The line already holds `value_pos[_COL]` columns of indentation before `start`.
+            text = lines[0][value_pos[_COL] :] + "".join(nl + line for line in lines[1:])
             return (start, self._content_end(value_pos, start), depth, text)
         text = _flow(value, False)
         if not alias:  # a block value's end mark lies past its trailing comments and blank lines
@@ -940,6 +940,7 @@ def _plain_ok(value: str) -> bool:
     return bool(
         value
         and value[0] not in "-?:,[]{}#&*!|>'\"%@` \t"
+        and not value.startswith("...")  # a document end marker at the start of a line
         and value[-1] not in " \t"
         and not _TYPED_11.match(value)
         and not _UNSAFE.search(value)
