@@ -84,12 +84,23 @@ class _IndentedDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+class _LiteralDumper(_IndentedDumper):
+    """Writes multi-line strings as literal block scalars (`|`, `|-`, `|+`), whose ends are subtle."""
+
+
+def _literal(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_LiteralDumper.add_representer(str, _literal)
+
+
 def _as_text(data: Any, style: str, comments: bool) -> str:
     if style.startswith("json"):
         indent = {"json-2": 2, "json-4": 4, "json-tab": "\t", "json-min": None}[style]
         separators = (",", ":") if style == "json-min" else None
         return json.dumps(data, indent=indent, separators=separators, ensure_ascii=False) + "\n"
-    dumper = _IndentedDumper if style == "yaml-indented" else yaml.SafeDumper
+    dumper = {"yaml-indented": _IndentedDumper, "yaml-literal": _LiteralDumper}.get(style, yaml.SafeDumper)
     text = yaml.dump(
         data,
         Dumper=dumper,
@@ -99,7 +110,7 @@ def _as_text(data: Any, style: str, comments: bool) -> str:
         sort_keys=False,
         indent=4 if style == "yaml-4" else 2,
     )
-    if comments and style != "yaml-flow":
+    if comments and style not in ("yaml-flow", "yaml-literal"):
         # Full-line comments and blank lines between block lines, as people write them.
         lines = text.splitlines(keepends=True)
         text = "".join(line + ("  # note\n\n" if i % 3 == 1 else "") for i, line in enumerate(lines))
@@ -107,7 +118,17 @@ def _as_text(data: Any, style: str, comments: bool) -> str:
 
 
 _STYLES = st.sampled_from(
-    ["json-2", "json-4", "json-tab", "json-min", "yaml", "yaml-indented", "yaml-4", "yaml-flow"]
+    [
+        "json-2",
+        "json-4",
+        "json-tab",
+        "json-min",
+        "yaml",
+        "yaml-indented",
+        "yaml-4",
+        "yaml-flow",
+        "yaml-literal",
+    ]
 )
 
 

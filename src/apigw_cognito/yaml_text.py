@@ -714,7 +714,8 @@ class YamlSource:
             if blockable and not mapping[_STYLE]:
                 lines = _block_value(value, key[_COL], style)
                 return _line_insert(self.text, self._line_end(end), lines, nl, depth)
-            return (start, end, depth, " " + _flow(value, False))
+            space = "" if self.text[start - 1 : start] in (" ", "\t") else " "
+            return (start, end, depth, space + _flow(value, False))
         if not alias and blockable and _block(value_pos) and value_pos[_LINE] > key[_LINE]:
             # Same place, same column; a mapping never sits at its key's column (a flush list may).
             column = value_pos[_COL]
@@ -727,7 +728,11 @@ class YamlSource:
         text = _flow(value, False)
         if not alias:  # a block value's end mark lies past its trailing comments and blank lines
             end = self._content_end(value_pos, start)
-            if _block(value_pos) and value_pos[_LINE] > key[_LINE] and value_pos[_COL] <= key[_COL]:
+            gap = self.text[key[_END] : start]
+            if _block(value_pos) and gap.strip(" \t\r\n") == ":":
+                # A block value becoming a flow one moves up next to its key (nothing but space between).
+                start, text = key[_END] + gap.index(":") + 1, " " + text
+            elif _block(value_pos) and value_pos[_COL] <= key[_COL]:
                 text = " " * style.step + text  # a flush list's place: a flow value must sit deeper
         return (start, end, depth, text)
 
