@@ -145,6 +145,9 @@ def _cases(draw: st.DrawFn) -> tuple[Document, str, list[Edit]]:
     elif sharing == "operation" and len(operations) > 1:
         first = next(iter(data["paths"].values()))
         first[draw(_METHODS)] = operations[-1]
+    if style == "yaml-literal":  # every operation ends with a literal block: clipped, stripped or kept
+        for op in operations:
+            op["description"] = draw(st.sampled_from(["a\nb", "a\n", "a\n\n", "a\n\n\n", " a\nb\n"]))
     text = _as_text(data, style, draw(st.booleans()))
     if draw(st.booleans()):
         text = text.replace("\n", "\r\n")
