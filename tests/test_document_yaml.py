@@ -202,6 +202,12 @@ def test_bad_utf8_names_line_and_column() -> None:
         ("a: *nowhere\n", "not valid YAML", Location("api.yaml", 1, 4)),
         ("a: &x [*x]\n", "refers to its own anchor", Location("api.yaml", 1, 4)),
         ("a: " + "9" * 5000 + "\n", "integer too long", Location("api.yaml", 1, 4)),
+        (
+            "a: 1\nb: x\x07y\n",
+            "control characters are not allowed (character U+0007)",
+            Location("api.yaml", 2, 5),
+        ),
+        ("a: é😀\nb: x\x85\x9f\n", "not allowed (character U+009F)", Location("api.yaml", 2, 6)),
     ],
 )
 def test_malformed_documents_are_refused_with_a_place(text: str, message: str, location: Location) -> None:

@@ -1,14 +1,18 @@
-"""YAML documents: plain data and node positions from libyaml, changes written as text insertions.
+"""YAML documents: plain data and positions from libyaml, changes written as text insertions.
 
 libyaml's C parser composes the node tree (with positions) with no implicit tag resolution at all; this
 module then builds the data itself, without recursion, under the YAML 1.2 core schema: plain ``on`` or
-``2020-01-01`` stay strings, ``012`` is the integer 12, mapping keys are always the key's own text.
+``2020-01-01`` stay strings, ``012`` is the integer 12, mapping keys are always the key's own text. Only the
+core tags are read; anything that could construct an object is refused, and so are alias bombs.
 
-Positions: a node's ``start_mark.index`` is a character index into the BOM-less text. An alias has no node
-of its own (it *is* the anchored node), so where an alias stands in the text is found from its neighbours.
+Positions: marks give character indexes into the BOM-less text. The node tree is not kept: a tree of plain
+tuples with the same positions is (see `_KIND`). An alias has no node of its own (it *is* the anchored node),
+so where an alias stands in the text is found from its neighbours. `locate` gives a mapping step's key and a
+list step's item; through an alias or a merge key that is where the anchored content is written.
 
 Rendering never rewrites: a new key is inserted as new lines after the last content line of its block
 mapping (or as ``, key: value`` in a flow mapping), and a changed value has exactly its own span replaced.
+The new text is parsed again and must give exactly the intended data.
 """
 
 from __future__ import annotations
@@ -109,6 +113,12 @@ def _compose(text: str, name: str) -> Node:
         node: Node | None = loader(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, name) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; its position counts bytes
+        index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        raise InputError(
+            f"not valid YAML: {exc.reason} (character U+{exc.character:04X})",
+            _offset_location(text, index, name),
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", Location(name)) from None
     finally:
@@ -130,9 +140,10 @@ def _nesting_is_bounded(loader: type) -> bool:
 
 def _check_depth(loader: type, text: str, name: str) -> None:
     """Without libyaml's bound, its recursive composer crashes the process on deep nesting: refuse first."""
-    # Each level of nesting costs at least one bracket or one column of indentation or indicator.
+    # A flow level costs a bracket; block levels cost columns of indentation or indicators (`- - - x`), at
+    # worst two levels for each (a mapping, then a list flush under its key).
     indicators = max((len(m.group()) for m in re.finditer(r"^[ ?:-]+", text, re.M)), default=0)
-    if text.count("[") + text.count("{") + indicators < _MAX_DEPTH:
+    if text.count("[") + text.count("{") + 2 * indicators < _MAX_DEPTH:
         return
     depth = 0
     parser = loader(text)
