@@ -231,15 +231,15 @@ def render(command: str, outcomes: Sequence[Outcome], fmt: str) -> tuple[str, st
     if fmt == "markdown":
         parts = []
         mark = "❌" if any(not o.ok for o in outcomes) else "✅"
-        parts.append(f"## {mark} apigw-cognito {command}: {len(outcomes)} APIs\n")
+        parts.append(f"## {mark} apigw-cognito {command}: {len(outcomes)} APIs\n\n")
         parts.append("| API | Result |\n|---|---|\n")
         parts.extend(f"| {o.name} | {'✅' if o.ok else '❌'} {o.status} |\n" for o in outcomes)
         parts.append("\n")
         for o in outcomes:
             if o.report is not None:
-                parts.append(RENDERERS["markdown"](o.report))
+                parts.append(RENDERERS["markdown"](o.report).rstrip("\n") + "\n\n")
             else:
-                parts.append(f"### ❌ `{o.name}`\n\n{o.error}\n\n")
+                parts.append(f"### ❌ `{o.name}`: {o.status}\n\n```\n{o.error}\n```\n\n")
         return "".join(parts), ""
     parts = []
     for o in outcomes:

@@ -216,6 +216,7 @@ def render_markdown(report: Report) -> str:
         _summary_line(report),
         "",
     ]
+    lines += [f"> {_md_escape(note)}\n" for note in report.notes]  # "would change", "nothing was written"
     if report.rows:
         lines += ["| Method | Path | Authorization | By |", "|---|---|---|---|"]
         for r in report.rows:
