@@ -322,3 +322,12 @@ def test_large_inputs_use_a_process_per_core(project: Path, monkeypatch: pytest.
     assert batch.auto_jobs(apis) == 2, "never more workers than APIs"
     monkeypatch.setattr(batch.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert batch.auto_jobs(apis) == 1, "one core: no workers"
+
+
+def test_project_options_need_no_spec(project: Path) -> None:
+    code, _, stderr = run("audit", "specs/securepets.yaml", "--api", "pets")
+    assert code == 2
+    assert "leave out SPEC" in stderr
+    code, _, stderr = run("apply", "--selector", "specs/securepets.selector.yaml")
+    assert code == 2
+    assert "need a SPEC" in stderr

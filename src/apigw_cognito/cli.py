@@ -169,6 +169,8 @@ def apply(
                     validate=not no_validate,
                 )
             )
+        if config or api or jobs is not None:
+            fail("--config, --api and --jobs are for the configured APIs: leave out SPEC")
         if selector is None:
             fail("--selector is required with a SPEC")
         if emit_overlay and check:
@@ -258,6 +260,8 @@ def audit(
             from .batch import run_project
 
             raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
+        if config or api or jobs is not None:
+            fail("--config, --api and --jobs are for the configured APIs: leave out SPEC")
         report_format = report_choice or ReportFormat.text
         loaded = load_spec(spec)
         report = run_audit(loaded, load_selector_file(selector) if selector else None)
