@@ -242,3 +242,20 @@ def test_a_top_level_list_loads() -> None:
 def test_yaml_named_file_with_json_content_is_read_as_yaml_when_asked() -> None:
     document = load_document(b'{"paths": {"/p": {"get": {}}}}', "api", fmt=None)
     assert document.format == "json"
+
+
+def test_the_self_check_catches_a_rendering_that_means_something_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apigw_cognito import json_text
+
+    document = load_document(PRETTY.encode(), "api.json")
+    real = json_text._dumps
+    monkeypatch.setattr(
+        json_text, "_dumps", lambda value, **options: real(value, **options).replace("true", "1")
+    )
+    with pytest.raises(AssertionError, match=r"api\.json"):
+        document.render([Edit(("paths", "/pets", "get", "x-flag"), True)])
+    monkeypatch.setattr(json_text, "_dumps", lambda value, **options: real(value, **options) + ", ")
+    with pytest.raises(AssertionError, match="malformed"):
+        document.render([security()])

@@ -590,3 +590,16 @@ def test_a_flush_list_replaced_by_a_mapping_moves_in_by_one_step() -> None:
 def test_a_new_top_level_key_that_looks_like_a_marker_is_quoted() -> None:
     out = render("openapi: 3.0.0\n", Edit(("...",), 1), Edit(("---",), 2))
     assert out == 'openapi: 3.0.0\n"...": 1\n"---": 2\n'
+
+
+def test_the_self_check_catches_a_rendering_that_means_something_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apigw_cognito import yaml_text
+
+    document = doc(OPERATION)
+    monkeypatch.setattr(yaml_text, "_plain_ok", lambda value: True)
+    with pytest.raises(AssertionError, match=r"does not parse to the intended data|gives"):
+        document.render([security(value=[{"Pool": ["on", "123"]}])])
+    with pytest.raises(AssertionError, match="the rendered text does not parse"):
+        document.render([security(value=[{"Pool": ["[x"]}])])

@@ -404,7 +404,10 @@ class JsonSource:
     def _check(self, rendered: bytes, changes: list[Change]) -> None:
         expected = apply_to_data(self.data, [Edit(c.pointer, c.value) for c in changes])
         changed = {c.pointer for c in changes}
-        strict = {c.pointer[:k] for c in changes for k in range(len(c.pointer) + 1)}
+        strict: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # prefix -> the changed pointers under it
+        for c in changes:
+            for k in range(len(c.pointer) + 1):
+                strict.setdefault(c.pointer[:k], []).append(c.pointer)
         view = rendered.decode("latin-1")
         try:
             start = _ws(view, 0)
@@ -422,6 +425,8 @@ class JsonSource:
             raise InputError(
                 "the document is nested too deeply to check the change", Location(self.name)
             ) from None
+        except AssertionError as exc:
+            raise AssertionError(f"{self.name}: {exc}") from None
 
 
 def _check_object(
@@ -431,7 +436,7 @@ def _check_object(
     expected: Any,
     depth: int,
     where: tuple[str, ...],
-    strict: set[tuple[str, ...]],
+    strict: dict[tuple[str, ...], list[tuple[str, ...]]],
     changed: set[tuple[str, ...]],
 ) -> int:
     """Compare the value at `start` with `expected`, walking objects `depth` levels down; its end."""
@@ -441,10 +446,17 @@ def _check_object(
             value = _STRICT.decode(body[start:end].decode("utf-8"))
         except (ValueError, _Duplicate, _NotFinite) as exc:
             raise AssertionError(f"the rendered JSON does not parse at {where}: {exc!r}") from None
-        # Values at or around a change are compared strictly: `==` would take 1 for true or 1.0.
-        near = where in strict or any(where[:k] in changed for k in range(len(where)))
-        if not (same_value(value, expected) if near else value == expected):
+        if value != expected:
             raise AssertionError(f"the rendered JSON differs from the intended data at {where}")
+        # Changed values are also compared strictly: `==` takes 1 for true or 1.0.
+        if any(where[:k] in changed for k in range(len(where))):
+            pairs = [(value, expected)]
+        else:
+            pairs = [
+                (_get(value, p[len(where) :]), _get(expected, p[len(where) :])) for p in strict.get(where, ())
+            ]
+        if not all(same_value(got, want) for got, want in pairs):
+            raise AssertionError(f"the rendered JSON does not hold the intended value under {where}")
         return end
     seen: set[str] = set()
     gen = _members(view, body, start)
@@ -462,6 +474,12 @@ def _check_object(
     if len(seen) != len(expected):
         raise AssertionError(f"keys missing in the rendered JSON at {where}")
     return int(end)
+
+
+def _get(data: Any, pointer: tuple[str, ...]) -> Any:
+    for step in pointer:
+        data = data[step]
+    return data
 
 
 class _Layout:

@@ -644,7 +644,10 @@ class YamlSource:
         enabled = gc.isenabled()
         gc.disable()  # the re-parse makes a million short-lived objects that hold no cycles
         try:
-            reparsed = _build(_compose(rendered, self.name), rendered, self.name, positions=False).data
+            try:
+                reparsed = _build(_compose(rendered, self.name), rendered, self.name, positions=False).data
+            except InputError as exc:  # the input was fine: the rendering is at fault
+                raise AssertionError(f"{self.name}: the rendered text does not parse: {exc}") from None
             check_rendering(reparsed, self.data, changes, self.name)
             del reparsed
         except RecursionError:  # comparing data nested almost as deep as libyaml allows
