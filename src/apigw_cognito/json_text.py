@@ -338,6 +338,7 @@ class JsonSource:
         parts.append(body[at:])
         rendered = b"".join(parts)
         del parts, body
+        self._view = None  # rebuilt when needed again: the check holds a view of the new bytes meanwhile
         self._check(rendered, changes)
         return rendered
 
