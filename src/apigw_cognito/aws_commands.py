@@ -177,6 +177,7 @@ def import_command(
             fail("--stage-description needs --stage")
         from .gateway import Clients
         from .importer import Importer, ImportOptions, parse_parameters
+        from .progress import progress
         from .verify import render_table
 
         parameters = parse_parameters(parameter or [])
@@ -195,8 +196,9 @@ def import_command(
             dry_run=dry_run,
             verify=not no_verify,
         )
-        importer = Importer(Clients(session), _echo_err)
-        outcome = importer.run(applied.data, loaded.version, applied.result, options)
+        with progress(f"importing {loaded.name}") as shown:
+            importer = Importer(Clients(session), shown.echo)
+            outcome = importer.run(applied.data, loaded.version, applied.result, options)
         if outcome.verification is not None:
             sys.stdout.write(render_table(outcome.verification))
             if not outcome.verification.ok:
