@@ -111,9 +111,11 @@ def _as_text(data: Any, style: str, comments: bool) -> str:
         indent=4 if style == "yaml-4" else 2,
     )
     if comments and style not in ("yaml-flow", "yaml-literal"):
-        # Full-line comments and blank lines between block lines, as people write them.
-        lines = text.splitlines(keepends=True)
-        text = "".join(line + ("  # note\n\n" if i % 3 == 1 else "") for i, line in enumerate(lines))
+        # Full-line comments and blank lines between block lines, and comments after values.
+        lines = text.splitlines()
+        text = "".join(
+            line + "  # c\n" + ("  # note\n\n" if i % 3 == 1 else "") for i, line in enumerate(lines)
+        )
     return text
 
 
@@ -210,6 +212,20 @@ def test_rendering_means_what_apply_to_data_says_and_is_idempotent(
     assert again.render(edits) == out
     if not edits:
         assert out == (b"\xef\xbb\xbf" if document.bom else b"") + document.source.render([]).encode()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_cases())
+def test_locate_points_at_each_operations_key(case: tuple[Document, str, list[Edit]]) -> None:
+    document, text, _ = case
+    lines = text.splitlines()
+    for op in iter_operations(document.data, document.locate):
+        where = document.locate(op.pointer)
+        assert where is not None
+        assert where.line is not None
+        assert where.column is not None
+        written = lines[where.line - 1][where.column - 1 :]
+        assert written.startswith((op.key, f'"{op.key}"', f"'{op.key}'")) or "*" in written or "<<" in written
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
