@@ -25,7 +25,7 @@ from typing import Any
 from .document import Change, Edit, Pointer, apply_to_data, plan_changes, same_value
 from .errors import InputError, Location
 
-scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
+_scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
 _WS = re.compile(r"[ \t\n\r]*")
 _ASCII_WS = " \t\n\r"
 # Levels walked by hand when loading ("*": any key); other values are skipped whole.
@@ -105,7 +105,7 @@ def _pinpoint(text: str, name: str, cause: BaseException) -> InputError:
             stack.pop()
             expect_key = False
         elif quote:
-            value, i = scanstring(text, i)
+            value, i = _scanstring(text, i)
             keys = stack[-1] if stack else None
             if expect_key and keys is not None:
                 if value in keys:
@@ -174,11 +174,11 @@ def _key(view: str, body: bytes, start: int) -> tuple[str, int]:
     if view[start : start + 1] != '"':
         raise _Malformed(start, "expected a key")
     try:
-        key, end = scanstring(view, start + 1)
+        key, end = _scanstring(view, start + 1)
     except json.JSONDecodeError as exc:
         raise _Malformed(exc.pos, exc.msg) from None
     if not view[start:end].isascii():
-        key = scanstring(body[start:end].decode("utf-8"), 1)[0]
+        key = _scanstring(body[start:end].decode("utf-8"), 1)[0]
     return key, end
 
 
