@@ -603,3 +603,13 @@ def test_the_self_check_catches_a_rendering_that_means_something_else(
         document.render([security(value=[{"Pool": ["on", "123"]}])])
     with pytest.raises(AssertionError, match="the rendered text does not parse"):
         document.render([security(value=[{"Pool": ["[x"]}])])
+
+
+def test_a_literal_block_replaced_by_a_list_becomes_block_lines() -> None:
+    text = "paths:\n  /pets:\n    get:\n      security: |\n        none\n\n      summary: x\n"
+    out = render(text, security(value=[{"P": ["s"]}]))
+    assert (
+        out
+        == "paths:\n  /pets:\n    get:\n      security:\n        - P:\n            - s\n\n      summary: x\n"
+    )
+    assert render(text, security(value=[])) == text.replace("|\n        none\n", "[]\n")

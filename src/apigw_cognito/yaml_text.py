@@ -739,10 +739,22 @@ class YamlSource:
             # The line already holds `value_pos[_COL]` columns of indentation before `start`.
             text = lines[0][value_pos[_COL] :] + "".join(nl + line for line in lines[1:])
             return (start, self._content_end(value_pos, start), depth, text)
+        gap = self.text[key[_END] : start]
+        if (
+            not alias
+            and blockable
+            and not mapping[_STYLE]
+            and value_pos[_KIND] == _SCALAR
+            and value_pos[_STYLE] in ("|", ">")
+            and gap.strip(" \t") == ":"
+        ):
+            # A literal or folded block becoming a mapping or list: block lines under the key.
+            lines = _block_value(value, key[_COL], style)
+            colon = key[_END] + gap.index(":") + 1
+            return (colon, self._content_end(value_pos, start), depth, "".join(nl + line for line in lines))
         text = _flow(value, False)
         if not alias:  # a block value's end mark lies past its trailing comments and blank lines
             end = self._content_end(value_pos, start)
-            gap = self.text[key[_END] : start]
             if _block(value_pos) and gap.strip(" \t\r\n") == ":":
                 # A block value becoming a flow one moves up next to its key (nothing but space between).
                 start, text = key[_END] + gap.index(":") + 1, " " + text
