@@ -328,6 +328,14 @@ def test_targets_are_judged_from_medians() -> None:
         ),
         fake_document("small.json", "json", 100, [fake_command("apply", [5.0]), fake_command("json", [1.0])]),
         fake_document(
+            "had-security.yaml",
+            "yaml",
+            100,
+            [fake_command("apply", [1.0])],
+            lines=run.LineDiff(10, 12, 1, 3),
+            already_secured=1,
+        ),
+        fake_document(
             "big2.json", "json", 100_000, [fake_command("apply", [12.0]), fake_command("json", [8.0])]
         ),
     ]
@@ -352,6 +360,7 @@ def test_targets_are_judged_from_medians() -> None:
     assert verdicts[("0", "changed.yaml")].passed is False
     assert verdicts[("0", "changed.yaml")].measured == "1 of 10"
     assert verdicts[("0", "big.json")].passed is False  # no line count: apply output not checked
+    assert verdicts[("0", "had-security.yaml")].passed is None  # a replaced `security` value is a change
     text = run.render(docs, startup, list(verdicts.values()))
     assert "FAIL" in text
     assert "PASS" in text
