@@ -66,7 +66,22 @@ def load(text: str, name: str, newline: str) -> YamlSource:
             "line breaks must be LF or CRLF: a lone carriage return was found",
             _offset_location(text, _lone_cr(text), name),
         )
-    return YamlSource(text, name, newline, _build(_compose(text, name), text, name, positions=True))
+    return YamlSource(text, name, newline, _parse(text, name, positions=True))
+
+
+def _parse(text: str, name: str, positions: bool) -> _Built:
+    enabled = gc.isenabled()
+    # Half a million nodes and marks that hold no cycles: collecting while they live only costs time, so
+    # the collector waits until the node tree is gone and only the (compact) result remains.
+    gc.disable()
+    try:
+        root = _compose(text, name)
+        built = _build(root, text, name, positions)
+        del root
+        return built
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- parsing -----------------------------------------------------------------------------------------
@@ -107,8 +122,6 @@ def _compose(text: str, name: str) -> Node:
     loader = _PARSER["loader"]
     if not _PARSER["bounded"]:
         _check_depth(loader, text, name)
-    enabled = gc.isenabled()
-    gc.disable()  # half a million nodes and marks: the cyclic GC would run hundreds of useless passes
     try:
         node: Node | None = loader(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -121,9 +134,6 @@ def _compose(text: str, name: str) -> Node:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", Location(name)) from None
-    finally:
-        if enabled:
-            gc.enable()
     if node is None:
         raise InputError("the document is empty", Location(name, 1, 1))
     return node
@@ -216,13 +226,7 @@ def _build(root: Node, text: str, name: str, positions: bool) -> _Built:
             "not an OpenAPI document: the top level is a single value, not a mapping",
             _mark_location(root, name),
         )
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build_tree(root, text, name, positions)
-    finally:
-        if enabled:
-            gc.enable()
+    return _build_tree(root, text, name, positions)
 
 
 def _build_tree(root: Node, text: str, name: str, positions: bool) -> _Built:
@@ -645,7 +649,7 @@ class YamlSource:
         gc.disable()  # the re-parse makes a million short-lived objects that hold no cycles
         try:
             try:
-                reparsed = _build(_compose(rendered, self.name), rendered, self.name, positions=False).data
+                reparsed = _parse(rendered, self.name, positions=False).data
             except InputError as exc:  # the input was fine: the rendering is at fault
                 raise AssertionError(f"{self.name}: the rendered text does not parse: {exc}") from None
             check_rendering(reparsed, self.data, changes, self.name)
