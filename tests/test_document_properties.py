@@ -289,7 +289,7 @@ def _value_end(document: Document, pointer: tuple[str, ...], text: str) -> int:
         end_byte = json_text._skip(source.view, value_start)
         return len(source.body[:end_byte].decode("utf-8"))
     node, key, _ = source._resolve(pointer)
-    start, end, alias = source._occurrence(node, key[2])
+    start, end, alias = source._occurrence(node, source.tree.end[key])
     return end if alias else max(end, source._content_end(node, start))
 
 

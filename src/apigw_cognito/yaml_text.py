@@ -6,7 +6,7 @@ module then builds the data itself, without recursion, under the YAML 1.2 core s
 core tags are read; anything that could construct an object is refused, and so are alias bombs.
 
 Positions: marks give character indexes into the BOM-less text. The node tree is not kept: a tree of plain
-tuples with the same positions is (see `_KIND`). An alias has no node of its own (it *is* the anchored node),
+flat arrays with the same positions is (see `_Tree`). An alias has no node of its own (it *is* the anchored node),
 so where an alias stands in the text is found from its neighbours. `locate` gives a mapping step's key and a
 list step's item; through an alias or a merge key that is where the anchored content is written.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -199,24 +200,58 @@ def _offset_location(text: str, index: int, name: str) -> Location:
 
 # --- building the data -------------------------------------------------------------------------------
 
-# The kept position tree is made of tuples, not the composer's nodes: the cyclic GC stops tracking tuples
-# of numbers and strings, while half a million kept node objects would make every full collection of the
-# process take seconds. Scalars: (kind, start, end, line, column, style, value, tag); mappings and lists:
-# (kind, start, end, line, column, flow, children), a mapping's children being [key, value, key, value...].
-_KIND, _START, _END, _LINE, _COL, _STYLE, _VALUE, _TAG = range(8)
 _SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
-Pos = tuple[Any, ...]
+
+
+class _Tree:
+    """The position of every node, in flat arrays indexed by node id (the root is 0).
+
+    The composer's nodes are not kept: half a million node objects with their marks cost hundreds of
+    megabytes, and every full collection of the cyclic GC would walk them for seconds. Machine integers in
+    arrays cost a few megabytes and nothing to the GC. A container's children are `count[n]` consecutive
+    ids of `kids` from `first[n]`; a mapping's children alternate key and value. A container reached
+    through an alias keeps one id, shared by every place that uses it.
+    """
+
+    def __init__(self) -> None:
+        self.kind = array("b")
+        self.start = array("q")  # character indexes into the text
+        self.end = array("q")
+        self.line = array("q")  # 0-based, as libyaml counts
+        self.col = array("q")
+        self.style: list[Any] = []  # scalars: "" (plain), "'", '"', "|" or ">"; containers: True when flow
+        self.text: list[str | None] = []  # a scalar's value
+        self.tag: list[str | None] = []  # a scalar's tag as the composer reports it
+        self.first = array("q")
+        self.count = array("q")
+        self.kids = array("q")
+
+    def children(self, n: int) -> list[int]:
+        first = self.first[n]
+        return self.kids[first : first + self.count[n]].tolist()
+
+    def is_block(self, n: int) -> bool:
+        """A block mapping or list (neither flow nor empty)."""
+        return self.kind[n] != _SCALAR and not self.style[n] and self.count[n] > 0
+
+    def is_merge_key(self, n: int) -> bool:
+        return (
+            self.kind[n] == _SCALAR and self.text[n] == "<<" and self.tag[n] is _PLAIN and not self.style[n]
+        )
+
+    def where(self, n: int, name: str) -> Location:
+        return Location(name, self.line[n] + 1, self.col[n] + 1)
 
 
 @dataclass
 class _Built:
     data: Any
-    tree: Pos | None  # None when positions were not asked for
-    shared: set[int]  # ids of the position tuples of containers reached through an alias
+    tree: _Tree | None  # None when positions were not asked for
+    shared: set[int]  # ids of containers reached through an alias
 
 
 def _build(root: Node, text: str, name: str, positions: bool) -> _Built:
-    """Plain data (and a position tree) from the node tree, without recursion.
+    """Plain data (and the position tree) from the node tree, without recursion.
 
     Each container node becomes one dict or list, shared wherever aliases point at it. Merge keys are
     applied once the tree is built, sources first.
@@ -230,22 +265,45 @@ def _build(root: Node, text: str, name: str, positions: bool) -> _Built:
 
 
 def _build_tree(root: Node, text: str, name: str, positions: bool) -> _Built:
-    memo: dict[int, tuple[Any, Pos | None]] = {}  # container node id -> (data, position tuple)
+    memo: dict[int, tuple[Any, int]] = {}  # container node id -> (data, tree id)
     shared: set[int] = set()
     merges: list[tuple[MappingNode, dict[str, Any], list[Node], ScalarNode]] = []
     # Nodes are typed Any here: this loop runs once per node and tests classes by identity, for speed.
-    todo: list[tuple[Any, Any, list[Pos] | None]] = []
+    todo: list[tuple[Any, Any, int]] = []
+    tree = _Tree()
+    add_kind, add_start, add_end = tree.kind.append, tree.start.append, tree.end.append
+    add_line, add_col, add_style = tree.line.append, tree.col.append, tree.style.append
+    add_text, add_tag, add_first, add_count = (
+        tree.text.append,
+        tree.tag.append,
+        tree.first.append,
+        tree.count.append,
+    )
+    add_kid = tree.kids.append
 
-    def value_of(node: Any, into: list[Pos] | None) -> Any:
-        """The data for `node`; its position tuple is appended to `into`."""
+    def record(kind: int, node: Any, text_: str | None, tag: str | None, style: Any) -> int:
+        """A new row of the tree for `node`; its id."""
+        n = len(tree.kind)
+        start, end = node.start_mark, node.end_mark
+        add_kind(kind)
+        add_start(start.index)
+        add_end(end.index)
+        add_line(start.line)
+        add_col(start.column)
+        add_style(style)
+        add_text(text_)
+        add_tag(tag)
+        add_first(0)
+        add_count(0)
+        return n
+
+    def value_of(node: Any) -> Any:
+        """The data for `node`; with positions, its id is added to the children being listed."""
         cls = node.__class__
         if cls is ScalarNode:
             tag = node.tag
-            if into is not None:
-                start, end = node.start_mark, node.end_mark
-                into.append(
-                    (_SCALAR, start.index, end.index, start.line, start.column, node.style, node.value, tag)
-                )
+            if positions:
+                add_kid(record(_SCALAR, node, node.value, tag, node.style))
             if tag is _PLAIN:
                 value = node.value
                 if node.style or (value and value[0] not in _MAYBE_TYPED):
@@ -258,8 +316,8 @@ def _build_tree(root: Node, text: str, name: str, positions: bool) -> _Built:
         known = memo.get(key)
         if known is not None:
             shared.add(key)
-            if into is not None:
-                into.append(known[1])  # type: ignore[arg-type]
+            if positions:
+                add_kid(known[1])
             return known[0]
         made: Any
         if cls is MappingNode:
@@ -270,65 +328,56 @@ def _build_tree(root: Node, text: str, name: str, positions: bool) -> _Built:
             if node.tag != _SEQ:
                 raise _tag_error(node, name)
             made, kind = [], _SEQUENCE
-        children: list[Pos] | None = None
-        pos: Pos | None = None
-        if into is not None:
-            start, end = node.start_mark, node.end_mark
-            children = []
-            pos = (kind, start.index, end.index, start.line, start.column, node.flow_style, children)
-            into.append(pos)
-        memo[key] = (made, pos)
-        todo.append((node, made, children))
+        n = -1
+        if positions:
+            n = record(kind, node, None, None, bool(node.flow_style))
+            add_kid(n)
+        memo[key] = (made, n)
+        todo.append((node, made, n))
         return made
 
-    holder: list[Pos] | None = [] if positions else None
-    top = value_of(root, holder)
+    top = value_of(root)
+    if positions:
+        tree.kids.pop()  # the root's own id, listed as nobody's child
     while todo:
-        node, made, children = todo.pop()
+        node, made, n = todo.pop()
+        if positions:
+            tree.first[n] = len(tree.kids)
         if made.__class__ is list:
             append = made.append
             for item in node.value:
-                append(value_of(item, children))
-            continue
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
-                raise InputError(
-                    "mapping keys must be plain values (strings or numbers), not lists or mappings",
-                    _mark_location(key_node, name),
-                )
-            key = key_node.value
-            if children is not None:
-                start, end = key_node.start_mark, key_node.end_mark
-                children.append(
-                    (
-                        _SCALAR,
-                        start.index,
-                        end.index,
-                        start.line,
-                        start.column,
-                        key_node.style,
-                        key,
-                        key_node.tag,
+                append(value_of(item))
+        else:
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not ScalarNode:
+                    raise InputError(
+                        "mapping keys must be plain values (strings or numbers), not lists or mappings",
+                        _mark_location(key_node, name),
                     )
-                )
-            if key_node.tag not in _KEY_TAGS:
-                _tagged(key_node, name)  # refuses tags other than the core ones
-            if key == "<<" and key_node.tag is _PLAIN and not key_node.style:
-                merges.append((node, made, _merge_sources(value_node, name), key_node))
-                value_of(value_node, children)
+                key = key_node.value
+                if positions:
+                    add_kid(record(_SCALAR, key_node, key, key_node.tag, key_node.style))
+                if key_node.tag not in _KEY_TAGS:
+                    _tagged(key_node, name)  # refuses tags other than the core ones
+                if key == "<<" and key_node.tag is _PLAIN and not key_node.style:
+                    merges.append((node, made, _merge_sources(value_node, name), key_node))
+                    value_of(value_node)
+                    if key in made:
+                        raise _duplicate(node, key_node, name)
+                    made[key] = None  # a placeholder that finds a second "<<"; dropped when merging
+                    continue
                 if key in made:
                     raise _duplicate(node, key_node, name)
-                made[key] = None  # a placeholder that finds a second "<<"; dropped when merging
-                continue
-            if key in made:
-                raise _duplicate(node, key_node, name)
-            made[key] = value_of(value_node, children)
+                made[key] = value_of(value_node)
+        if positions:
+            tree.count[n] = len(tree.kids) - tree.first[n]
     if shared:
         _check_expansion(root, shared, name)
     if merges:
         _apply_merges(merges, {k: v[0] for k, v in memo.items()}, name)
-    tree = holder[0] if holder else None
-    return _Built(top, tree, {id(memo[k][1]) for k in shared} if positions else set())
+    if not positions:
+        return _Built(top, None, set())
+    return _Built(top, tree, {memo[k][1] for k in shared})
 
 
 def _plain(node: ScalarNode, text: str, name: str) -> Any:
@@ -550,17 +599,8 @@ class _Style:
     indent_lists: bool  # `key:\n  - a` rather than `key:\n- a`
 
 
-def _where(pos: Pos, name: str) -> Location:
-    return Location(name, pos[_LINE] + 1, pos[_COL] + 1)
-
-
-def _is_merge_key(pos: Pos) -> bool:
-    return pos[_KIND] == _SCALAR and pos[_VALUE] == "<<" and pos[_TAG] is _PLAIN and not pos[_STYLE]
-
-
-def _block(pos: Pos) -> bool:
-    """A block mapping or list (not flow, not empty)."""
-    return pos[_KIND] != _SCALAR and not pos[_STYLE] and bool(pos[_VALUE])
+# An entry of a mapping: (key id, value id, the mapping it was merged in from, or -1 for an own key).
+_Entry = tuple[int, int, int]
 
 
 class YamlSource:
@@ -572,9 +612,9 @@ class YamlSource:
         self.name = name
         self.newline = newline
         self.data = built.data
-        self.tree: Pos = built.tree
+        self.tree = built.tree
         self._shared = built.shared
-        self._entries: dict[int, dict[str, tuple[Pos, Pos, Pos | None]]] = {}
+        self._entries: dict[int, dict[str, _Entry]] = {}
         self._style: _Style | None = None
 
     # Locating. For a mapping step the location is the key's; for a list step, the item's.
@@ -584,48 +624,49 @@ class YamlSource:
         if found is None:
             return None
         node, key, _ = found
-        return _where(key if key is not None else node, self.name)
+        return self.tree.where(key if key >= 0 else node, self.name)
 
-    def _resolve(self, pointer: Pointer) -> tuple[Pos, Pos | None, list[Pos]] | None:
-        """The node at `pointer`, the key of its last step, and the containers passed on the way."""
-        node = self.tree
-        key: Pos | None = None
-        path: list[Pos] = []
+    def _resolve(self, pointer: Pointer) -> tuple[int, int, list[int]] | None:
+        """The node at `pointer`, the key of its last step (-1: none), and the containers on the way."""
+        tree = self.tree
+        node, key = 0, -1
+        path: list[int] = []
         for step in pointer:
             path.append(node)
-            if node[_KIND] == _MAPPING and isinstance(step, str):
+            if tree.kind[node] == _MAPPING and isinstance(step, str):
                 entry = self.entries(node).get(step)
                 if entry is None:
                     return None
                 key, node, _ = entry
-            elif node[_KIND] == _SEQUENCE and isinstance(step, int) and 0 <= step < len(node[_VALUE]):
-                key, node = None, node[_VALUE][step]
+            elif tree.kind[node] == _SEQUENCE and isinstance(step, int) and 0 <= step < tree.count[node]:
+                key, node = -1, tree.kids[tree.first[node] + step]
             else:
                 return None
         return node, key, path
 
-    def entries(self, node: Pos) -> dict[str, tuple[Pos, Pos, Pos | None]]:
-        """Key text -> (key, value, merge source or None) for a mapping, merged keys included; cached."""
-        cached = self._entries.get(id(node))
+    def entries(self, node: int) -> dict[str, _Entry]:
+        """Key text -> entry for a mapping, merged keys included (own keys win); built once per mapping."""
+        cached = self._entries.get(node)
         if cached is not None:
             return cached
-        own: dict[str, tuple[Pos, Pos, Pos | None]] = {}
-        sources: list[Pos] = []
-        children = node[_VALUE]
+        tree = self.tree
+        own: dict[str, _Entry] = {}
+        sources: list[int] = []
+        children = tree.children(node)
         for i in range(0, len(children), 2):
             key, value = children[i], children[i + 1]
-            if _is_merge_key(key):
-                sources = [value] if value[_KIND] == _MAPPING else list(value[_VALUE])
+            if tree.is_merge_key(key):
+                sources = [value] if tree.kind[value] == _MAPPING else tree.children(value)
             else:
-                own.setdefault(key[_VALUE], (key, value, None))
+                own.setdefault(str(tree.text[key]), (key, value, -1))
         if sources:
-            merged: dict[str, tuple[Pos, Pos, Pos | None]] = {}
+            merged: dict[str, _Entry] = {}
             for source in reversed(sources):
                 for name, (k, v, inner) in self.entries(source).items():
-                    merged[name] = (k, v, inner or source)
+                    merged[name] = (k, v, inner if inner >= 0 else source)
             merged.update(own)
             own = merged
-        self._entries[id(node)] = own
+        self._entries[node] = own
         return own
 
     # Rendering.
@@ -665,48 +706,49 @@ class YamlSource:
 
     def _splices(self, changes: list[Change]) -> Iterator[tuple[int, int, int, str]]:
         """Splices (start, end, depth, text): one per replaced value, one per mapping that gains keys."""
-        inserts: dict[int, tuple[Pos, list[Change]]] = {}
+        inserts: dict[int, list[Change]] = {}
         for change in changes:
             mapping = self._target(change)
             entry = self.entries(mapping).get(change.key)
-            if change.replaces and entry is not None and entry[2] is None:
+            if change.replaces and entry is not None and entry[2] < 0:
                 yield self._replace(mapping, entry[0], entry[1], change)
             else:
-                inserts.setdefault(id(mapping), (mapping, []))[1].append(change)
-        for mapping, group in inserts.values():
+                inserts.setdefault(mapping, []).append(change)
+        for mapping, group in inserts.items():
             yield self._insert(mapping, group)
 
-    def _target(self, change: Change) -> Pos:
+    def _target(self, change: Change) -> int:
         """The mapping a change goes into; refused when it is shared with another place."""
         found = self._resolve(change.parent)
-        if found is None or found[0][_KIND] != _MAPPING:
+        if found is None or self.tree.kind[found[0]] != _MAPPING:
             raise AssertionError(f"{self.name}: no mapping at {change.parent!r}")
         node, _, path = found
         chain = [*path, node]
         for depth, container in enumerate(chain):
-            if id(container) in self._shared:
+            if container in self._shared:
                 raise self._shared_error(change, container)
-            source = self.entries(chain[depth - 1])[change.parent[depth - 1]][2] if depth else None
-            if source is not None:  # reached through a merge key: it lives in the merged-in mapping
+            source = self.entries(chain[depth - 1])[change.parent[depth - 1]][2] if depth else -1
+            if source >= 0:  # reached through a merge key: it lives in the merged-in mapping
                 raise self._shared_error(change, source)
         return node
 
-    def _shared_error(self, change: Change, node: Pos) -> InputError:
+    def _shared_error(self, change: Change, node: int) -> InputError:
         where = self.locate(change.parent) or Location(self.name)
-        anchor = _ANCHOR.match(self.text, node[_START])
+        anchor = _ANCHOR.match(self.text, self.tree.start[node])
+        defined = self.tree.where(node, self.name)
         if anchor is None:
             return InputError(
                 f"cannot add {change.key!r} here: this mapping is shared through a YAML anchor (defined at "
-                f"{_where(node, self.name)}); changing it would change the other places too",
+                f"{defined}); changing it would change the other places too",
                 where,
             )
         uses = [
             str(_offset_location(self.text, m.start(), self.name)) for m in self._aliases(anchor.group(1), 0)
         ]
         return InputError(
-            f"cannot add {change.key!r} here: the mapping is anchored as &{anchor.group(1)} at "
-            f"{_where(node, self.name)} and also used at {', '.join(uses[:3]) or 'a merge key'}; "
-            "changing it would change every place that uses it",
+            f"cannot add {change.key!r} here: the mapping is anchored as &{anchor.group(1)} at {defined} "
+            f"and also used at {', '.join(uses[:3]) or 'a merge key'}; changing it would change every place "
+            "that uses it",
             where,
             hint="give this place its own copy of the mapping, or edit the anchor by hand",
         )
@@ -714,179 +756,191 @@ class YamlSource:
     def _aliases(self, anchor: str, after: int) -> Iterator[re.Match[str]]:
         return re.compile(r"\*" + re.escape(anchor) + r"(?![^\s,\[\]{}])").finditer(self.text, after)
 
-    def _replace(self, mapping: Pos, key: Pos, value_pos: Pos, change: Change) -> tuple[int, int, int, str]:
-        start, end, alias = self._occurrence(value_pos, key[_END])
+    def _replace(self, mapping: int, key: int, value_node: int, change: Change) -> tuple[int, int, int, str]:
+        tree = self.tree
+        start, end, alias = self._occurrence(value_node, tree.end[key])
         depth = len(change.pointer)
-        if not alias and (id(value_pos) in self._shared or self._anchor_used(value_pos)):
+        if not alias and (value_node in self._shared or self._anchor_used(value_node)):
             raise InputError(
                 f"cannot change {change.key!r}: its value is a YAML anchor used elsewhere",
-                _where(key, self.name),
+                tree.where(key, self.name),
                 hint="edit the anchor by hand, or give this place its own value",
             )
         style = self._detect_style(mapping)
         nl = self.newline
         value = change.value
         blockable = isinstance(value, dict | list) and bool(value)
-        if not alias and value_pos[_KIND] == _SCALAR and start == end:
+        kind, key_col = tree.kind[value_node], tree.col[key]
+        if not alias and kind == _SCALAR and start == end:
             # An empty value (`key:` alone): a block value goes on new lines under the key.
-            if blockable and not mapping[_STYLE]:
-                lines = _block_value(value, key[_COL], style)
+            if blockable and not tree.style[mapping]:
+                lines = _block_value(value, key_col, style)
                 return _line_insert(self.text, self._line_end(end), lines, nl, depth)
             space = "" if self.text[start - 1 : start] in (" ", "\t") else " "
             return (start, end, depth, space + _flow(value, False))
-        if not alias and blockable and _block(value_pos) and value_pos[_LINE] > key[_LINE]:
+        below = tree.line[value_node] > tree.line[key]
+        if not alias and blockable and tree.is_block(value_node) and below:
             # Same place, same column; a mapping never sits at its key's column (a flush list may).
-            column = value_pos[_COL]
-            if isinstance(value, dict) and column <= key[_COL]:
-                column = key[_COL] + style.step
+            column = value_col = tree.col[value_node]
+            if isinstance(value, dict) and column <= key_col:
+                column = key_col + style.step
             lines = _block_lines(value, column, style)
-            # The line already holds `value_pos[_COL]` columns of indentation before `start`.
-            text = lines[0][value_pos[_COL] :] + "".join(nl + line for line in lines[1:])
-            return (start, self._content_end(value_pos, start), depth, text)
-        gap = self.text[key[_END] : start]
+            # The line already holds `value_col` columns of indentation before `start`.
+            text = lines[0][value_col:] + "".join(nl + line for line in lines[1:])
+            return (start, self._content_end(value_node, start), depth, text)
+        gap = self.text[tree.end[key] : start]
         if (
             not alias
             and blockable
-            and not mapping[_STYLE]
-            and value_pos[_KIND] == _SCALAR
-            and value_pos[_STYLE] in ("|", ">")
+            and not tree.style[mapping]
+            and kind == _SCALAR
+            and tree.style[value_node] in ("|", ">")
             and gap.strip(" \t") == ":"
         ):
             # A literal or folded block becoming a mapping or list: block lines under the key.
-            lines = _block_value(value, key[_COL], style)
-            colon = key[_END] + gap.index(":") + 1
-            return (colon, self._content_end(value_pos, start), depth, "".join(nl + line for line in lines))
+            lines = _block_value(value, key_col, style)
+            colon = tree.end[key] + gap.index(":") + 1
+            return (colon, self._content_end(value_node, start), depth, "".join(nl + line for line in lines))
         text = _flow(value, False)
         if not alias:  # a block value's end mark lies past its trailing comments and blank lines
-            end = self._content_end(value_pos, start)
-            if _block(value_pos) and gap.strip(" \t\r\n") == ":":
+            end = self._content_end(value_node, start)
+            if tree.is_block(value_node) and gap.strip(" \t\r\n") == ":":
                 # A block value becoming a flow one moves up next to its key (nothing but space between).
-                start, text = key[_END] + gap.index(":") + 1, " " + text
-            elif _block(value_pos) and value_pos[_COL] <= key[_COL]:
+                start, text = tree.end[key] + gap.index(":") + 1, " " + text
+            elif tree.is_block(value_node) and tree.col[value_node] <= key_col:
                 text = " " * style.step + text  # a flush list's place: a flow value must sit deeper
         return (start, end, depth, text)
 
-    def _insert(self, mapping: Pos, changes: list[Change]) -> tuple[int, int, int, str]:
+    def _insert(self, mapping: int, changes: list[Change]) -> tuple[int, int, int, str]:
+        tree = self.tree
         depth = len(changes[0].parent)
-        children = mapping[_VALUE]
-        if mapping[_STYLE]:  # a flow mapping: `, key: value` after the last value
-            json_like = bool(children) and children[-2][_STYLE] == '"'
+        children = tree.children(mapping)
+        if tree.style[mapping]:  # a flow mapping: `, key: value` after the last value
+            json_like = bool(children) and tree.style[children[-2]] == '"'
             items = [f"{_flow(c.key, json_like)}: {_flow(c.value, json_like)}" for c in changes]
             if not children:
-                brace = self.text.index("{", mapping[_START]) + 1
+                brace = self.text.index("{", tree.start[mapping]) + 1
                 return (brace, brace, depth, ", ".join(items))
             last_key = children[-2]
-            sep = "," + self.newline + " " * last_key[_COL] if last_key[_LINE] != mapping[_LINE] else ", "
-            after = mapping[_START]
+            if tree.line[last_key] != tree.line[mapping]:
+                sep = "," + self.newline + " " * tree.col[last_key]
+            else:
+                sep = ", "
+            after = tree.start[mapping]
             for child in children:  # the end of the last value, aliases included
                 after = self._occurrence(child, after)[1]
             return (after, after, depth, "".join(sep + item for item in items))
         style = self._detect_style(mapping)
-        first = next(
-            (children[i] for i in range(0, len(children), 2) if children[i][_START] >= mapping[_START]), None
-        )
-        column = mapping[_COL] if first is None else self._key_column(first)
+        own_keys = [
+            children[i] for i in range(0, len(children), 2) if tree.start[children[i]] >= tree.start[mapping]
+        ]
+        column = self._key_column(own_keys[0]) if own_keys else tree.col[mapping]
         lines = [line for c in changes for line in _block_pair(c.key, c.value, column, style)]
-        at = self._line_end(self._content_end(mapping, mapping[_START]))
+        at = self._line_end(self._content_end(mapping, tree.start[mapping]))
         return _line_insert(self.text, at, lines, self.newline, depth)
 
     # Where things stand in the text.
 
-    def _key_column(self, key: Pos) -> int:
+    def _key_column(self, key: int) -> int:
         """The column where a block mapping's keys stand: that of ``?`` for an explicit key."""
-        line_start = self.text.rfind("\n", 0, key[_START]) + 1
-        prefix = self.text[line_start : key[_START]].rstrip(" ")
+        start = self.tree.start[key]
+        line_start = self.text.rfind("\n", 0, start) + 1
+        prefix = self.text[line_start:start].rstrip(" ")
         if prefix.endswith("?") and (len(prefix) == 1 or prefix[-2] in " -"):
             return len(prefix) - 1
-        return int(key[_COL])
+        return self.tree.col[key]
 
-    def _content_end(self, node: Pos, after: int) -> int:
+    def _content_end(self, node: int, after: int) -> int:
         """Where the content of `node`, standing at or after `after`, ends (trailing comments excluded)."""
+        tree = self.tree
         while True:
             start, end, alias = self._occurrence(node, after)
             if alias:
                 return end
-            if node[_KIND] == _SCALAR:
-                return self._block_scalar_end(node) if node[_STYLE] in ("|", ">") else end
-            if node[_STYLE] or not node[_VALUE]:
+            if tree.kind[node] == _SCALAR:
+                return self._block_scalar_end(node) if tree.style[node] in ("|", ">") else end
+            if tree.style[node] or not tree.count[node]:
                 return end
             # Follow the last child; aliases among the children move where the text stands.
             at = start
-            children = node[_VALUE]
+            children = tree.children(node)
             for child in children[:-1]:
                 at = self._occurrence(child, at)[1]
             after, node = at, children[-1]
 
-    def _occurrence(self, node: Pos, after: int) -> tuple[int, int, bool]:
+    def _occurrence(self, node: int, after: int) -> tuple[int, int, bool]:
         """(start, end, is_alias) of `node` where it stands at or after `after`.
 
         An alias refers to an anchor that always stands earlier, so a node starting before `after` is an
         alias there: its `*name` token is searched for from `after`.
         """
-        if node[_START] >= after:
-            return node[_START], node[_END], False
-        anchor = _ANCHOR.match(self.text, node[_START])
+        start = self.tree.start[node]
+        if start >= after:
+            return start, self.tree.end[node], False
+        anchor = _ANCHOR.match(self.text, start)
         alias = next(self._aliases(anchor.group(1), after), None) if anchor is not None else None
         if alias is None:
             raise AssertionError(f"{self.name}: cannot find the alias standing at offset {after}")
         return alias.start(), alias.end(), True
 
-    def _anchor_used(self, node: Pos) -> bool:
-        anchor = _ANCHOR.match(self.text, node[_START])
-        return anchor is not None and next(self._aliases(anchor.group(1), node[_START]), None) is not None
+    def _anchor_used(self, node: int) -> bool:
+        start = self.tree.start[node]
+        anchor = _ANCHOR.match(self.text, start)
+        return anchor is not None and next(self._aliases(anchor.group(1), start), None) is not None
 
-    def _block_scalar_end(self, node: Pos) -> int:
+    def _block_scalar_end(self, node: int) -> int:
         """A literal/folded scalar owns its trailing blank lines only when it keeps them (``|+``, ``>+``)."""
-        start, end = node[_START], node[_END]
+        start, end = self.tree.start[node], self.tree.end[node]
         indicator = re.compile(r"[|>][-+0-9]*").search(self.text, start, end)
         if indicator is not None and "+" in indicator.group():
             # Its last line break is the end: the next line, where insertion starts, follows its blank lines.
-            return int(end - 1 if end > start and self.text[end - 1] == "\n" else end)
-        return int(start + len(self.text[start:end].rstrip(" \t\r\n")))
+            return end - 1 if end > start and self.text[end - 1] == "\n" else end
+        return start + len(self.text[start:end].rstrip(" \t\r\n"))
 
     def _line_end(self, at: int) -> int:
         """The start of the line after the one holding offset `at` (the text's end on the last line)."""
         found = self.text.find("\n", at)
         return len(self.text) if found < 0 else found + 1
 
-    def _detect_style(self, mapping: Pos) -> _Style:
+    def _detect_style(self, mapping: int) -> _Style:
         """The indentation around `mapping` where it shows, else the document's first, else 2 and indented."""
-        step, lists = _style_in(mapping)
+        step, lists = _style_in(self.tree, mapping)
         if self._style is None:
             self._style = self._global_style()
         return _Style(step or self._style.step, self._style.indent_lists if lists is None else lists)
 
     def _global_style(self) -> _Style:
+        tree = self.tree
         step, lists = 0, None
-        stack = [self.tree]
+        stack = [0]
         seen = 0
         while stack and seen < 20_000 and not (step and lists is not None):
             node = stack.pop()
             seen += 1
-            if node[_KIND] == _SCALAR or node[_STYLE]:
+            if not tree.is_block(node):
                 continue
-            if node[_KIND] == _MAPPING:
-                found_step, found_lists = _style_in(node)
+            if tree.kind[node] == _MAPPING:
+                found_step, found_lists = _style_in(tree, node)
                 step = step or found_step
                 lists = found_lists if lists is None else lists
-            stack.extend(reversed(node[_VALUE]))
+            stack.extend(reversed(tree.children(node)))
         return _Style(step or 2, True if lists is None else lists)
 
 
-def _style_in(mapping: Pos) -> tuple[int, bool | None]:
+def _style_in(tree: _Tree, mapping: int) -> tuple[int, bool | None]:
     """The indentation step (0: not shown) and list placement (None: not shown) of one block mapping."""
     step, lists = 0, None
-    children = mapping[_VALUE]
+    children = tree.children(mapping)
     for i in range(0, len(children), 2):
         key, value = children[i], children[i + 1]
-        if not _block(value) or value[_START] < key[_END]:
+        if not tree.is_block(value) or tree.start[value] < tree.end[key]:
             continue  # nothing to learn, or an alias (its node stands elsewhere)
-        if value[_KIND] == _MAPPING and not step:
-            first = value[_VALUE][0]
-            if first[_LINE] > key[_LINE]:
-                step = max(0, first[_COL] - key[_COL])
-        elif value[_KIND] == _SEQUENCE and lists is None and value[_LINE] > key[_LINE]:
-            lists = value[_COL] > key[_COL]
+        if tree.kind[value] == _MAPPING and not step:
+            first = tree.kids[tree.first[value]]
+            if tree.line[first] > tree.line[key]:
+                step = max(0, tree.col[first] - tree.col[key])
+        elif tree.kind[value] == _SEQUENCE and lists is None and tree.line[value] > tree.line[key]:
+            lists = tree.col[value] > tree.col[key]
     return step, lists
 
 
