@@ -27,10 +27,12 @@ selects, scopes, defaults) must be literal, so the reviewed file is the policy t
 ``${`` anywhere else is an error; ``$${`` always stands for a literal ``${``. An unset or empty variable
 takes its default, and without one is an error; a default cannot contain ``{`` or ``}``, and values are
 not expanded again. Selectors come from pull requests that may be untrusted, and the output and the logs
-may be public, so variables whose name contains SECRET, TOKEN, PASSWORD, PASSWD, PASSPHRASE, KEY,
+may be public, so variables whose name contains SECRET, TOKEN, PASS (PASSWORD, PASSWD, PASSPHRASE), KEY,
 CREDENTIAL, PRIVATE, SESSION, COOKIE, SIGNATURE, DSN, CONNECTION or WEBHOOK (in any case) are refused,
 with no exceptions (AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN included). An expanded value must still be a
-valid pool or regex, and error messages never quote a value that came from the environment.
+valid pool or regex, an app client id pattern taken from the environment cannot hold ``@`` or ``://``
+(a URL or a login, such as DATABASE_URL, never belongs there), and error messages never quote a value that
+came from the environment.
 
 **Other choices.** ``public`` can only be ``true`` (a secured rule names its authorizer instead), and
 ``scopes`` cannot be an empty list (omit it to accept ID tokens). ``deny`` and ``public`` cannot name an
@@ -95,9 +97,7 @@ EXPANDED_FIELDS = "user_pools items and app_client_id_regex"
 CREDENTIAL_WORDS = (
     "SECRET",
     "TOKEN",
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
+    "PASS",  # PASSWORD, PASSWD, PASSPHRASE, SMTP_PASS
     "KEY",
     "CREDENTIAL",
     "PRIVATE",
@@ -147,6 +147,14 @@ class Authorizer:
     location: Location | None = None
     # Where each of `user_pools` is written, in the same order (None when unknown).
     pool_locations: tuple[Location | None, ...] = field(default=(), compare=False)
+    # The environment variables each of `user_pools` was read from, in the same order (() when literal),
+    # so that messages can name the variable instead of showing its value.
+    pool_variables: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
+
+    def pool_shown(self, index: int) -> str:
+        """How messages may show user pool `index`: quoted when literal, by its variables when not."""
+        variables = self.pool_variables[index] if index < len(self.pool_variables) else ()
+        return _Text(self.user_pools[index], variables).shown()
 
     @property
     def header(self) -> str:
@@ -216,15 +224,24 @@ class Selector:
         for name, authorizer in self.authorizers.items():
             pools: list[str] = []
             where: list[Location | None] = []
-            locations = authorizer.pool_locations or (None,) * len(authorizer.user_pools)
-            for pool, location in zip(authorizer.user_pools, locations, strict=True):
+            sources: list[tuple[str, ...]] = []
+            count = len(authorizer.user_pools)
+            locations = authorizer.pool_locations or (None,) * count
+            variables = authorizer.pool_variables or ((),) * count
+            for pool, location, names in zip(authorizer.user_pools, locations, variables, strict=True):
                 new = pool if pool_kind(pool) == "arn" else mapping.get(pool, pool)
                 if new != pool and pool_kind(new) != "arn":
                     raise ValueError(f"{pool!r} must map to a user pool ARN, not to {new!r}")
                 if new not in pools:
                     pools.append(new)
                     where.append(location)
-            authorizers[name] = replace(authorizer, user_pools=tuple(pools), pool_locations=tuple(where))
+                    sources.append(names if new == pool else ())
+            authorizers[name] = replace(
+                authorizer,
+                user_pools=tuple(pools),
+                pool_locations=tuple(where),
+                pool_variables=tuple(sources),
+            )
         return replace(self, authorizers=authorizers)
 
 
@@ -244,12 +261,13 @@ def require_arns(selector: Selector) -> None:
     into the ARN API Gateway needs."""
     for authorizer in selector.authorizers.values():
         locations = authorizer.pool_locations or (None,) * len(authorizer.user_pools)
-        for pool, location in zip(authorizer.user_pools, locations, strict=True):
+        for index, (pool, location) in enumerate(zip(authorizer.user_pools, locations, strict=True)):
             kind = pool_kind(pool)
             if kind == "arn":
                 continue
             raise InputError(
-                f"authorizer '{authorizer.name}': user pool '{pool}' is a pool {kind}, not an ARN,"
+                f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a pool {kind},"
+                " not an ARN,"
                 " and this command does not call AWS to look it up",
                 location or authorizer.location or Location(selector.name),
                 hint="run `apigw-cognito apply --resolve` (or `import`), which looks the ARN up, or write"
@@ -545,7 +563,7 @@ class _Loader:
         body = self.mapping(body, self.value_at(parent, name), what, "a mapping with user_pools")
         self.keys(body, AUTHORIZER_KEYS, f"in {what}", ("user_pools",), self.node_at(body, key_at))
 
-        pools, pool_locations = self.user_pools(body, what)
+        pools, pool_locations, pool_variables = self.user_pools(body, what)
         return Authorizer(
             name=name,
             user_pools=pools,
@@ -554,9 +572,12 @@ class _Loader:
             result_ttl_seconds=self.result_ttl(body, what),
             location=key_at,
             pool_locations=pool_locations,
+            pool_variables=pool_variables,
         )
 
-    def user_pools(self, body: Any, what: str) -> tuple[tuple[str, ...], tuple[Location | None, ...]]:
+    def user_pools(
+        self, body: Any, what: str
+    ) -> tuple[tuple[str, ...], tuple[Location | None, ...], tuple[tuple[str, ...], ...]]:
         value = body["user_pools"]
         where = self.value_at(body, "user_pools")
         if isinstance(value, str):
@@ -574,18 +595,20 @@ class _Loader:
             )
         pools: list[str] = []
         locations: list[Location | None] = []
+        variables: list[tuple[str, ...]] = []
         for index, item in enumerate(items):
             item_at = self.item_at(items, index)
             pool = self.pool(item, item_at, f"{what}: user_pools item {index + 1}")
-            if pool in pools:
+            if pool.value in pools:
                 _fail(
-                    f"{what}: user pool {index + 1} repeats user pool {pools.index(pool) + 1}",
+                    f"{what}: user pool {index + 1} repeats user pool {pools.index(pool.value) + 1}",
                     item_at,
                     "list each pool once",
                 )
-            pools.append(pool)
+            pools.append(pool.value)
             locations.append(item_at)
-        return tuple(pools), tuple(locations)
+            variables.append(pool.variables)
+        return tuple(pools), tuple(locations), tuple(variables)
 
     def identity_source(self, body: Any, what: str) -> str:
         if "identity_source" not in body:
@@ -609,13 +632,25 @@ class _Loader:
         text = self.string(body["app_client_id_regex"], where, f"{what}: app_client_id_regex", expand=True)
         if not text.value:
             _fail(f"{what}: app_client_id_regex is empty", where, "omit it to accept every app client")
+        if text.variables and ("@" in text.value or "://" in text.value):
+            _fail(
+                f"{what}: app_client_id_regex {text.shown()} holds '@' or '://', like a URL or a login;"
+                " an app client id pattern never does, and the document it goes into may be published",
+                where,
+                "keep app client ids in a plainly named variable that holds only the id or its pattern",
+            )
+        problem = None
         try:
             re.compile(text.value)
         except re.error as exc:
-            at = f" at position {exc.pos}" if exc.pos is not None else ""
+            problem = exc.msg + (f" at position {exc.pos}" if exc.pos is not None else "")
+        except OverflowError as exc:  # a repeat count such as {99999999999}
+            problem = str(exc)
+        except RecursionError:
+            problem = "it is nested too deeply to compile"
+        if problem is not None:
             _fail(
-                f"{what}: app_client_id_regex {text.shown()} is not a valid regular expression:"
-                f" {exc.msg}{at}",
+                f"{what}: app_client_id_regex {text.shown()} is not a valid regular expression: {problem}",
                 where,
                 "write a regular expression for app client ids, such as '^[0-9a-z]{26}$'",
             )
@@ -635,7 +670,7 @@ class _Loader:
             )
         return ttl
 
-    def pool(self, value: Any, where: Location, what: str) -> str:
+    def pool(self, value: Any, where: Location, what: str) -> _Text:
         if isinstance(value, Mapping) and len(value) == 1 and "name" in value:
             _fail(
                 f"{what} is a mapping; 'name: X' with a space after the colon is YAML for a mapping",
@@ -650,7 +685,7 @@ class _Loader:
         match = re.fullmatch(POOL_ARN_RE, text.value)
         if match is None:
             if re.fullmatch(POOL_ID_RE, text.value) or re.fullmatch(POOL_NAME_RE, text.value):
-                return text.value
+                return text
             _fail(f"{what}: {text.shown()} is not a user pool ARN, pool id or name", where, forms)
         partition, region, _account, _pool_id, pool_region = match.groups()
         if region != pool_region:
@@ -672,7 +707,7 @@ class _Loader:
                 "China regions (cn-*) use arn:aws-cn, GovCloud regions (us-gov-*) arn:aws-us-gov,"
                 " all others arn:aws",
             )
-        return text.value
+        return text
 
     def rules(self, data: Any, authorizers: Mapping[str, Authorizer]) -> tuple[Rule, ...]:
         where = self.value_at(data, "rules")
