@@ -5,10 +5,10 @@ module then builds the data itself, without recursion, under the YAML 1.2 core s
 ``2020-01-01`` stay strings, ``012`` is the integer 12, mapping keys are always the key's own text. Only the
 core tags are read; anything that could construct an object is refused, and so are alias bombs.
 
-Positions: marks give character indexes into the BOM-less text. The node tree is not kept: a tree of plain
-flat arrays with the same positions is (see `_Tree`). An alias has no node of its own (it *is* the anchored node),
-so where an alias stands in the text is found from its neighbours. `locate` gives a mapping step's key and a
-list step's item; through an alias or a merge key that is where the anchored content is written.
+Positions: marks give character indexes into the BOM-less text. The node tree is not kept; flat arrays with
+the same positions are (see `_Tree`). An alias has no node of its own (it *is* the anchored node), so where
+an alias stands in the text is found from its neighbours. `locate` gives a mapping step's key and a list
+step's item; through an alias or a merge key that is where the anchored content is written.
 
 Rendering never rewrites: a new key is inserted as new lines after the last content line of its block
 mapping (or as ``, key: value`` in a flow mapping), and a changed value has exactly its own span replaced.
