@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 
@@ -473,6 +473,30 @@ def _located_class(
                 super().__init__(registry)
                 self.visited_schema_ids = _IdSet()
                 self.meta_checked_schema_ids = _IdSet()
+                self._collected: dict[tuple[int, str], set[str]] = {}
+                self._collecting: set[tuple[int, str]] = set()
+
+            def _collect_properties(self, schema: Any) -> set[str]:
+                # The library walks allOf/anyOf/oneOf/items/not afresh for every path to a schema, which is
+                # exponential for shared sub-schemas (diamonds), and overflows the stack on a cycle. Same
+                # result here, once per resolved schema; a cycle still ends in RecursionError.
+                try:
+                    node, resolver, _ = schema._resolved()
+                except Exception:
+                    return cast(set[str], super()._collect_properties(schema))
+                key = (id(node), resolver._base_uri)
+                known = self._collected.get(key)
+                if known is not None:
+                    return set(known)
+                if key in self._collecting:
+                    raise RecursionError("a schema contains itself through allOf/anyOf/oneOf/items/not")
+                self._collecting.add(key)
+                try:
+                    found = cast(set[str], super()._collect_properties(schema))
+                finally:
+                    self._collecting.discard(key)
+                self._collected[key] = found
+                return set(found)
 
             def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
                 error = super()._validate_schema_meta(schema, schema_value)
