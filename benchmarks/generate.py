@@ -171,7 +171,7 @@ def build(operations: int, version: Version) -> dict[str, Any]:
         above = (f"{res.name}: {', '.join(m.upper() for m in methods)}",) if first else ()
         paths[Key(path, above=above, blank_before=first)] = item
 
-    tags = []
+    tags: list[dict[str, str]] = []
     for res in resources:
         if not tags or tags[-1]["name"] != res.tag:
             tags.append(
@@ -393,7 +393,9 @@ def _operation(res: Resource, kind: str, method: str, v2: bool) -> dict[str, Any
                 **_typed(v2, {"type": "string"}),
             }
         )
-    body_schema = _ref(v2, "schemas", schema) if method in ("post", "put") and kind != "action" else None
+    body_schema: dict[str, Any] | None = (
+        _ref(v2, "schemas", schema) if method in ("post", "put") and kind != "action" else None
+    )
     if method == "patch":
         body_schema = {"type": "array", "items": {"type": "string"}, "minItems": 1}
     if body_schema is not None and v2:
