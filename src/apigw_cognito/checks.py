@@ -203,9 +203,18 @@ def check_import_limits(data: Mapping[str, Any], version: Version, locate: Locat
         )
 
 
+def json_body(data: Any) -> bytes:
+    """The body `import` sends: the document as compact UTF-8 JSON. A lone surrogate (which a JSON
+    document may hold as an escape, and UTF-8 cannot) makes the whole body ASCII with escapes."""
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def body_size(data: Any) -> int:
-    """The size of the body `import` sends: the document as compact UTF-8 JSON."""
-    return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    """The size of the body `import` sends."""
+    return len(json_body(data))
 
 
 CHECKS: tuple[Check, ...] = (check_requirements, check_authorizers, check_scheme_place, check_import_limits)

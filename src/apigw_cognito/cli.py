@@ -55,6 +55,11 @@ def _main(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    # Text from a document may hold lone surrogates (JSON escapes such as \ud800): reports and tables show
+    # them as escapes instead of failing to encode them.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def fail(message: str, code: ExitCode = ExitCode.BAD_INPUT) -> NoReturn:
@@ -287,13 +292,15 @@ def init(
         from .starter import starter_selector
 
         loaded = load_spec(spec)
-        text = starter_selector(loaded.document.data, loaded.version, document=loaded.name)
+        text = starter_selector(
+            loaded.document.data, loaded.version, document=loaded.name, locate=loaded.locate
+        )
         if output is None:
             sys.stdout.write(text)
             return
         if os.path.exists(output) and not force:
             fail(f"{output} exists; use --force to overwrite it")
-        write_atomic(output, text.encode())
+        write_atomic(output, text.encode("utf-8", "backslashreplace"))
         typer.echo(f"wrote {output}: fill in the user pool, review each rule, then run apply", err=True)
 
 
@@ -329,5 +336,15 @@ def schema() -> None:
 register(app)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a cancelled pipeline job: clean up like Ctrl-C does
+
+
 def main() -> None:
+    import signal
+
+    # SIGTERM (what CI systems send to cancel a job) unwinds like Ctrl-C, so a write in progress removes its
+    # temporary file and the run ends with one line instead of vanishing.
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _terminated)
     app()

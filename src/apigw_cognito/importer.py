@@ -362,7 +362,9 @@ def restore_patches(
 
 def body_of(data: Any) -> bytes:
     """The body sent to API Gateway: the validated document as compact JSON."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    from .checks import json_body
+
+    return json_body(data)
 
 
 # --- the calls ---------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def load_document(source: Source, *, name: str | None = None) -> Spec:
 
     raw, label = _read(source, name, "openapi.yaml")
     document = parse(raw, label)
-    return Spec(document, detect_version(document.data, label), raw)
+    return Spec(document, detect_version(document.data, label, document.locate), raw)
 
 
 def load_selector(

@@ -41,8 +41,11 @@ VERSIONS: dict[str, Version] = {
 }
 
 
-def detect_version(data: Any, name: str) -> Version:
-    """The version family of `data`, or an `InputError` saying why it is not an OpenAPI document."""
+def detect_version(data: Any, name: str, locate: Locate | None = None) -> Version:
+    """The version family of `data`, or an `InputError` saying why it is not an OpenAPI document.
+
+    With `locate`, a wrong version field is reported at its place in the file.
+    """
     where = Location(name)
     if not isinstance(data, Mapping):
         raise InputError(
@@ -58,6 +61,8 @@ def detect_version(data: Any, name: str) -> Version:
             where,
             hint="OpenAPI 3.x documents start with `openapi: 3.0.3`, Swagger 2.0 ones with `swagger: '2.0'`",
         )
+    if locate is not None:
+        where = locate((field,)) or where
     if not isinstance(value, str):
         raise InputError(
             f"'{field}' must be a string, got the {type_name(value)} {value!r}",

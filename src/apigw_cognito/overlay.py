@@ -120,7 +120,10 @@ HEADER = (
 def render_overlay(overlay: dict[str, Any], path: str) -> bytes:
     """JSON when `path` ends in .json, YAML otherwise."""
     if path.lower().endswith(".json"):
-        return (json.dumps(overlay, indent=2, ensure_ascii=False) + "\n").encode()
+        try:
+            return (json.dumps(overlay, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from the document: only an escape can write it
+            return (json.dumps(overlay, indent=2) + "\n").encode("ascii")
     import yaml
 
     text = yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)

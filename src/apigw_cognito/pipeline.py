@@ -50,7 +50,7 @@ def load_spec(path: str) -> Spec:
     name = "<stdin>" if path == "-" else path
     raw = read_input(path)
     document = load_document(raw, name)
-    return Spec(document, detect_version(document.data, name), raw)
+    return Spec(document, detect_version(document.data, name, document.locate), raw)
 
 
 def load_selector_file(path: str, environ: Mapping[str, str] | None = None) -> Selector:

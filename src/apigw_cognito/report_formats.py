@@ -79,7 +79,7 @@ def _physical(location: Location | None, fallback: str | None) -> dict[str, Any]
 def _fingerprint(finding: Finding, uri: str | None) -> str:
     # Stable across line moves: the code, the file and the JSON pointer (or message) identify a finding.
     where = "/".join(str(p) for p in finding.pointer) or finding.message
-    return hashlib.sha256(f"{finding.code}\0{uri}\0{where}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{finding.code}\0{uri}\0{where}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _rule(code: str) -> dict[str, Any]:

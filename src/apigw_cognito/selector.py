@@ -430,6 +430,7 @@ class _Text:
 
 
 _TOKEN = re.compile(r"\$\$\{|\$\{")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _REFERENCE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?", re.DOTALL)
 
 
@@ -1019,6 +1020,14 @@ class _Loader:
             if isinstance(value, bool | int | float | date):
                 hint = f"quote it if you meant the text: '{value}'"
             _fail(f"{what} must be a string, but it is {_a_kind(value)}", where, hint)
+        surrogate = _SURROGATE.search(value)
+        if surrogate is not None:
+            _fail(
+                f"{what} holds the lone surrogate U+{ord(surrogate.group()):04X}, which UTF-8 text (and"
+                " every AWS API) cannot carry",
+                where,
+                "remove the escape; a surrogate must be followed by its pair to make a character",
+            )
         out: list[str] = []
         variables: list[str] = []
         position = 0

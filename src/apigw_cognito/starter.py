@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .access import scheme_kind
-from .openapi import Operation, Version, get_in, iter_operations
+from .errors import Location
+from .openapi import Locate, Operation, Version, get_in, iter_operations
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
 _PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./{}+*,$: -]*$")
@@ -88,11 +89,16 @@ def _rule_for(
     return [f"authorizer: {default}"], about
 
 
-def starter_selector(data: Mapping[str, Any], version: Version, *, document: str) -> str:
-    """The text of a selector deciding every operation of `data`, with comments explaining each key."""
+def starter_selector(
+    data: Mapping[str, Any], version: Version, *, document: str, locate: Locate | None = None
+) -> str:
+    """The text of a selector deciding every operation of `data`, with comments explaining each key.
+
+    `locate` places a malformed path item or operation in the file; without it the error names `document`.
+    """
     existing = {e.name: e for e in _existing_authorizers(data, version)}
     default = next(iter(existing), None) or authorizer_name(data)
-    operations = list(iter_operations(data, lambda _pointer: None))
+    operations = list(iter_operations(data, locate or (lambda _pointer: Location(document))))
     out: list[str] = [
         f"# Selector for {document}, started by `apigw-cognito init`: it decides, for every operation,",
         "# whether API Gateway asks for a Cognito user pool token. Review each rule, then run",
