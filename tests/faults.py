@@ -2,8 +2,9 @@
 
 Each `Fault` matches requests by AWS operation (API Gateway's REST routes, Cognito's X-Amz-Target, STS's
 Action) and answers them itself a given number of times: an AWS error (throttling, 5xx, AccessDenied, an
-expired token), a dropped connection, or a delay longer than the client's read timeout. Everything else is
-forwarded unchanged. Waits are bounded, so a test can never hang on the proxy.
+expired token), a dropped connection, a delay longer than the client's read timeout, or (`truncate`) the
+upstream's real answer cut in the middle by a connection reset, after the upstream did the work. Everything
+else is forwarded unchanged. Waits are bounded, so a test can never hang on the proxy.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -51,7 +54,7 @@ def operation_of(method: str, url: str, headers: dict[str, str], body: bytes) ->
     return ""
 
 
-Kind = Literal["error", "close", "delay"]
+Kind = Literal["error", "close", "delay", "truncate"]
 
 
 @dataclass
@@ -104,7 +107,7 @@ class FaultProxy:
                 if fault is not None and fault.kind == "error":
                     self._send_error(fault)
                     return
-                self._forward(body)
+                self._forward(body, truncate=fault is not None and fault.kind == "truncate")
 
             def _send_error(self, fault: Fault) -> None:
                 if fault.protocol == "query":
@@ -129,7 +132,7 @@ class FaultProxy:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def _forward(self, body: bytes) -> None:
+            def _forward(self, body: bytes, truncate: bool = False) -> None:
                 upstream = proxy.upstream
                 conn = http.client.HTTPConnection(upstream.hostname or "127.0.0.1", upstream.port, timeout=30)
                 try:
@@ -149,6 +152,14 @@ class FaultProxy:
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
+                if truncate:
+                    # The upstream did the work; its answer is cut in the middle and the connection reset.
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.wfile.write(data)
 
             do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _handle

@@ -251,7 +251,7 @@ class Clients:
     def __init__(self, options: SessionOptions) -> None:
         self.options = options
         self._session: boto3.session.Session | None = None
-        self._cache: dict[tuple[str, str | None], Any] = {}
+        self._cache: dict[tuple[str, str | None, bool], Any] = {}
 
     @property
     def session(self) -> boto3.session.Session:
@@ -280,13 +280,15 @@ class Clients:
         except Exception:  # an unknown region: the standard partition is the best guess
             return "aws"
 
-    def _client(self, service: str, region: str | None = None) -> Any:
-        key = (service, region)
+    def _client(self, service: str, region: str | None = None, single_attempt: bool = False) -> Any:
+        key = (service, region, single_attempt)
         if key not in self._cache:
             from botocore.config import Config
 
             retries: dict[str, Any] = {"mode": "standard"}
-            if self.options.max_attempts is not None:
+            if single_attempt:
+                retries["total_max_attempts"] = 1
+            elif self.options.max_attempts is not None:
                 retries["total_max_attempts"] = max(1, self.options.max_attempts)
             config = Config(
                 retries=retries,  # type: ignore[arg-type]
@@ -306,8 +308,10 @@ class Clients:
                     raise InputError(f"--endpoint-url: {scrub(str(exc))}") from None
         return self._cache[key]
 
-    def apigateway(self) -> APIGatewayClient:
-        client: APIGatewayClient = self._client("apigateway")
+    def apigateway(self, *, single_attempt: bool = False) -> APIGatewayClient:
+        """The API Gateway client; `single_attempt` for calls that are not safe to repeat (a create whose
+        answer is lost may have created something: botocore must not send it again)."""
+        client: APIGatewayClient = self._client("apigateway", single_attempt=single_attempt)
         return client
 
     def cognito(self, region: str | None = None) -> CognitoIdentityProviderClient:
@@ -320,5 +324,5 @@ class Clients:
 
     def endpoint(self, service: str) -> str | None:
         """The URL a client talks to, for messages (never holds credentials)."""
-        client = self._cache.get((service, None))
+        client = self._cache.get((service, None, False))
         return str(client.meta.endpoint_url) if client is not None else self.options.endpoint_url

@@ -389,6 +389,15 @@ def find_api_by_name(client: APIGatewayClient, name: str) -> list[str]:
             seen.add(position)
 
 
+def _refused(exc: BaseException) -> bool:
+    """True when AWS answered a call with a 4xx error: it was refused and did nothing."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return isinstance(status, int) and 400 <= status < 500
+
+
 def _warnings(response: Mapping[str, Any]) -> list[str]:
     return [scrub(str(w)) for w in response.get("warnings") or []]
 
@@ -483,15 +492,7 @@ class Importer:
         created = False
         try:
             if rest_api_id is None:
-                response = self._paced(
-                    "apigateway ImportRestApi",
-                    PUT_INTERVAL,
-                    lambda: client.import_rest_api(
-                        body=body,
-                        failOnWarnings=options.fail_on_warnings,
-                        parameters=dict(options.parameters),
-                    ),
-                )
+                response = self._create(data, body, options)
                 rest_api_id = str(response["id"])
                 created = True
                 outcome.rest_api_id, outcome.created = rest_api_id, True
@@ -542,10 +543,66 @@ class Importer:
                 self._undo_create(rest_api_id, exc)
             raise
         if options.verify and result is not None:
-            outcome.verification = compare(
-                expected_methods(result, prefix), read_live_api(client, rest_api_id)
-            )
+            try:
+                live_after = read_live_api(client, rest_api_id)
+            except AwsError:
+                done = f"the import into REST API {rest_api_id} is done" + (
+                    f" and stage {options.stage!r} deployed" if options.stage else ""
+                )
+                self.log(f"{done}, but reading it back to verify it failed:")
+                raise
+            outcome.verification = compare(expected_methods(result, prefix), live_after)
         return outcome
+
+    def _create(self, data: Mapping[str, Any], body: bytes, options: ImportOptions) -> Any:
+        """ImportRestApi, sent once per throttling retry: never repeated by botocore, since a create whose
+        answer is lost (a reset connection, a timeout, a 5xx) may have created the API all the same. After
+        such a failure the API it may have made is looked for (a new API named after `info.title`) and
+        deleted."""
+        client = self.clients.apigateway()
+        once = self.clients.apigateway(single_attempt=True)
+        title = get_in(data, ("info", "title"), None)
+        title = title if isinstance(title, str) and title else None
+        before = set(find_api_by_name(client, title)) if title else set()
+
+        def on_retry(delay: float) -> None:
+            self.log(f"apigateway ImportRestApi: throttled by AWS, retrying in {delay:.1f} s")
+
+        with aws_call("apigateway ImportRestApi"):
+            try:
+                return with_throttle_retry(
+                    lambda: once.import_rest_api(
+                        body=body,
+                        failOnWarnings=options.fail_on_warnings,
+                        parameters=dict(options.parameters),
+                    ),
+                    base=PUT_INTERVAL,
+                    pacing=self.pacing,
+                    on_retry=on_retry,
+                )
+            except Exception as exc:
+                if title is not None and not _refused(exc):
+                    self._undo_lost_create(title, before)
+                raise
+
+    def _undo_lost_create(self, title: str, before: set[str]) -> None:
+        """After an ImportRestApi whose outcome is unknown: delete the one API it made, if it made one."""
+        try:
+            new = sorted(set(find_api_by_name(self.clients.apigateway(), title)) - before)
+        except AwsError as exc:
+            self.log(
+                "ImportRestApi failed without a clear answer, and checking for a REST API named"
+                f" {title!r} it may have created failed too ({exc}); look with `aws apigateway get-rest-apis`"
+            )
+            return
+        if len(new) == 1:
+            self.log(f"ImportRestApi failed without a clear answer, but created REST API {new[0]}")
+            self._undo_create(new[0], AwsError("lost answer"))
+        elif new:
+            self.log(
+                f"ImportRestApi failed without a clear answer; meanwhile {len(new)} REST APIs named {title!r}"
+                f" appeared ({', '.join(new)}), maybe from another run: none was deleted, check them by hand"
+            )
 
     def _restore(self, rest_api_id: str, before: Mapping[str, Any], keep: Sequence[str]) -> list[str]:
         client = self.clients.apigateway()
