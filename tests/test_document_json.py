@@ -49,41 +49,35 @@ PRETTY = """\
 """
 
 
-def test_pretty_insertion_follows_indentation() -> None:
+def test_pretty_insertion_follows_indentation_and_changes_no_line() -> None:
     out = render(PRETTY, security(), security("/pets", "post", []))
-    assert out == (
-        "{\n"
-        '  "openapi": "3.0.0",\n'
-        '  "paths": {\n'
-        '    "/pets": {\n'
-        '      "get": {\n'
-        '        "summary": "List",\n'
-        '        "security": [\n'
-        "          {\n"
-        '            "Pool": [\n'
-        '              "s"\n'
-        "            ]\n"
-        "          }\n"
-        "        ]\n"
-        "      },\n"
-        '      "post": {\n'
-        '        "security": []\n'
-        "      }\n"
-        "    }\n"
-        "  }\n"
-        "}\n"
+    # New members go first in their object, so no existing line gains a comma.
+    assert (
+        out
+        == json.dumps(
+            {
+                "openapi": "3.0.0",
+                "paths": {"/pets": {"get": {"security": POOL, "summary": "List"}, "post": {"security": []}}},
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    lines = iter(out.splitlines())
+    assert all(
+        any(line == new for new in lines) for line in PRETTY.splitlines() if line.strip() != '"post": {}'
     )
 
 
-def test_missing_components_are_created_at_the_end() -> None:
+def test_missing_components_are_created_first() -> None:
     out = render(
         PRETTY,
         Edit(("components", "securitySchemes", "A"), {"type": "apiKey"}),
         Edit(("components", "securitySchemes", "B"), {}),
     )
-    assert out.endswith(
-        '  },\n  "components": {\n    "securitySchemes": {\n      "A": {\n        "type": "apiKey"\n'
-        '      },\n      "B": {}\n    }\n  }\n}\n'
+    assert out.startswith(
+        '{\n  "components": {\n    "securitySchemes": {\n      "A": {\n        "type": "apiKey"\n'
+        '      },\n      "B": {}\n    }\n  },\n  "openapi": "3.0.0",\n'
     )
 
 
@@ -100,15 +94,15 @@ def test_minified_documents_stay_minified() -> None:
     text = '{"openapi":"3.0.0","paths":{"/pets":{"get":{"summary":"x"}}}}'
     out = render(text, security(), Edit(("components", "securitySchemes", "P"), {"in": "header"}))
     assert out == (
-        '{"openapi":"3.0.0","paths":{"/pets":{"get":{"summary":"x","security":[{"Pool":["s"]}]}}},'
-        '"components":{"securitySchemes":{"P":{"in":"header"}}}}'
+        '{"components":{"securitySchemes":{"P":{"in":"header"}}},'
+        '"openapi":"3.0.0","paths":{"/pets":{"get":{"security":[{"Pool":["s"]}],"summary":"x"}}}}'
     )
 
 
 def test_spaced_one_line_objects_keep_their_separators() -> None:
     text = '{"openapi": "3.0.0", "paths": {"/pets": {"get": {"summary": "x"}}}}\n'
     assert render(text, security()) == (
-        '{"openapi": "3.0.0", "paths": {"/pets": {"get": {"summary": "x", "security": [{"Pool": ["s"]}]}}}}\n'
+        '{"openapi": "3.0.0", "paths": {"/pets": {"get": {"security": [{"Pool": ["s"]}], "summary": "x"}}}}\n'
     )
 
 
@@ -128,7 +122,7 @@ def test_four_spaces_and_compact_colons() -> None:
     text = json.dumps({"paths": {"/pets": {"get": {"summary": "x"}}}}, indent=4, separators=(",", ":"))
     out = render(text, security())
     assert out == json.dumps(
-        {"paths": {"/pets": {"get": {"summary": "x", "security": POOL}}}}, indent=4, separators=(",", ":")
+        {"paths": {"/pets": {"get": {"security": POOL, "summary": "x"}}}}, indent=4, separators=(",", ":")
     )
 
 
@@ -159,7 +153,7 @@ def test_unicode_is_written_as_is_and_columns_count_characters() -> None:
     document = load_document(text.encode(), "api.json")
     assert document.locate(("paths", "/café", "get", "summary")) == Location("api.json", 1, 30)
     out = render(text, security("/café", value=[{"Pööl": ["😀"]}]))
-    assert out == '{"paths": {"/café": {"get": {"summary": "😀😀", "security": [{"Pööl": ["😀"]}]}}}}'
+    assert out == '{"paths": {"/café": {"get": {"security": [{"Pööl": ["😀"]}], "summary": "😀😀"}}}}'
 
 
 def test_escaped_keys_are_matched_by_their_value() -> None:

@@ -360,12 +360,13 @@ class JsonSource:
                 value = {c.key: c.value for c in group}
                 splices.append((obj.start, obj.end, layout.dumps(value, self._indent_at(obj.start))))
                 continue
-            last = max(obj.members.values(), key=lambda m: m.kstart)
+            # New members go first: after the last one, its line would need a comma and so change.
+            first = min(obj.members.values(), key=lambda m: m.kstart)
             text = "".join(
-                layout.member_sep + layout.key(c.key) + layout.colon + layout.dumps(c.value, layout.indent)
+                layout.key(c.key) + layout.colon + layout.dumps(c.value, layout.indent) + layout.member_sep
                 for c in group
             )
-            splices.append((last.vend, last.vend, text))
+            splices.append((first.kstart, first.kstart, text))
         return splices
 
     def _indent_at(self, offset: int) -> str:
