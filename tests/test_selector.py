@@ -408,10 +408,10 @@ def test_values_from_the_environment_are_never_echoed() -> None:
     environ = {"DATABASE_URL": "postgres://user:hunter2@db/x", "CLIENT": "([a-z"}
     err = error(with_authorizer("user_pools: ['${DATABASE_URL}']"), environ)
     assert "hunter2" not in str(err)
-    assert "the value of ${DATABASE_URL}" in err.message
+    assert "${DATABASE_URL} (from the environment)" in err.message
     err = error(with_authorizer(f"user_pools: [{ARN}], app_client_id_regex: '${{CLIENT}}'"), environ)
     assert "([a-z" not in str(err)
-    assert "the value of ${CLIENT} is not a valid regular expression" in err.message
+    assert "${CLIENT} (from the environment) is not a valid regular expression" in err.message
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def test_an_uncompilable_regex_exits_2_through_the_cli(tmp_path: Any) -> None:
 def test_a_url_or_login_from_the_environment_is_not_copied_into_the_regex(value: str) -> None:
     raw = selector_with("    app_client_id_regex: '${DATABASE_URL}'\n")
     error = refused(raw, {"DATABASE_URL": value})
-    assert "the value of ${DATABASE_URL}" in error.message
+    assert "${DATABASE_URL} (from the environment)" in error.message
     assert "hunter2" not in str(error)
     assert error.location == Location("s.yaml", 5, 26)
 
@@ -136,7 +136,7 @@ def test_a_pool_from_the_environment_is_not_echoed_when_it_needs_a_lookup() -> N
     with pytest.raises(InputError) as caught:
         require_arns(selector)
     assert "hunter2" not in str(caught.value)
-    assert "the value of ${POOL_NAME}" in caught.value.message
+    assert "${POOL_NAME} (from the environment)" in caught.value.message
     assert caught.value.location == Location("s.yaml", 4, 18)
 
 

@@ -426,7 +426,7 @@ class _Text:
         """How messages may show the value: quoted when literal, by its variables when not."""
         if not self.variables:
             return f"'{self.value}'"
-        return "the value of " + ", ".join(f"${{{v}}}" for v in self.variables)
+        return " ".join(f"${{{v}}}" for v in self.variables) + " (from the environment)"
 
 
 _TOKEN = re.compile(r"\$\$\{|\$\{")
