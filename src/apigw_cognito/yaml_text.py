@@ -57,6 +57,14 @@ _WORDY = frozenset("~nNtTfF")
 _MAX_DEPTH = 1000  # libyaml's own bound (where it has one); composing deeper would exhaust the C stack
 _MIN_EXPANSION_LIMIT = 1_000_000
 
+# Line breaks of YAML 1.1 that YAML 1.2 reads as text: name and double-quoted escape.
+_YAML11_BREAKS = {
+    "\x85": ("NEXT LINE", "\\N"),
+    "\u2028": ("LINE SEPARATOR", "\\L"),
+    "\u2029": ("PARAGRAPH SEPARATOR", "\\P"),
+}
+_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
+
 _ANCHOR = re.compile(r"(?:![^\s]*[ \t]+)?&([^\s,\[\]{}]+)")
 
 
@@ -67,7 +75,24 @@ def load(text: str, name: str, newline: str) -> YamlSource:
             "line breaks must be LF or CRLF: a lone carriage return was found",
             _offset_location(text, _lone_cr(text), name),
         )
-    return YamlSource(text, name, newline, _parse(text, name, positions=True))
+    odd = _YAML11_BREAK.search(text)
+    if odd is None:
+        return YamlSource(text, name, newline, _parse(text, name, positions=True))
+    # libyaml reads NEL, U+2028 and U+2029 as line breaks (YAML 1.1), YAML 1.2 readers as text: a plain
+    # scalar holding one is cut in two, and libyaml's line numbers run ahead of the editor's. Characters
+    # libyaml refuses outright are still reported first, at their place.
+    try:
+        _parse(text, name, positions=False)
+    except InputError as error:
+        if "(character U+" in error.message:
+            raise
+    char = odd.group()
+    raise InputError(
+        f"the character U+{ord(char):04X} ({_YAML11_BREAKS[char][0]}) is a line break to YAML 1.1 readers"
+        " such as libyaml and text to YAML 1.2 readers: they would read this file differently",
+        _offset_location(text, odd.start(), name),
+        hint=f"write it as the escape {_YAML11_BREAKS[char][1]} inside a double-quoted string, or remove it",
+    )
 
 
 def _parse(text: str, name: str, positions: bool) -> _Built:
