@@ -200,44 +200,67 @@ def test_import_is_light() -> None:
     assert out.strip() == "[]"
 
 
-# --- the draft 4 meta-schema short cut must never pass a schema the library rejects ---
+# --- the jsonschema-rs short cut for meta-schema checks must never pass a schema the library rejects ---
 
 _KEYWORDS = [
     "type", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "multipleOf", "items", "additionalProperties", "properties", "required", "enum",
-    "allOf", "anyOf", "oneOf", "not", "default", "nullable", "$ref", "uniqueItems", "minItems",
-    "dependencies",
+    "exclusiveMaximum", "multipleOf", "items", "prefixItems", "additionalProperties", "properties",
+    "patternProperties", "propertyNames", "required", "enum", "const", "allOf", "anyOf", "oneOf", "not", "if",
+    "then", "default", "nullable", "$ref", "$id", "$anchor", "$defs", "uniqueItems", "minItems",
+    "dependencies", "dependentRequired", "unevaluatedProperties", "discriminator", "xml", "externalDocs",
+    "example",
 ]  # fmt: skip
 _SCALARS = st.sampled_from(
     [0, 1, -1, 1.0, 2.5, True, False, None, "", "string", "integer", "object", "null", "file", 2**64, 1e300,
-     float("inf"), "^a$", "\\p{L}", "(?P<x>a)", "[a-z", "a{2,1}", "(?<=a)b", "\\Z", "a"]
+     float("inf"), "^a$", "\\p{L}", "(?P<x>a)", "[a-z", "a{2,1}", "(?<=a)b", "\\Z", "a", "#/a", "not a uri %"]
 )  # fmt: skip
 _VALUES = st.recursive(
     _SCALARS,
     lambda inner: (
         st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from([*_KEYWORDS, "a", "b"]), inner, max_size=3)
+        | st.dictionaries(st.sampled_from([*_KEYWORDS, "a", "[a", "propertyName"]), inner, max_size=3)
     ),
     max_leaves=12,
 )
+
+
+def _library_checks() -> list[Any]:
+    from functools import partial
+
+    from openapi_schema_validator import (
+        OAS30Validator,
+        OAS31Validator,
+        OAS32Validator,
+        oas31_format_checker,
+        oas32_format_checker,
+    )
+
+    # What openapi_spec_validator's schema validators call for 2.0/3.0, 3.1 and 3.2 documents.
+    return [
+        OAS30Validator.check_schema,
+        partial(OAS31Validator.check_schema, format_checker=oas31_format_checker),
+        partial(OAS32Validator.check_schema, format_checker=oas32_format_checker),
+    ]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(_KEYWORDS), _VALUES, max_size=5))
 def test_fast_meta_check_never_accepts_what_the_library_rejects(schema: dict[str, Any]) -> None:
     from jsonschema.exceptions import SchemaError
-    from openapi_schema_validator import OAS30Validator
 
-    from apigw_cognito.validation import _draft4_meta_check
+    from apigw_cognito.validation import _meta_checks
 
-    passes = _draft4_meta_check()
-    if passes is None:
+    meta_checks = _meta_checks()
+    if meta_checks is None:
         pytest.skip("jsonschema-rs is not installed")
-    if passes(schema):
-        try:
-            OAS30Validator.check_schema(schema)
-        except SchemaError as exc:
-            pytest.fail(f"fast check passed a schema the library rejects: {exc.message}")
+    for slow in _library_checks():
+        fast = meta_checks.fast_for(slow)
+        assert fast is not None
+        if fast(schema):
+            try:
+                slow(schema)
+            except SchemaError as exc:
+                pytest.fail(f"fast check passed a schema the library rejects: {exc.message}")
 
 
 # --- real documents ---

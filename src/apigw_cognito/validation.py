@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -355,7 +355,7 @@ class _Engine:
         self._specification = DRAFT202012
         self._retriever = SchemaRetriever(default_handlers, DRAFT202012)
         self._registry = Registry
-        meta_check = _draft4_meta_check()
+        meta_checks = _meta_checks()
         classes: dict[str, type[SpecValidator]] = {
             "2.0": OpenAPIV2SpecValidator,
             "3.0": OpenAPIV30SpecValidator,
@@ -365,7 +365,7 @@ class _Engine:
         self._classes = classes
         self._keyword_classes: dict[str, dict[str, type[Any]]] = {
             version: {
-                name: _located_class(keywords, name, base, meta_check)
+                name: _located_class(keywords, name, base, meta_checks)
                 for name, base in cls.keyword_validators.items()
             }
             for version, cls in classes.items()
@@ -415,37 +415,82 @@ def _engine() -> _Engine:
     return _Engine()
 
 
-def _draft4_meta_check() -> Callable[[Any], bool] | None:
-    """A fast yes for schemas that pass the JSON Schema draft 4 meta-schema the library checks 2.0/3.0 with.
+class _MetaChecks:
+    """Fast "yes" answers for the library's meta-schema checks of schema objects, from jsonschema-rs.
 
-    jsonschema-rs agrees with the library's Python check on that meta-schema, given the library's own
-    ``regex`` format check (Python's ``re``); any "no" or failure is left to the library to confirm.
+    The library checks each schema with ``check_openapi_schema``: the draft 4 meta-schema for 2.0/3.0, the OAS
+    3.1/3.2 dialect meta-schemas for later versions, each with a format checker. The same meta-schema runs
+    here in jsonschema-rs, with every format it names checked by that same Python format checker, so both
+    read patterns with Python's ``re``. A "no" (or a schema jsonschema-rs cannot read) goes to the library's
+    own check, which has the last word; only the "yes" is taken from jsonschema-rs.
     """
-    try:
+
+    def __init__(self) -> None:
         import jsonschema_rs
-    except ImportError:
+        from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
+        from openapi_schema_validator._specifications import REGISTRY
+
+        self._rs = jsonschema_rs
+        self._classes = (OAS30Validator, OAS31Validator, OAS32Validator)
+        self._resources = [(uri, REGISTRY.contents(uri)) for uri in REGISTRY if "openapis.org" in uri]
+        self._formats = sorted(_format_names([contents for _, contents in self._resources], set()))
+        self._built: dict[tuple[type[Any], int], tuple[Any, Callable[[Any], bool]]] = {}
+
+    def fast_for(self, slow: Callable[[Any], None]) -> Callable[[Any], bool] | None:
+        """A quick pass test agreeing with `slow` (``cls.check_schema``, maybe a partial) on every "yes"."""
+        func = slow.func if isinstance(slow, partial) else slow
+        cls = getattr(func, "__self__", None)
+        if cls not in self._classes or getattr(func, "__func__", None) is not cls.check_schema.__func__:
+            return None
+        keywords = slow.keywords if isinstance(slow, partial) else {}
+        format_checker = keywords.get("format_checker", cls.FORMAT_CHECKER)
+        key = (cls, id(format_checker))
+        built = self._built.get(key)
+        if built is None:
+            built = (format_checker, self._build(cls.META_SCHEMA, format_checker))
+            self._built[key] = built  # the checker is kept with it, so its id stays its own
+        return built[1]
+
+    def _build(self, meta_schema: Any, format_checker: Any) -> Callable[[Any], bool]:
+        def conforms(name: str) -> Callable[[Any], bool]:
+            return lambda value: bool(format_checker.conforms(value, name))
+
+        validator = self._rs.validator_for(
+            dict(meta_schema),
+            registry=self._rs.Registry(self._resources),
+            formats={name: conforms(name) for name in {*self._formats, *_format_names([meta_schema], set())}},
+            validate_formats=True,
+        )
+
+        def passes(schema: Any) -> bool:
+            try:
+                return bool(validator.is_valid(schema))
+            except Exception:  # values jsonschema-rs cannot read (dates, integer keys): ask the library
+                return False
+
+        return passes
+
+
+def _meta_checks() -> _MetaChecks | None:
+    try:
+        return _MetaChecks()
+    except ImportError:  # without jsonschema-rs every schema takes the library's own (slower) check
         return None
-    from openapi_schema_validator import OAS30Validator, oas30_format_checker
-
-    def is_regex(value: Any) -> bool:
-        return bool(oas30_format_checker.conforms(value, "regex"))
-
-    validator = jsonschema_rs.Draft4Validator(
-        dict(OAS30Validator.META_SCHEMA), formats={"regex": is_regex}, validate_formats=True
-    )
-
-    def passes(schema: Any) -> bool:
-        try:
-            return bool(validator.is_valid(schema))
-        except Exception:
-            return False
-
-    return passes
 
 
-def _located_class(
-    keywords: Any, name: str, base: type[Any], meta_check: Callable[[Any], bool] | None
-) -> type[Any]:
+def _format_names(nodes: list[Any], found: set[str]) -> set[str]:
+    for node in nodes:
+        if isinstance(node, dict):
+            name = node.get("format")
+            if isinstance(name, str):
+                found.add(name)
+            _format_names(list(node.values()), found)
+        elif isinstance(node, list):
+            _format_names(node, found)
+    return found
+
+
+def _located_class(keywords: Any, name: str, base: type[Any], meta_checks: _MetaChecks | None) -> type[Any]:
     """The library's keyword validator `base`, recording where its errors and exceptions happen."""
     suffix: tuple[str, ...] = ("default",) if name == "default" else ()
     kind = "default" if name == "default" else None
@@ -498,26 +543,24 @@ def _located_class(
                 self._collected[key] = found
                 return set(found)
 
+            def _get_schema_checker(self, schema: Any, schema_value: Any) -> Callable[[Any], None]:
+                slow: Callable[[Any], None] = super()._get_schema_checker(schema, schema_value)
+                fast = meta_checks.fast_for(slow) if meta_checks is not None else None
+                if fast is None:
+                    return slow
+
+                def checker(value: Any) -> None:
+                    if not fast(value):
+                        slow(value)
+
+                return checker
+
             def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
                 error = super()._validate_schema_meta(schema, schema_value)
                 if error is not None:
                     error.__dict__[_KIND] = "schema"
                 return error
 
-        if meta_check is not None and issubclass(base, keywords.OpenAPIV30SchemaValidator):
-            check = meta_check
-
-            class FastMetaSchema(LocatedSchema):
-                def _get_schema_checker(self, schema: Any, schema_value: Any) -> Callable[[Any], None]:
-                    slow: Callable[[Any], None] = super()._get_schema_checker(schema, schema_value)
-
-                    def checker(value: Any) -> None:
-                        if not check(value):
-                            slow(value)
-
-                    return checker
-
-            return FastMetaSchema
         return LocatedSchema
     return Located
 
