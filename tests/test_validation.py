@@ -132,7 +132,8 @@ def test_schema_stage_reports_the_cause_inside_one_of() -> None:
         ("invalid/version-4.json", ("openapi",), "unsupported version"),
         ("invalid/no-version.json", (), "no version"),
         ("invalid/v30-integer-response-codes.yaml", ("paths", "/items", "get", "responses", 200), "200"),
-        ("invalid/v30-ref-cycle.json", ("components", "schemas", "A"), "too deeply"),
+        ("invalid/v30-ref-cycle.json", ("components", "schemas", "A"), "$ref cycle"),
+        ("invalid/v30-recursive-allof-items.json", ("components", "schemas", "Doc"), "reaches itself"),
         ("invalid/v30-external-ref.json", None, "other.yaml"),
     ],
 )

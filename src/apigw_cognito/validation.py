@@ -9,11 +9,11 @@ library's own two stages:
 
 The keyword stage is where the time goes: it walks the document through jsonschema-path accessors that
 re-resolve every path from the root, keeps already-checked schemas in lists (quadratic membership tests) and
-checks every schema against the JSON Schema draft 4 meta-schema in pure Python. Here the same validators walk
-`_DocPath` objects instead: a path that resolves each step once from its parent and resolves ``$ref`` through
-the same `referencing` registry set-up, with the lookups cached. Already-checked schema ids live in sets, and
-the draft 4 meta-schema check runs in jsonschema-rs first, falling back to the library's check (the authority)
-whenever jsonschema-rs rejects a schema or cannot read it.
+checks every schema object against its meta-schema in pure Python. Here the same validators walk `_DocPath`
+objects instead: paths that resolve each step once from their parent, following ``$ref`` through the same
+`referencing` registry set-up, with the lookups cached. Already-checked schema ids live in sets, allOf
+property names are collected once per schema, and each meta-schema check runs in jsonschema-rs first, falling
+back to the library's own check (the authority) whenever jsonschema-rs says no or cannot read the schema.
 
 Whatever fails in the library as an exception (a dangling ``$ref``, an unknown version, ``openapi: 3.0`` read
 as a number, integer keys) is reported here as a `SpecError`; nothing but a `SpecError` list leaves
@@ -102,6 +102,9 @@ def _describe(exc: BaseException) -> str:
         shown = "#" + ref if ref.startswith("/") else ref
         return f"unresolvable $ref {shown!r}"
     if isinstance(exc, RecursionError):
+        detail = str(exc)
+        if detail and not detail.startswith("maximum recursion depth"):
+            return detail  # a cycle found here, named
         return "schemas nest or reference each other too deeply to check (a $ref cycle?)"
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]!r}" if exc.args else "missing field"
@@ -205,7 +208,7 @@ class _Context:
             hop = (resolver._base_uri, ref)
             if hop in seen:
                 # The library recurses here until Python gives up.
-                raise RecursionError(f"$ref cycle through {ref!r}")
+                raise RecursionError(f"$ref cycle: {ref!r} leads back to itself")
             seen.add(hop)
             node, resolver = resolved.contents, resolved.resolver
             if target is not None:
@@ -534,7 +537,10 @@ def _located_class(keywords: Any, name: str, base: type[Any], meta_checks: _Meta
                 if known is not None:
                     return set(known)
                 if key in self._collecting:
-                    raise RecursionError("a schema contains itself through allOf/anyOf/oneOf/items/not")
+                    raise RecursionError(
+                        "under allOf, this schema reaches itself again through allOf/anyOf/oneOf/items/not, "
+                        "which openapi-spec-validator cannot check (it recurses without end)"
+                    )
                 self._collecting.add(key)
                 try:
                     found = cast(set[str], super()._collect_properties(schema))
@@ -657,34 +663,39 @@ def _pointer_in(document: Any, steps: tuple[str | int, ...]) -> tuple[str | int,
     return tuple(fixed)
 
 
-def _non_string_key(node: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], Any] | None:
-    """The first mapping key that is not a string, e.g. an unquoted YAML response code."""
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _not_json(node: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:
+    """The first place where the data is not JSON: a non-string key (an unquoted YAML response code) or a
+    value such as a date (an unquoted YAML date)."""
     if isinstance(node, dict):
         for key, value in node.items():
             if not isinstance(key, str):
-                return path, key
-            found = _non_string_key(value, (*path, key))
+                return (
+                    (*path, *_steps((key,))),
+                    f"mapping key {key!r} is not a string but {type(key).__name__} "
+                    "(quote response codes in YAML)",
+                )
+            found = _not_json(value, (*path, key))
             if found is not None:
                 return found
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            found = _non_string_key(value, (*path, index))
+            found = _not_json(value, (*path, index))
             if found is not None:
                 return found
+    elif not isinstance(node, _JSON_SCALARS):
+        return path, f"{node!r} is not a JSON value but {type(node).__name__} (quote it in YAML)"
     return None
 
 
 def _unreadable(document: Any, exc: Exception) -> SpecError:
     """Why the JSON Schema stage could not even read the document."""
     try:
-        bad_key = _non_string_key(document)
+        found = _not_json(document)
     except RecursionError:
-        bad_key = None
-    if bad_key is not None:
-        path, key = bad_key
-        return SpecError(
-            f"mapping key {key!r} is a {type(key).__name__}; keys must be strings "
-            "(quote response codes in YAML)",
-            (*path, *_steps((key,))),
-        )
+        found = None
+    if found is not None:
+        return SpecError(found[1], found[0])
     return SpecError(_describe(exc), ())
