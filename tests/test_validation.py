@@ -264,6 +264,56 @@ def test_fast_meta_check_never_accepts_what_the_library_rejects(schema: dict[str
                 pytest.fail(f"fast check passed a schema the library rejects: {exc.message}")
 
 
+# Regexes Python's re and ECMA-262 (jsonschema-rs's own "regex" format) disagree about, or that are bad.
+_REGEXES = [
+    "^[a-z]+$",
+    "^\\p{L}+$",
+    "(?P<x>a)",
+    "(?<x>a)",
+    "[a-z",
+    "a{2,1}",
+    "\\cA",
+    "(?<=a)b",
+    "\\Z",
+    "a\\z",
+]
+_NESTED = st.recursive(
+    st.fixed_dictionaries({"pattern": st.sampled_from(_REGEXES)}),
+    lambda inner: (
+        st.fixed_dictionaries({"properties": st.dictionaries(st.sampled_from(["a", "b"]), inner, min_size=1)})
+        | st.fixed_dictionaries({"items": inner})
+        | st.fixed_dictionaries({"allOf": st.lists(inner, min_size=1, max_size=2)})
+        | st.fixed_dictionaries({"not": inner})
+        | st.fixed_dictionaries({"additionalProperties": inner})
+        | st.fixed_dictionaries(
+            {"patternProperties": st.dictionaries(st.sampled_from(_REGEXES), inner, min_size=1)}
+        )
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NESTED)
+def test_fast_meta_check_judges_nested_regexes_like_the_library(schema: dict[str, Any]) -> None:
+    from jsonschema.exceptions import SchemaError
+
+    from apigw_cognito.validation import _meta_checks
+
+    meta_checks = _meta_checks()
+    if meta_checks is None:
+        pytest.skip("jsonschema-rs is not installed")
+    for slow in _library_checks():
+        fast = meta_checks.fast_for(slow)
+        assert fast is not None
+        try:
+            slow(schema)
+            library_says = True
+        except SchemaError:
+            library_says = False
+        assert not fast(schema) or library_says
+
+
 # --- real documents ---
 
 

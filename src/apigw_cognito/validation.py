@@ -435,8 +435,12 @@ class _MetaChecks:
 
         self._rs = jsonschema_rs
         self._classes = (OAS30Validator, OAS31Validator, OAS32Validator)
+        # jsonschema-rs ships the json-schema.org meta-schemas; the OpenAPI dialects come from the library.
         self._resources = [(uri, REGISTRY.contents(uri)) for uri in REGISTRY if "openapis.org" in uri]
-        self._formats = sorted(_format_names([contents for _, contents in self._resources], set()))
+        # Every format any of these meta-schemas names (``regex`` sits in json-schema.org's validation
+        # vocabulary) goes to the Python checker: a format left to jsonschema-rs would be judged by its own
+        # rules (ECMA-262 regexes), which can say yes where Python's ``re`` says no.
+        self._formats = _format_names([REGISTRY.contents(uri) for uri in REGISTRY], set())
         self._built: dict[tuple[type[Any], int], tuple[Any, Callable[[Any], bool]]] = {}
 
     def fast_for(self, slow: Callable[[Any], None]) -> Callable[[Any], bool] | None:
@@ -461,7 +465,7 @@ class _MetaChecks:
         validator = self._rs.validator_for(
             dict(meta_schema),
             registry=self._rs.Registry(self._resources),
-            formats={name: conforms(name) for name in {*self._formats, *_format_names([meta_schema], set())}},
+            formats={name: conforms(name) for name in _format_names([meta_schema], set(self._formats))},
             validate_formats=True,
         )
 
