@@ -368,3 +368,18 @@ def test_lone_surrogates_in_a_selector_are_refused_at_their_place(
     assert "lone surrogate" in caught.value.message
     assert caught.value.location is not None
     assert caught.value.location.line == 2
+
+
+def test_a_second_byte_order_mark_is_refused_in_yaml_and_json(tmp_path: Path) -> None:
+    """libyaml skips a BOM without counting it: every position after it would be one character off."""
+    text = b"a: &x {k: 1}\nb: *x\nopenapi: 3.0.3\npaths: {}\n"
+    code, _, stderr, out = apply(tmp_path, "api.yaml", b"\xef\xbb\xbf\xef\xbb\xbf" + text)
+    assert code == 2
+    assert f"{tmp_path / 'api.yaml'}:1:1: the file starts with a second byte-order mark" in stderr
+    assert not out.exists()
+    code, _, stderr, out = apply(
+        tmp_path, "api.json", b"\xef\xbb\xbf\xef\xbb\xbf" + json.dumps(minimal()).encode()
+    )
+    assert code == 2
+    assert f"{tmp_path / 'api.json'}:1:1: " in stderr
+    assert not out.exists()

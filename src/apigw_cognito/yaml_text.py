@@ -75,6 +75,13 @@ def load(text: str, name: str, newline: str) -> YamlSource:
             "line breaks must be LF or CRLF: a lone carriage return was found",
             _offset_location(text, _lone_cr(text), name),
         )
+    if text.startswith("\ufeff"):
+        # libyaml skips it without counting it, so every position it reports would be one character off.
+        raise InputError(
+            "the file starts with a second byte-order mark (U+FEFF)",
+            Location(name, 1, 1),
+            hint="save the file as UTF-8 with at most one byte-order mark",
+        )
     odd = _YAML11_BREAK.search(text)
     if odd is None:
         return YamlSource(text, name, newline, _parse(text, name, positions=True))
