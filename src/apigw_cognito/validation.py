@@ -435,12 +435,12 @@ class _MetaChecks:
 
         self._rs = jsonschema_rs
         self._classes = (OAS30Validator, OAS31Validator, OAS32Validator)
-        # jsonschema-rs ships the json-schema.org meta-schemas; the OpenAPI dialects come from the library.
-        self._resources = [(uri, REGISTRY.contents(uri)) for uri in REGISTRY if "openapis.org" in uri]
-        # Every format any of these meta-schemas names (``regex`` sits in json-schema.org's validation
-        # vocabulary) goes to the Python checker: a format left to jsonschema-rs would be judged by its own
-        # rules (ECMA-262 regexes), which can say yes where Python's ``re`` says no.
-        self._formats = _format_names([REGISTRY.contents(uri) for uri in REGISTRY], set())
+        # The library's own copies of the json-schema.org and OpenAPI meta-schemas.
+        self._resources = [(uri, REGISTRY.contents(uri)) for uri in REGISTRY]
+        # Every format any of them names (``regex`` sits in json-schema.org's validation vocabulary) goes to
+        # the Python checker: a format left to jsonschema-rs would be judged by its own rules (ECMA-262
+        # regexes), which can say yes where Python's ``re`` says no.
+        self._formats = _format_names([contents for _, contents in self._resources], set())
         self._built: dict[tuple[type[Any], int], tuple[Any, Callable[[Any], bool]]] = {}
 
     def fast_for(self, slow: Callable[[Any], None]) -> Callable[[Any], bool] | None:
