@@ -296,7 +296,7 @@ def data_mutation(draw: st.DrawFn, data: Any) -> tuple[Any, str]:
         odd_key = draw(st.text(st.sampled_from([*ODD_TEXT, "/", "{", "~", " "]), min_size=1, max_size=5))
         parent[odd_key] = parent.get(key)
     else:
-        parent.append(copy.deepcopy(parent[key]))
+        parent.append(deep_copy(parent[key]))
     return data, kind
 
 

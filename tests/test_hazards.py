@@ -383,3 +383,19 @@ def test_a_second_byte_order_mark_is_refused_in_yaml_and_json(tmp_path: Path) ->
     assert code == 2
     assert f"{tmp_path / 'api.json'}:1:1: " in stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "where"),
+    [
+        ("api.json", b'{"openapi": "3.0.3",\n "components": 7,\n "paths": {"/p": {"get": {}}}}', "2:2"),
+        ("api.yaml", b"openapi: 3.0.3\ncomponents: [1]\npaths:\n  /p:\n    get: {}\n", "2:1"),
+    ],
+)
+def test_a_container_of_the_wrong_type_on_the_way_is_located(
+    tmp_path: Path, name: str, raw: bytes, where: str
+) -> None:
+    code, _, stderr, out = apply(tmp_path, name, raw)
+    assert code == 2
+    assert f"{tmp_path / name}:{where}: cannot set /components/securitySchemes/P: /components is a" in stderr
+    assert not out.exists()

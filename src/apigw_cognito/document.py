@@ -98,13 +98,21 @@ def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     return Document(name=name, format=fmt, data=source.data, source=source, bom=bom, newline=newline)
 
 
-def apply_to_data(data: Any, edits: Sequence[Edit]) -> Any:
-    """The data `edits` would give, built by copying only the mappings on each edit's path."""
+def apply_to_data(
+    data: Any, edits: Sequence[Edit], locate: Callable[[Pointer], Location | None] | None = None
+) -> Any:
+    """The data `edits` would give, built by copying only the mappings on each edit's path.
+
+    With `locate`, a value on the way that is not a mapping is reported at its place in the file.
+    """
     owned: dict[int, Any] = {}
     for edit in edits:
         if not isinstance(data, dict):
-            raise InputError(f"cannot set {_show(edit.pointer)}: the top level is not a mapping")
-        data = _set_in(data, edit.pointer, edit.value, owned)
+            raise InputError(
+                f"cannot set {_show(edit.pointer)}: the top level is not a mapping",
+                locate(()) if locate else None,
+            )
+        data = _set_in(data, edit.pointer, edit.value, owned, locate)
     return data
 
 
@@ -219,7 +227,13 @@ def _get(data: Any, pointer: tuple[str, ...]) -> Any:
     return data
 
 
-def _set_in(root: dict[str, Any], path: tuple[str, ...], value: Any, owned: dict[int, Any]) -> dict[str, Any]:
+def _set_in(
+    root: dict[str, Any],
+    path: tuple[str, ...],
+    value: Any,
+    owned: dict[int, Any],
+    locate: Callable[[Pointer], Location | None] | None = None,
+) -> dict[str, Any]:
     """`root` with `path` set to `value`, copying each mapping on the way unless this call made it already.
 
     `owned` maps the ids of the copies to the copies themselves, which keeps them alive so ids stay unique.
@@ -234,7 +248,8 @@ def _set_in(root: dict[str, Any], path: tuple[str, ...], value: Any, owned: dict
             child = {}
         elif not isinstance(child, dict):
             raise InputError(
-                f"cannot set {_show(path)}: {_show(path[: i + 1])} is a {_kind(child)}, not a mapping"
+                f"cannot set {_show(path)}: {_show(path[: i + 1])} is a {_kind(child)}, not a mapping",
+                locate(path[: i + 1]) if locate else None,
             )
         elif id(child) not in owned:
             child = dict(child)

@@ -118,7 +118,7 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
     )
     if result.errors:
         return Applied(result, report, None, spec.document.data)
-    data = apply_to_data(spec.document.data, result.edits)
+    data = apply_to_data(spec.document.data, result.edits, spec.locate)
     if validate:
         after = validation_findings(data, spec, for_import=command == "import")
         if any(f.level == "error" for f in after):
@@ -137,7 +137,7 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
         require_arns(selector)
         result = secure(data, spec.version, selector, spec.locate)
         findings.extend(f for f in result.findings if f.code != "AGC101")
-        data = apply_to_data(data, result.edits)
+        data = apply_to_data(data, result.edits, spec.locate)
     rows = rows_from_access(document_access(data, spec.version, spec.locate))
     for row in rows:
         if row.decision == "OPEN":
