@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from .errors import InputError, Location
+from .openapi import type_name
 
 Format = Literal["json", "yaml"]
 Pointer = tuple[str | int, ...]
@@ -182,7 +183,7 @@ def plan_changes(
             if not isinstance(child, dict):
                 where = _show(pointer[: i + 1])
                 raise InputError(
-                    f"cannot set {_show(pointer)}: {where} is a {_kind(child)}, not a mapping",
+                    f"cannot set {_show(pointer)}: {where} is a {type_name(child)}, not a mapping",
                     locate(pointer[: i + 1]),
                 )
             node = child
@@ -248,7 +249,7 @@ def _set_in(
             child = {}
         elif not isinstance(child, dict):
             raise InputError(
-                f"cannot set {_show(path)}: {_show(path[: i + 1])} is a {_kind(child)}, not a mapping",
+                f"cannot set {_show(path)}: {_show(path[: i + 1])} is a {type_name(child)}, not a mapping",
                 locate(path[: i + 1]) if locate else None,
             )
         elif id(child) not in owned:
@@ -295,15 +296,3 @@ def _newline(text: str) -> str:
 
 def _show(pointer: Sequence[str | int]) -> str:
     return "/" + "/".join(str(step).replace("~", "~0").replace("/", "~1") for step in pointer)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "list" if isinstance(value, list) else type(value).__name__
