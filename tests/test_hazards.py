@@ -399,3 +399,19 @@ def test_a_container_of_the_wrong_type_on_the_way_is_located(
     assert code == 2
     assert f"{tmp_path / name}:{where}: cannot set /components/securitySchemes/P: /components is a" in stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ['"unterminated', "]" * 30, "]" * 10 + "}" * 5, '"a": 1}'],
+    ids=["unterminated-string", "extra-closers", "extra-brace", "extra-member"],
+)
+def test_json_nested_too_deep_and_malformed_after_is_still_the_nesting_error(
+    tmp_path: Path, tail: str
+) -> None:
+    """The parser stops at the nesting; what is wrong after that point must not derail the report."""
+    text = '{"openapi": "3.0.3", "x": ' + "[" * 5000 + "]" * 4990 + tail
+    code, _, stderr, _ = apply(tmp_path, "api.json", text.encode())
+    assert code == 2, stderr
+    assert f"{tmp_path / 'api.json'}:1:" in stderr
+    assert "too deep to read" in stderr

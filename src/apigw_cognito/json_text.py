@@ -102,10 +102,15 @@ def _pinpoint(text: str, name: str, cause: BaseException) -> InputError:
             if len(stack) > deepest[0]:
                 deepest = (len(stack), at)
         elif bracket:
+            if not stack:  # malformed past the point where the parser stopped: nothing more to learn
+                break
             stack.pop()
             expect_key = False
         elif quote:
-            value, i = _scanstring(text, i)
+            try:
+                value, i = _scanstring(text, i)
+            except json.JSONDecodeError:  # an unterminated string, past where the parser stopped
+                break
             keys = stack[-1] if stack else None
             if expect_key and keys is not None:
                 if value in keys:
