@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from json import decoder as _decoder
@@ -263,7 +262,9 @@ class JsonSource:
         self.name = name
         self.newline = newline
         self._view: str | None = None
-        self._lines: array[int] | None = None
+        # Offsets whose line number is known, and those line numbers (both ascending).
+        self._marks: list[int] = [0]
+        self._mark_lines: list[int] = [0]
         self._objs: dict[int, _Obj] = {}  # walked objects by the offset of their "{"
         self._root = _ws(self.view, 0)
         if isinstance(data, dict):
@@ -308,10 +309,13 @@ class JsonSource:
         return at, value
 
     def _location(self, offset: int) -> Location:
-        if self._lines is None:
-            self._lines = array("q", (m.start() for m in re.finditer(b"\n", self.body)))
-        line = bisect_right(self._lines, offset - 1)
-        line_start = self._lines[line - 1] + 1 if line else 0
+        # Count from the nearest offset already counted: locations come in about document order, so the
+        # file is counted about once instead of indexing every line up front.
+        i = bisect_right(self._marks, offset) - 1
+        line = self._mark_lines[i] + self.body.count(b"\n", self._marks[i], offset)
+        self._marks.insert(i + 1, offset)
+        self._mark_lines.insert(i + 1, line)
+        line_start = self.body.rfind(b"\n", 0, offset) + 1
         column = len(self.body[line_start:offset].decode("utf-8", "replace")) + 1
         return Location(self.name, line + 1, column)
 
