@@ -431,7 +431,7 @@ def test_crlf_and_bom_are_kept() -> None:
 
 def test_no_final_newline() -> None:
     assert render("paths:\n  /pets:\n    get:\n      summary: x", security(value=[])) == (
-        "paths:\n  /pets:\n    get:\n      summary: x\n      security: []"
+        "paths:\n  /pets:\n    get:\n      security: []\n      summary: x"
     )
 
 
@@ -613,3 +613,16 @@ def test_a_literal_block_replaced_by_a_list_becomes_block_lines() -> None:
         == "paths:\n  /pets:\n    get:\n      security:\n        - P:\n            - s\n\n      summary: x\n"
     )
     assert render(text, security(value=[])) == text.replace("|\n        none\n", "[]\n")
+
+
+def test_a_last_line_without_line_break_stays_as_it_is() -> None:
+    # After a literal block at the end of a file with no final line break, appending would add a line
+    # break to the block's value; the new key goes before the mapping's first key instead.
+    text = "paths:\n  /orders:\n    get:\n      operationId: list\n      description: |\n        L"
+    document = load_document(text.encode(), "api.yaml")
+    out = document.render([Edit(("paths", "/orders", "get", "security"), [])]).decode()
+    assert out == (
+        "paths:\n  /orders:\n    get:\n      security: []\n      operationId: list\n"
+        "      description: |\n        L"
+    )
+    assert load_document(out.encode(), "api.yaml").data["paths"]["/orders"]["get"]["description"] == "L"

@@ -869,6 +869,13 @@ class YamlSource:
         column = self._key_column(own_keys[0]) if own_keys else tree.col[mapping]
         lines = [line for c in changes for line in _block_pair(c.key, c.value, column, style)]
         at = self._line_end(self._content_end(mapping, tree.start[mapping]))
+        if at == len(self.text) and not self.text.endswith("\n") and own_keys:
+            # The last line has no line break: adding one would change that line and, after a literal or
+            # folded block, its value. Before the first key instead, when that key starts its line.
+            first = tree.start[own_keys[0]]
+            line_start = self.text.rfind("\n", 0, first) + 1
+            if not self.text[line_start:first].strip(" "):
+                return _line_insert(self.text, line_start, lines, self.newline, depth)
         return _line_insert(self.text, at, lines, self.newline, depth)
 
     # Where things stand in the text.
