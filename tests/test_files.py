@@ -232,7 +232,10 @@ def test_a_full_disk_leaves_the_old_file_whole(spec: Path, tmp_path: Path, targe
 
 # Runs the CLI with os.fsync paused: the temporary file is written and not yet renamed over the target.
 PAUSED = """
-import os, sys, time
+import os, signal, sys, time
+# A job started in the background (as CI may start this suite) inherits SIGINT ignored; Ctrl-C in a
+# terminal is what this simulates, so take Python's usual handler back.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 marker, args = sys.argv[1], sys.argv[2:]
 real_fsync = os.fsync
 def paused(fd):
