@@ -350,3 +350,37 @@ def test_corpus_verdict_matches_openapi_spec_validator(path: Path) -> None:
     data = _string_keys(_load(path))
     errors = validate_spec(data)
     assert (errors == []) == _cached_reference_is_valid(data), errors[:5]
+
+
+@pytest.mark.parametrize(
+    "ref", ["file:///etc/hostname#/x", "http://127.0.0.1:9/schema.json", "other.yaml#/Pet"]
+)
+def test_external_references_are_never_fetched(ref: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A document from a pull request must not make validation read local files or call out.
+    import builtins
+    import socket
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("validation tried to fetch an external reference")
+
+    monkeypatch.setattr(socket, "create_connection", refused)
+    real_open = builtins.open
+    monkeypatch.setattr(
+        builtins, "open", lambda f, *a, **k: refused() if str(f).startswith("/etc") else real_open(f, *a, **k)
+    )
+    schema = {"$ref": ref}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": schema}}}
+                    }
+                }
+            }
+        },
+    }
+    [error] = validate_spec(doc)
+    assert error.message == f"unresolvable $ref {ref!r}"

@@ -340,7 +340,6 @@ class _IdSet(set[int]):
 
 class _Engine:
     def __init__(self) -> None:
-        from jsonschema_path.handlers import default_handlers
         from jsonschema_path.retrievers import SchemaRetriever
         from openapi_spec_validator.validation import keywords
         from openapi_spec_validator.validation.registries import KeywordValidatorRegistry
@@ -356,7 +355,10 @@ class _Engine:
 
         self._registry_cls = KeywordValidatorRegistry
         self._specification = DRAFT202012
-        self._retriever = SchemaRetriever(default_handlers, DRAFT202012)
+        # No handlers: a document from a pull request must not make validation read local files or call
+        # URLs (the library's default would fetch file:// and http(s):// references); API Gateway's import
+        # resolves none of them either.
+        self._retriever = SchemaRetriever({}, DRAFT202012)
         self._registry = Registry
         meta_checks = _meta_checks()
         classes: dict[str, type[SpecValidator]] = {
