@@ -370,3 +370,23 @@ def test_hostile_globs_in_a_selector_stay_within_the_glob_bound(monkeypatch: pyt
             rule.select.matches(op)
     assert counter.count > 0
     assert counter.count <= bound
+
+
+def test_a_pool_name_from_the_environment_is_not_echoed_when_resolving_fails(
+    aws_env: None, moto_url: str
+) -> None:
+    from apigw_cognito.errors import AwsError
+    from apigw_cognito.gateway import SessionOptions
+    from apigw_cognito.pools import resolve_pools
+
+    raw = "version: 1\nauthorizers:\n  A:\n    user_pools: ['name:${POOL_NAME}']\nrules: []\ndefault: A\n"
+    selector = load_selector(raw.encode(), "s.yaml", {"POOL_NAME": "hunter2 secret"})
+    options = SessionOptions(region="us-east-1", endpoint_url=moto_url, max_attempts=1)
+    with pytest.raises(AwsError) as caught:
+        resolve_pools(selector, options)
+    assert "hunter2" not in str(caught.value)
+    assert (
+        "${POOL_NAME} (from the environment) could not be resolved (no user pool named *** in us-east-1)"
+        in (caught.value.message)
+    )
+    assert caught.value.location == Location("s.yaml", 4, 18)

@@ -344,7 +344,8 @@ def main() -> None:
     import signal
 
     # SIGTERM (what CI systems send to cancel a job) unwinds like Ctrl-C, so a write in progress removes its
-    # temporary file and the run ends with one line instead of vanishing.
-    if hasattr(signal, "SIGTERM"):
+    # temporary file and the run ends with one line instead of vanishing. A parent that ignores SIGTERM for
+    # its children keeps it ignored.
+    if hasattr(signal, "SIGTERM") and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _terminated)
     app()

@@ -152,7 +152,28 @@ def resolve_pools(
     resolver = Resolver(clients or Clients(session_options), note)
     mapping: dict[str, str] = {}
     for authorizer in selector.authorizers.values():
-        for pool in authorizer.user_pools:
-            if pool not in mapping:
+        for index, pool in enumerate(authorizer.user_pools):
+            if pool in mapping:
+                continue
+            try:
                 mapping[pool] = resolver.resolve(pool)
+            except AwsError as exc:
+                shown = authorizer.pool_shown(index)
+                if shown.startswith("'"):
+                    raise
+                # A value from the environment that names no pool may be anything: name the variable.
+                raise AwsError(
+                    f"authorizer '{authorizer.name}': user pool {shown} could not be resolved"
+                    f" ({_without(exc.message, pool)})",
+                    authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
+                    hint=exc.hint,
+                ) from None
     return selector.with_pools(mapping)
+
+
+def _without(message: str, value: str) -> str:
+    """`message` with the pool reference `value` masked where the resolver's messages show it."""
+    name = value.removeprefix(NAME_PREFIX)
+    for form in (value, repr(name)):
+        message = message.replace(form, "***")
+    return message
