@@ -11,12 +11,15 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from .aws_commands import EndpointOption, ProfileOption, RegionOption, register
 from .errors import ExitCode, InputError, ToolError
+
+if TYPE_CHECKING:
+    from .report import Report
 
 app = typer.Typer(
     name="apigw-cognito",
@@ -88,10 +91,9 @@ def guarded() -> Iterator[None]:
         )
 
 
-def emit_report(report: object, fmt: ReportFormat, *, to_stderr: bool) -> None:
-    from .report import RENDERERS, Report
+def emit_report(report: Report, fmt: ReportFormat, *, to_stderr: bool) -> None:
+    from .report import RENDERERS
 
-    assert isinstance(report, Report)
     typer.echo(RENDERERS[fmt.value](report), nl=False, err=to_stderr)
 
 
