@@ -1,4 +1,4 @@
-"""`make bench`: time the real CLI against baseline processes and check the targets of issue 4.
+"""`make bench`: time the real CLI against baseline processes and peer tools; check issues 4 and 13.
 
 Every measurement is a whole process started from here: its wall time around spawn and exit, and its peak
 RSS from `os.wait4`. For each document the commands run in the same run, alternating (the order rotates
@@ -6,12 +6,16 @@ every round), for several rounds; the table shows medians and ratios, and the wh
 to `benchmarks/results/`.
 
 Commands per document:
-  apply      apigw-cognito apply DOC --selector SEL --no-validate -o OUT   (worst-case selector)
-  validate   apigw-cognito validate DOC
+  apply           apigw-cognito apply DOC --selector SEL --no-validate -o OUT   (worst-case selector)
+  apply-validate  apigw-cognito apply DOC --selector SEL -o OUT                 (the default: validates)
+  validate        apigw-cognito validate DOC
   json       python -c: json.load + json.dump(indent=2)                    (JSON documents)
   ruamel     python -c: ruamel.yaml round-trip load + dump                  (YAML documents; slow)
   validator  python -c: openapi_spec_validator.validate()                  (slow)
-and once: `python -c "import json"`, `apigw-cognito --help` and `apply` on specs/securepets.yaml.
+  openapi-format, redocly: the peers (see benchmarks/peers.py), given the same change as an Overlay
+                 that `apply --emit-overlay` writes once before the rounds (when node and npm exist)
+and in the start-up rounds: `python -c "import json"`, `apigw-cognito --help`, `apply` on
+specs/securepets.yaml with and without validation, and the peers on the same document.
 
 Usage: python -m benchmarks.run [--quick] [--rounds N] [DOCUMENT ...]
 """
@@ -39,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import generate
+from benchmarks import peers as peer_tools
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -301,6 +306,7 @@ class Command:
     samples: list[Sample] = field(default_factory=list)
     stdout: str = ""  # of the last run, cut to 20,000 characters
     stderr: str = ""
+    env: dict[str, str] | None = None  # the environment to run in (None: this process's own)
 
     def summary(self) -> dict[str, Any]:
         runs = self.samples
@@ -359,7 +365,11 @@ def parse_gnu_time(text: str) -> tuple[int, int, float] | None:
 
 
 def run_process(
-    argv: Sequence[str], workdir: Path, timeout: float, gnu_time: bool = False
+    argv: Sequence[str],
+    workdir: Path,
+    timeout: float,
+    gnu_time: bool = False,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[Sample, str, str]:
     """Run `argv` to completion: wall time from before spawn to after reaping, and the child's peak RSS."""
     out_path, err_path, stats_path = workdir / "stdout", workdir / "stderr", workdir / "rusage"
@@ -370,7 +380,13 @@ def run_process(
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            wrapped, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=ROOT, start_new_session=True
+            wrapped,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
+            start_new_session=True,
+            env=None if env is None else dict(env),
         )
         timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
@@ -399,6 +415,24 @@ def run_process(
 
 
 @dataclass
+class PeerResult:
+    """What a peer tool's output did to the document: apply's checks, plus whether the overlay took effect."""
+
+    tool: str
+    version: str
+    lines: LineDiff | None = None  # input lines removed or rewritten, by the function used for apply
+    applied: peer_tools.OverlayCheck | None = None  # every operation has the overlay's `security`?
+    coverage: Coverage | None = None
+    comments: tuple[int, int] | None = None  # full-line comments in the input and in the output (YAML)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Ran, wrote an output, and the output holds every change of the overlay."""
+        return self.applied is not None and self.applied.complete
+
+
+@dataclass
 class Document:
     name: str
     path: Path
@@ -414,6 +448,7 @@ class Document:
     deterministic: bool | None = None
     verdicts: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    peers: dict[str, PeerResult] = field(default_factory=dict)  # by peer name ("openapi-format", "redocly")
 
     @property
     def megabytes(self) -> float:
@@ -466,29 +501,28 @@ class Settings:
     work: Path
     keep_outputs: bool
     gnu_time: bool
+    peers: list[peer_tools.Peer] = field(default_factory=list)  # empty: peers skipped
+    peer_max_mb: float = 60.0  # synthetic documents only: the documents given always get the peers
+
+
+def output_stem(doc: Document, s: Settings) -> Path:
+    """Where the outputs of a document's commands go, less their suffixes (unique per document path)."""
+    return s.work / "out" / f"{doc.path.stem}-{hashlib.sha256(str(doc.path).encode()).hexdigest()[:6]}"
 
 
 def plan_commands(doc: Document, selector: Path, s: Settings) -> dict[str, Command]:
     out_dir = s.work / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{doc.path.stem}-{hashlib.sha256(str(doc.path).encode()).hexdigest()[:6]}"
+    stem = output_stem(doc, s).name
     apply_out = out_dir / f"{stem}.applied{doc.path.suffix}"
-    cmds = {
-        "apply": Command(
-            "apply",
-            [
-                str(s.cli),
-                "apply",
-                str(doc.path),
-                "--selector",
-                str(selector),
-                "--no-validate",
-                "-o",
-                str(apply_out),
-            ],
-            output=apply_out,
-        ),
-    }
+    validating = not (doc.synthetic and doc.megabytes > s.validator_max_mb)
+    apply_argv = [str(s.cli), "apply", str(doc.path), "--selector", str(selector)]
+    cmds = {"apply": Command("apply", [*apply_argv, "--no-validate", "-o", str(apply_out)], output=apply_out)}
+    if validating:
+        validated_out = out_dir / f"{stem}.applied-validated{doc.path.suffix}"
+        cmds["apply-validate"] = Command(
+            "apply-validate", [*apply_argv, "-o", str(validated_out)], output=validated_out
+        )
     if doc.format == "json":
         base_out = out_dir / f"{stem}.json-baseline.json"
         cmds["json"] = Command(
@@ -502,9 +536,10 @@ def plan_commands(doc: Document, selector: Path, s: Settings) -> dict[str, Comma
             cmds["ruamel"] = Command(
                 "ruamel", [str(s.python), "-c", RUAMEL_BASELINE, str(doc.path), str(ruamel_out)], ruamel_out
             )
-    if doc.synthetic and doc.megabytes > s.validator_max_mb:
+    if not validating:
         doc.notes.append(
-            f"validate and validator skipped: {doc.megabytes:.0f} MB > {s.validator_max_mb:g} MB"
+            f"validate, validator and apply-validate skipped: {doc.megabytes:.0f} MB"
+            f" > {s.validator_max_mb:g} MB"
         )
     else:
         cmds["validate"] = Command("validate", [str(s.cli), "validate", str(doc.path)])
@@ -529,7 +564,7 @@ def run_rounds(
             cmd = cmds[name]
             if cmd.output is not None:
                 cmd.output.unlink(missing_ok=True)
-            sample, out, err = run_process(cmd.argv, s.work, s.timeout, s.gnu_time)
+            sample, out, err = run_process(cmd.argv, s.work, s.timeout, s.gnu_time, cmd.env)
             cmd.samples.append(sample)
             cmd.stdout, cmd.stderr = out, err
             status = "" if sample.returncode == 0 else f"  exit {sample.returncode}"
@@ -542,13 +577,111 @@ def run_rounds(
     return digests
 
 
+def emit_overlay(s: Settings, document: Path, selector: Path, overlay: Path, scratch: Path) -> str:
+    """Write the change `apply` makes to `document` as an Overlay, once and untimed: '' or what went wrong."""
+    overlay.unlink(missing_ok=True)
+    argv = [
+        str(s.cli),
+        "apply",
+        str(document),
+        "--selector",
+        str(selector),
+        "--no-validate",
+        "-o",
+        str(scratch),
+        "--emit-overlay",
+        str(overlay),
+    ]
+    sample, out, err = run_process(argv, s.work, s.timeout, s.gnu_time)
+    scratch.unlink(missing_ok=True)
+    if sample.returncode != 0 or not overlay.exists():
+        return f"apply --emit-overlay failed (exit {sample.returncode}): {last_line(err or out)}"
+    return ""
+
+
+def read_expected(overlay: Path) -> peer_tools.Expected | None:
+    try:
+        return peer_tools.expected_from_overlay(json.loads(overlay.read_bytes()))
+    except (OSError, ValueError):
+        return None
+
+
+def peer_commands(
+    document: Path, fmt: str, overlay: Path, out_stem: Path, s: Settings, suffix: str = ""
+) -> dict[str, Command]:
+    """One command per peer, writing `out_stem`.<peer><document's extension>: YAML in, YAML out."""
+    cmds: dict[str, Command] = {}
+    for peer in s.peers:
+        out = out_stem.with_name(f"{out_stem.name}.{peer.name}{document.suffix}")
+        name = peer.name + suffix
+        cmds[name] = Command(name, peer.argv(document, overlay, out, fmt), out, env=peer.env())
+    return cmds
+
+
+def check_peer(
+    peer: peer_tools.Peer, cmd: Command, before: str, fmt: str, expected: peer_tools.Expected | None
+) -> PeerResult:
+    """Lines changed, format, coverage and whether the overlay's changes are in the peer's last output."""
+    result = PeerResult(peer.name, peer.version)
+    failed = [x.returncode for x in cmd.samples if x.returncode != 0]
+    if failed:
+        result.notes.append(f"{peer.name} failed (exit {failed[0]}): {last_line(cmd.stderr or cmd.stdout)}")
+        return result
+    if cmd.output is None or not cmd.output.exists():
+        result.notes.append(f"{peer.name} wrote no output")
+        return result
+    raw = cmd.output.read_bytes()
+    text = raw.decode("utf-8", "surrogateescape")
+    result.lines = line_diff(before, text)
+    is_json = peer_tools.looks_like_json(text)
+    if is_json != (fmt == "json"):
+        result.notes.append(f"output is {'JSON' if is_json else 'YAML'}, input {fmt.upper()}")
+    if fmt == "yaml":
+        result.comments = (peer_tools.full_line_comments(before), peer_tools.full_line_comments(text))
+    if not is_json and len(raw) > YAML_COVERAGE_MAX_BYTES:
+        result.notes.append(f"output not checked: YAML over {YAML_COVERAGE_MAX_BYTES // 1_000_000} MB")
+        return result
+    try:
+        data = load_data(cmd.output, "json" if is_json else "yaml")
+    except Exception as exc:  # the output must parse; say so when it does not
+        result.notes.append(f"output does not parse: {type(exc).__name__}: {clip(str(exc), 200)}")
+        return result
+    result.coverage = coverage(data)
+    if expected is None:
+        result.notes.append("overlay unreadable: its changes not checked")
+    else:
+        result.applied = peer_tools.check_overlay_applied(expected, data)
+        if not result.applied.complete:
+            result.notes.append(
+                "OVERLAY NOT APPLIED: " + "; ".join([result.applied.summary(), *result.applied.examples])
+            )
+    return result
+
+
 def bench_document(doc: Document, selector: Path, s: Settings, index: str) -> None:
     doc.commands = plan_commands(doc, selector, s)
     doc.path.read_bytes()  # into the page cache before the first timed run
     slow_rounds = 1 if doc.megabytes > s.slow_once_above_mb else s.slow_rounds
     progress(f"[{index}] {doc.name}: {doc.operations} operations, {doc.megabytes:.1f} MB")
+    expected: peer_tools.Expected | None = None
+    overlay: Path | None = None
+    if s.peers and doc.synthetic and doc.megabytes > s.peer_max_mb:
+        doc.notes.append(f"peers skipped: {doc.megabytes:.0f} MB > {s.peer_max_mb:g} MB")
+    elif s.peers:
+        stem = output_stem(doc, s)
+        overlay = stem.with_name(f"{stem.name}.overlay.json")
+        scratch = stem.with_name(f"{stem.name}.overlay-apply{doc.path.suffix}")
+        progress(f"  {doc.name} writing the overlay for the peers (apply --emit-overlay, untimed)")
+        problem = emit_overlay(s, doc.path, selector, overlay, scratch)
+        if problem:
+            doc.notes.append(f"peers skipped: {problem}")
+            overlay = None
+        else:
+            expected = read_expected(overlay)
+            doc.commands.update(peer_commands(doc.path, doc.format, overlay, stem, s))
     digests = run_rounds(doc.name, doc.commands, s.rounds, slow_rounds, s)
     apply = doc.commands["apply"]
+    before: str | None = None
     failed = [x.returncode for x in apply.samples if x.returncode != 0]
     if failed:
         doc.notes.append(f"apply failed (exit {failed[0]}): {last_line(apply.stderr)}")
@@ -568,6 +701,31 @@ def bench_document(doc: Document, selector: Path, s: Settings, index: str) -> No
             doc.notes.append(f"apply output coverage incomplete: {doc.coverage}")
         if not doc.deterministic:
             doc.notes.append("apply outputs differ between rounds")
+    validated = doc.commands.get("apply-validate")
+    if validated is not None and validated.samples:
+        bad = [x.returncode for x in validated.samples if x.returncode != 0]
+        if bad:
+            doc.notes.append(
+                f"apply-validate exit {bad[0]}: {last_line(validated.stderr or validated.stdout)}"
+            )
+        elif (
+            apply.output is not None
+            and apply.output.exists()
+            and validated.output is not None
+            and validated.output.exists()
+            and apply.output.read_bytes() != validated.output.read_bytes()
+        ):
+            doc.notes.append("apply-validate wrote another output than apply --no-validate")
+    if overlay is not None:
+        if before is None:
+            before = doc.path.read_bytes().decode("utf-8", "surrogateescape")
+        for peer in s.peers:
+            cmd = doc.commands.get(peer.name)
+            if cmd is not None and cmd.samples:
+                progress(f"  {doc.name} checking the output of {peer.name}")
+                doc.peers[peer.name] = check_peer(peer, cmd, before, doc.format, expected)
+        if not s.keep_outputs:
+            overlay.unlink(missing_ok=True)
     if "validate" in doc.commands and doc.commands["validate"].samples:
         v = doc.commands["validate"]
         doc.verdicts["apigw-cognito"] = cli_verdict(v.samples[-1].returncode, v.stdout + v.stderr)
@@ -590,23 +748,47 @@ def last_line(text: str) -> str:
     return lines[-1][:300] if lines else ""
 
 
-def bench_startup(s: Settings) -> dict[str, Command]:
-    out = s.work / "out" / "securepets.applied.yaml"
-    (s.work / "out").mkdir(parents=True, exist_ok=True)
+SMALL_SUFFIX = "-small"  # start-up commands of the peers: openapi-format-small, redocly-small
+
+
+def bench_startup(s: Settings, peer_results: dict[str, PeerResult] | None = None) -> dict[str, Command]:
+    """Start-up rounds; the peers' checks on specs/securepets.yaml go into `peer_results` (by peer name)."""
+    out_dir = s.work / "out"
+    out = out_dir / "securepets.applied.yaml"
+    out_dir.mkdir(parents=True, exist_ok=True)
     cmds = {
         "import-json": Command("import-json", [str(s.python), "-c", IMPORT_BASELINE]),
         "help": Command("help", [str(s.cli), "--help"]),
     }
+    overlay: Path | None = None
     if SMALL_SPEC.exists() and SMALL_SELECTOR.exists():
         small = [str(s.cli), "apply", str(SMALL_SPEC), "--selector", str(SMALL_SELECTOR)]
         cmds["apply-small"] = Command("apply-small", [*small, "-o", str(out)], out)
         cmds["apply-small-no-validate"] = Command(
             "apply-small-no-validate", [*small, "--no-validate", "-o", str(out)], out
         )
+        if s.peers:
+            overlay = out_dir / "securepets.overlay.json"
+            scratch = out_dir / "securepets.overlay-apply.yaml"
+            problem = emit_overlay(s, SMALL_SPEC, SMALL_SELECTOR, overlay, scratch)
+            if problem:
+                progress(f"  start-up peers skipped: {problem}")
+                overlay = None
+            else:
+                cmds.update(
+                    peer_commands(SMALL_SPEC, "yaml", overlay, out_dir / "securepets", s, SMALL_SUFFIX)
+                )
     progress("[start-up]")
     for cmd in cmds.values():  # one untimed run each: byte-compiles what the others will import
-        run_process(cmd.argv, s.work, s.timeout, s.gnu_time)
+        run_process(cmd.argv, s.work, s.timeout, s.gnu_time, cmd.env)
     run_rounds("start-up", cmds, s.startup_rounds, s.startup_rounds, s)
+    if overlay is not None and peer_results is not None:
+        expected = read_expected(overlay)
+        before = SMALL_SPEC.read_text(encoding="utf-8")
+        for peer in s.peers:
+            peer_cmd = cmds.get(peer.name + SMALL_SUFFIX)
+            if peer_cmd is not None and peer_cmd.samples:
+                peer_results[peer.name] = check_peer(peer, peer_cmd, before, "yaml", expected)
     return cmds
 
 
@@ -621,13 +803,69 @@ class Verdict:
     measured: str
     passed: bool | None  # None: shown for information, not judged
     why: str = ""
+    margin: str = ""  # met or missed by how much (the targets of issue 13)
 
 
 def fmt_ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
-def judge(docs: Sequence[Document], startup: Mapping[str, Command], min_ops: int) -> list[Verdict]:
+PEER_NAMES: tuple[str, ...] = tuple(peer_tools.PEERS)
+
+# The documents issue 13 names for its targets (from ../shared/corpus); on others they are shown, not judged.
+ISSUE13_APPLY_DOCS = frozenset({"github-api.json", "kubernetes-1.13.json", "github-api.yaml"})
+ISSUE13_VALIDATING_DOCS = frozenset({"github-api.json"})
+ISSUE13_MEMORY_DOCS = frozenset({"github-api.json"})
+
+
+def at_most(value: float | None, limit: float) -> tuple[bool | None, str]:
+    """Whether a ratio meets `<= limit`, and by how much it meets or misses it."""
+    if value is None:
+        return None, "not measured"
+    if value <= limit:
+        return True, f"met by {limit - value:.2f}x: {(1 - value / limit) * 100:.0f}% under {limit:g}x"
+    return False, f"missed by {value - limit:.2f}x: {(value / limit - 1) * 100:.0f}% over {limit:g}x"
+
+
+def at_least(speedup: float | None, limit: float) -> tuple[bool | None, str]:
+    """Whether a speed-up meets `>= limit`, and by how much it meets or misses it."""
+    if speedup is None or speedup <= 0:
+        return None, "not measured"
+    if speedup >= limit:
+        return True, f"met by {speedup - limit:.1f}x: {speedup:.1f}x >= {limit:g}x"
+    return False, f"missed by {limit - speedup:.1f}x: needs {limit / speedup:.2f}x more speed"
+
+
+def fastest_peer(
+    commands: Mapping[str, Command], results: Mapping[str, PeerResult], suffix: str = ""
+) -> tuple[str, Command] | None:
+    """The fastest peer (median wall) among those that exited 0 every time and applied the whole overlay."""
+    best: tuple[str, Command] | None = None
+    best_wall = 0.0
+    for name in PEER_NAMES:
+        cmd = commands.get(name + suffix)
+        result = results.get(name)
+        if cmd is None or cmd.wall is None or any(x.returncode for x in cmd.samples):
+            continue
+        if result is None or not result.ok:
+            continue
+        if best is None or cmd.wall < best_wall:
+            best, best_wall = (name, cmd), cmd.wall
+    return best
+
+
+def has_peers(doc: Document) -> bool:
+    return any(name in doc.commands and doc.commands[name].samples for name in PEER_NAMES)
+
+
+def judge(
+    docs: Sequence[Document],
+    startup: Mapping[str, Command],
+    min_ops: int,
+    startup_peers: Mapping[str, PeerResult] | None = None,
+    peers_skipped: str = "",
+) -> list[Verdict]:
+    """Targets 0-6 (issue 4) and 7-11 (issue 13: the peers, the default validating apply, memory)."""
     out: list[Verdict] = []
 
     def ok(doc: Document, cond: bool) -> bool | None:
@@ -738,6 +976,106 @@ def judge(docs: Sequence[Document], startup: Mapping[str, Command], min_ops: int
                 f"exit {cmd.samples[-1].returncode}" if exited else "",
             )
         )
+    out.extend(judge_issue13(docs, startup, min_ops, startup_peers or {}, peers_skipped))
+    return out
+
+
+def judge_issue13(
+    docs: Sequence[Document],
+    startup: Mapping[str, Command],
+    min_ops: int,
+    startup_peers: Mapping[str, PeerResult],
+    peers_skipped: str,
+) -> list[Verdict]:
+    out: list[Verdict] = []
+
+    def clean(cmd: Command | None) -> Command | None:
+        """`cmd` when it ran and exited 0 every time."""
+        if cmd is None or not cmd.samples or any(x.returncode for x in cmd.samples):
+            return None
+        return cmd
+
+    def judged(doc: Document, names: frozenset[str], passed: bool | None) -> bool | None:
+        return passed if doc.name in names and doc.operations >= min_ops else None
+
+    for doc in docs:
+        c = doc.commands
+        apply, validating = clean(c.get("apply")), clean(c.get("apply-validate"))
+        if has_peers(doc):
+            best = fastest_peer(c, doc.peers)
+            why = "" if best is not None else "no peer applied the whole overlay"
+            peer_wall = best[1].wall if best else None
+            for target, ours, limit, names in (
+                ("7 apply --no-validate <= 0.8x fastest peer", apply, 0.8, ISSUE13_APPLY_DOCS),
+                ("8 validating apply <= 1.5x fastest peer", validating, 1.5, ISSUE13_VALIDATING_DOCS),
+            ):
+                r = ratio(ours.wall if ours else None, peer_wall)
+                passed, margin = at_most(r, limit)
+                out.append(
+                    Verdict(
+                        target,
+                        doc.name,
+                        f"{fmt_ratio(r)} of {best[0]}" if best else "n/a",
+                        judged(doc, names, passed),
+                        why or ("" if ours else "our command failed or was not run"),
+                        margin,
+                    )
+                )
+        if "validate" in c and "validator" in c:
+            v = c["validate"]
+            speedup = ratio(c["validator"].wall, v.wall)
+            mine = doc.verdicts.get("apigw-cognito", "n/a")
+            theirs = doc.verdicts.get("openapi-spec-validator", "n/a")
+            passed, margin = at_least(speedup, 5.0)
+            same = mine == theirs
+            out.append(
+                Verdict(
+                    "9 validate >= 5x faster than openapi-spec-validator, same verdict",
+                    doc.name,
+                    f"{fmt_ratio(speedup)} faster, {mine} / {theirs}",
+                    # every corpus document (those given on the command line), whatever its size
+                    None if doc.synthetic or passed is None else (passed and same),
+                    "" if same else "verdicts differ",
+                    margin,
+                )
+            )
+        if doc.format == "json" and "json" in c:
+            m = ratio(apply.rss_kb if apply else None, c["json"].rss_kb)
+            passed, margin = at_most(m, 1.0)
+            out.append(
+                Verdict(
+                    "10 apply peak RSS <= 1.0x json load+dump",
+                    doc.name,
+                    fmt_ratio(m),
+                    judged(doc, ISSUE13_MEMORY_DOCS, passed),
+                    "" if apply else "apply failed",
+                    margin,
+                )
+            )
+    small = clean(startup.get("apply-small"))
+    fmt_small = startup.get("openapi-format" + SMALL_SUFFIX)
+    if fmt_small is not None:
+        result = startup_peers.get("openapi-format")
+        usable = clean(fmt_small) is not None and result is not None and result.ok
+        r = ratio(small.wall if small else None, fmt_small.wall if usable else None)
+        passed, margin = at_most(r, 1.0)
+        out.append(
+            Verdict(
+                "11 validating apply <= 1.0x openapi-format (start-up)",
+                "specs/securepets.yaml",
+                fmt_ratio(r),
+                passed,
+                "" if usable else "openapi-format failed or did not apply the overlay",
+                margin,
+            )
+        )
+    if peers_skipped:
+        for target in (
+            "7 apply --no-validate <= 0.8x fastest peer",
+            "8 validating apply <= 1.5x fastest peer",
+            "11 validating apply <= 1.0x openapi-format (start-up)",
+        ):
+            out.append(Verdict(target, "-", "n/a", None, f"peers skipped: {peers_skipped}"))
     return out
 
 
@@ -766,10 +1104,156 @@ def secs(value: float | None) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-REFERENCE = {"apply": ("json", "ruamel"), "validate": ("validator",)}
+REFERENCE = {"apply": ("json", "ruamel"), "apply-validate": ("json", "ruamel"), "validate": ("validator",)}
 
 
-def render(docs: Sequence[Document], startup: Mapping[str, Command], verdicts: Sequence[Verdict]) -> str:
+def target_order(target: str) -> int:
+    """Targets sort by their number ("10 ..." after "9 ...")."""
+    head = target.split(maxsplit=1)[0] if target.strip() else ""
+    return int(head) if head.isdigit() else 1_000
+
+
+def count(value: int) -> str:
+    return f"{value:,}"
+
+
+def tool_cell(cmd: Command | None, lines: LineDiff | None, result: PeerResult | None = None) -> str:
+    """`0.58 s, 0 changed`: median wall and input lines changed; a peer's failure or skipped overlay said."""
+    if cmd is None or not cmd.samples:
+        return "n/a"
+    failed = sorted({x.returncode for x in cmd.samples} - {0})
+    text = secs(cmd.wall)
+    if failed:
+        return f"{text}, exit {','.join(map(str, failed))}"
+    if lines is not None:
+        text += f", {count(lines.changed)} changed"
+    if result is not None and not result.ok:
+        text += ", NOT APPLIED" if result.applied is not None else ", not checked"
+    return text
+
+
+def peer_rows(
+    label: str,
+    commands: Mapping[str, Command],
+    ours: tuple[str, str],
+    our_lines: LineDiff | None,
+    results: Mapping[str, PeerResult],
+    floor: Command | None,
+    suffix: str = "",
+) -> list[str]:
+    no_validate, validating = commands.get(ours[0]), commands.get(ours[1])
+    best = fastest_peer(commands, results, suffix)
+    best_wall = best[1].wall if best else None
+    row = [
+        label,
+        tool_cell(no_validate, our_lines),
+        tool_cell(validating, None),
+        *[
+            tool_cell(
+                commands.get(name + suffix),
+                results[name].lines if name in results else None,
+                results.get(name),
+            )
+            for name in PEER_NAMES
+        ],
+        best[0] if best else "none",
+        fmt_ratio(ratio(no_validate.wall if no_validate else None, best_wall)),
+        fmt_ratio(ratio(validating.wall if validating else None, best_wall)),
+        secs(floor.wall) if floor is not None and floor.samples else "",
+    ]
+    return row
+
+
+def render_peers(
+    docs: Sequence[Document],
+    startup: Mapping[str, Command],
+    startup_peers: Mapping[str, PeerResult],
+    peers_skipped: str,
+) -> str:
+    """Issue 13's table: our two applies, each peer (time, input lines changed), the fastest, the ratios."""
+    if peers_skipped:
+        head = f"Peers skipped: {peers_skipped}. Our own applies:"
+    else:
+        head = (
+            "Against the peers (medians, alternating in one run; changed: input lines removed or rewritten):"
+        )
+    rows: list[list[str]] = [
+        [
+            "document",
+            "apply --no-validate",
+            "apply (validating)",
+            *PEER_NAMES,
+            "fastest peer",
+            "no-validate/fastest",
+            "validating/fastest",
+            "floor",
+        ]
+    ]
+    for doc in docs:
+        if "apply-validate" not in doc.commands and not has_peers(doc):
+            continue
+        floor = doc.commands.get("json") or doc.commands.get("ruamel")
+        rows.append(
+            peer_rows(doc.name, doc.commands, ("apply", "apply-validate"), doc.lines, doc.peers, floor)
+        )
+    if "apply-small" in startup:
+        rows.append(
+            peer_rows(
+                "securepets.yaml (start-up)",
+                startup,
+                ("apply-small-no-validate", "apply-small"),
+                None,
+                startup_peers,
+                startup.get("import-json"),
+                SMALL_SUFFIX,
+            )
+        )
+    parts = [head, table(rows, right=frozenset({5, 6, 7}))]
+    if peers_skipped:
+        return "\n".join(parts)
+    detail = [
+        [
+            "document",
+            "tool",
+            "version",
+            "lines changed",
+            "inserted",
+            "overlay applied",
+            "comments kept",
+            "notes",
+        ]
+    ]
+    labelled = [(doc.name, doc.peers) for doc in docs] + [("securepets.yaml", dict(startup_peers))]
+    for name, results in labelled:
+        first = True
+        for tool, r in results.items():
+            applied = r.applied.summary() if r.applied is not None else "n/a"
+            comments = f"{count(r.comments[1])} of {count(r.comments[0])}" if r.comments else ""
+            detail.append(
+                [
+                    name if first else "",
+                    tool,
+                    r.version,
+                    f"{count(r.lines.changed)} of {count(r.lines.input_lines)}" if r.lines else "n/a",
+                    count(r.lines.inserted) if r.lines else "",
+                    ("" if r.ok else "NO: ") + applied,
+                    comments,
+                    clip("; ".join(r.notes), 100),
+                ]
+            )
+            first = False
+    if len(detail) > 1:
+        parts += ["", table(detail, right=frozenset({3, 4}))]
+    return "\n".join(parts)
+
+
+def render(
+    docs: Sequence[Document],
+    startup: Mapping[str, Command],
+    verdicts: Sequence[Verdict],
+    startup_peers: Mapping[str, PeerResult] | None = None,
+    peers_skipped: str = "",
+) -> str:
     rows: list[list[str]] = [
         [
             "document",
@@ -866,12 +1350,14 @@ def render(docs: Sequence[Document], startup: Mapping[str, Command], verdicts: S
             ]
         )
     parts.append(table(line_rows, right=frozenset({1, 2, 3, 4})))
+    parts.append(render_peers(docs, startup, startup_peers or {}, peers_skipped))
 
     verdict_rows = [["target", "document", "measured", "result"]]
-    verdicts = sorted(verdicts, key=lambda v: v.target.split()[0])  # stable: documents keep their order
+    verdicts = sorted(verdicts, key=lambda v: target_order(v.target))  # stable: documents keep their order
     for v in verdicts:
         result = "info" if v.passed is None else ("PASS" if v.passed else "FAIL")
-        verdict_rows.append([v.target, v.document, v.measured, result + (f" ({v.why})" if v.why else "")])
+        said = "; ".join(x for x in (v.margin, v.why) if x)
+        verdict_rows.append([v.target, v.document, v.measured, result + (f" ({said})" if said else "")])
     parts.append(table(verdict_rows))
     summary = []
     for target in dict.fromkeys(v.target for v in verdicts):
@@ -905,13 +1391,21 @@ def environment(s: Settings) -> dict[str, Any]:
     }
 
 
+def peer_json(results: Mapping[str, PeerResult]) -> dict[str, Any]:
+    return {name: {**asdict(r), "ok": r.ok} for name, r in results.items()}
+
+
 def to_json(
     docs: Sequence[Document],
     startup: Mapping[str, Command],
     verdicts: Sequence[Verdict],
     env: dict[str, Any],
     args: dict[str, Any],
+    peers: Mapping[str, Any] | None = None,
+    startup_peers: Mapping[str, PeerResult] | None = None,
 ) -> dict[str, Any]:
+    """The whole run; peer timings are under each document's `commands` (and `startup`), their checks under
+    `peers`."""
     return {
         "environment": env,
         "arguments": args,
@@ -931,10 +1425,13 @@ def to_json(
                 "deterministic": d.deterministic,
                 "verdicts": d.verdicts,
                 "notes": d.notes,
+                "peers": peer_json(d.peers),
             }
             for d in docs
         ],
         "startup": {name: cmd.summary() for name, cmd in startup.items()},
+        "startup_peers": peer_json(startup_peers or {}),
+        "peers": dict(peers or {}),
         "targets": [asdict(v) for v in verdicts],
     }
 
@@ -1016,6 +1513,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-ops", type=int, default=1000, help="judge targets 1-4 from this many operations"
     )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="skip the peer tools (openapi-format, @redocly/cli)"
+    )
+    parser.add_argument(
+        "--peer-max-mb",
+        type=float,
+        help="skip the peers on bigger synthetic documents (default 60, quick 25)",
+    )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a process is killed")
     parser.add_argument("--cli", type=Path, default=Path(sys.executable).with_name("apigw-cognito"))
     parser.add_argument("--keep-outputs", action="store_true", help="keep outputs in benchmarks/.cache/out")
@@ -1036,6 +1541,7 @@ def main(argv: list[str] | None = None) -> int:
         work=generate.CACHE_DIR,
         keep_outputs=args.keep_outputs,
         gnu_time=gnu_time_available(),
+        peer_max_mb=default(args.peer_max_mb, 25.0 if args.quick else 60.0),
     )
     if not settings.gnu_time:
         progress(f"warning: no GNU time at {GNU_TIME}: peak RSS figures include this process's own peak")
@@ -1053,26 +1559,47 @@ def main(argv: list[str] | None = None) -> int:
         path, selector = ensure_document(version, fmt, ops)
         docs.append(describe(path, (version, ops)))
         selectors[path] = selector
-    corpus_selector = generate.write_selector(generate.CACHE_DIR / generate.generator_digest())
+    selector_dir = generate.CACHE_DIR / generate.generator_digest()
+    selector_dir.mkdir(parents=True, exist_ok=True)  # --no-synthetic on a fresh checkout: not made yet
+    corpus_selector = generate.write_selector(selector_dir)
     for path in args.documents:
         if not path.is_file():
             parser.error(f"no such document: {path}")
         docs.append(describe(path.resolve()))
         selectors[path.resolve()] = corpus_selector
 
+    if args.no_peers:
+        peer_setup = peer_tools.PeerSetup(skipped="--no-peers")
+    else:
+        progress("peers: checking node, npm and the pinned versions in benchmarks/.cache/peers")
+        peer_setup = peer_tools.setup_peers(log=progress)
+    for note in peer_setup.notes:
+        progress(f"peers: {note}")
+    if peer_setup.skipped:
+        progress(f"peers skipped: {peer_setup.skipped}")
+    else:
+        progress(
+            "peers: "
+            + ", ".join(f"{p.package} {p.version}" for p in peer_setup.peers)
+            + f" (node {peer_setup.node})"
+        )
+    settings.peers = peer_setup.peers
+
     env = environment(settings)
+    env["peers"] = peer_setup.record()
     started = time.perf_counter()
-    startup = bench_startup(settings)
+    startup_peers: dict[str, PeerResult] = {}
+    startup = bench_startup(settings, startup_peers)
     for k, doc in enumerate(docs, 1):
         bench_document(doc, selectors[doc.path], settings, f"{k}/{len(docs)}")
     env["loadavg_end"] = os.getloadavg()
     env["seconds"] = round(time.perf_counter() - started, 1)
 
-    verdicts = judge(docs, startup, args.min_ops)
-    print(render(docs, startup, verdicts))
+    verdicts = judge(docs, startup, args.min_ops, startup_peers, peer_setup.skipped)
+    print(render(docs, startup, verdicts, startup_peers, peer_setup.skipped))
     args_record = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     args_record["documents"] = [str(p) for p in args.documents]
-    report = to_json(docs, startup, verdicts, env, args_record)
+    report = to_json(docs, startup, verdicts, env, args_record, peer_setup.record(), startup_peers)
     args.results.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = args.results / f"bench-{stamp}.json"

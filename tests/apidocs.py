@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from apigw_cognito.openapi import METHOD_KEYS, VERSIONS, Operation
-from apigw_cognito.transform import Decision, Result
+from apigw_cognito.basics.openapi import METHOD_KEYS, VERSIONS, Operation
+from apigw_cognito.core.transform import Decision, Result
 
 POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TestPool1"
 OTHER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_OtherPool2"

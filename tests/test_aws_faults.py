@@ -29,9 +29,9 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito.cli import app
-from apigw_cognito.errors import AwsError
-from apigw_cognito.gateway import Pacing
+from apigw_cognito.aws.clients import Pacing
+from apigw_cognito.basics.errors import AwsError
+from apigw_cognito.cli.main import app
 
 from .apidocs import unique
 from .faults import Fault, fault_proxy

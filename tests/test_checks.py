@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from apigw_cognito.access import document_access
-from apigw_cognito.checks import check_document
-from apigw_cognito.errors import InputError, Location
-from apigw_cognito.openapi import VERSIONS, detect_version
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.openapi import VERSIONS, detect_version
+from apigw_cognito.checks.rules import check_document
+from apigw_cognito.core.access import document_access
 
 ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito import cli
-from apigw_cognito.cli import app
+from apigw_cognito.cli import output
+from apigw_cognito.cli.main import app
 
 SPECS = Path(__file__).parent.parent / "specs"
 SELECTOR = str(SPECS / "securepets.selector.yaml")
@@ -121,7 +121,7 @@ def test_internal_error_is_exit_4_without_traceback(spec: Path, monkeypatch: pyt
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr("apigw_cognito.pipeline.secure", boom)
+    monkeypatch.setattr("apigw_cognito.app.pipeline.secure", boom)
     code, _, stderr = run("apply", str(spec), "-s", SELECTOR)
     assert code == 4
     assert "internal error" in stderr
@@ -129,7 +129,7 @@ def test_internal_error_is_exit_4_without_traceback(spec: Path, monkeypatch: pyt
     code, _, stderr = run("--debug", "apply", str(spec), "-s", SELECTOR)
     assert code == 4
     assert "Traceback" in stderr
-    cli._state["debug"] = False
+    output.state["debug"] = False
 
 
 def test_schema_is_json() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito import batch
-from apigw_cognito.cli import app
-from apigw_cognito.config import Api, find_config, load_config, parse_config
-from apigw_cognito.errors import InputError
+from apigw_cognito.app import project as batch
+from apigw_cognito.app.config import Api, find_config, load_config, parse_config
+from apigw_cognito.basics.errors import InputError
+from apigw_cognito.cli.main import app
 
 ROOT = Path(__file__).parent.parent
 SPECS = ROOT / "specs"

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from apigw_cognito.document import Edit, apply_to_data, load_document
-from apigw_cognito.errors import InputError, Location
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.document.edits import Edit, apply_to_data
+from apigw_cognito.document.load import load_document
 
 POOL = [{"Pool": ["s"]}]
 
@@ -241,7 +242,7 @@ def test_yaml_named_file_with_json_content_is_read_as_yaml_when_asked() -> None:
 def test_the_self_check_catches_a_rendering_that_means_something_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from apigw_cognito import json_text
+    from apigw_cognito.document import json_source as json_text
 
     document = load_document(PRETTY.encode(), "api.json")
     real = json_text._dumps

@@ -16,10 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apigw_cognito import json_text
-from apigw_cognito.document import Document, Edit, apply_to_data, load_document
-from apigw_cognito.errors import InputError
-from apigw_cognito.openapi import MISSING, iter_operations
+from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.openapi import MISSING, iter_operations
+from apigw_cognito.document import json_source as json_text
+from apigw_cognito.document.edits import Edit, apply_to_data
+from apigw_cognito.document.load import Document, load_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

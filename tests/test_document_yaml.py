@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from apigw_cognito.document import Edit, apply_to_data, load_document
-from apigw_cognito.errors import InputError, Location
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.document.edits import Edit, apply_to_data
+from apigw_cognito.document.load import load_document
 
 POOL = [{"Pool": ["https://pets.example.com/purchase"]}]
 SCHEME = {
@@ -545,7 +546,7 @@ def test_other_scalar_types_are_written_to_read_back_the_same() -> None:
 def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from apigw_cognito import yaml_text
+    from apigw_cognito.document import yaml_source as yaml_text
 
     yaml_text._compose("a: 1\n", "api.yaml")  # fills the parser cache
     monkeypatch.setitem(yaml_text._PARSER, "bounded", False)
@@ -557,8 +558,8 @@ def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(
 
 
 def test_without_libyaml_the_error_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from apigw_cognito import yaml_text
-    from apigw_cognito.errors import ToolError
+    from apigw_cognito.basics.errors import ToolError
+    from apigw_cognito.document import yaml_source as yaml_text
 
     monkeypatch.setattr(yaml_text.yaml, "__with_libyaml__", False)
     monkeypatch.setattr(yaml_text, "_PARSER", {})
@@ -595,7 +596,7 @@ def test_a_new_top_level_key_that_looks_like_a_marker_is_quoted() -> None:
 def test_the_self_check_catches_a_rendering_that_means_something_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from apigw_cognito import yaml_text
+    from apigw_cognito.document import yaml_source as yaml_text
 
     document = doc(OPERATION)
     monkeypatch.setattr(yaml_text, "_plain_ok", lambda value: True)

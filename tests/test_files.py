@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito.cli import app
+from apigw_cognito.cli.main import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "securepets.yaml"
@@ -244,7 +244,7 @@ def paused(fd):
     real_fsync(fd)
 os.fsync = paused
 sys.argv = ["apigw-cognito", *args]
-from apigw_cognito.cli import main
+from apigw_cognito.cli.main import main
 main()
 """
 

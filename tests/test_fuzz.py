@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from apigw_cognito import cli
-from apigw_cognito.cli import app
+from apigw_cognito.cli import output
+from apigw_cognito.cli.main import app
 
 from .fuzzstats import record
 from .strategies import (
@@ -69,7 +69,7 @@ class Outcome:
 
 def invoke(args: Sequence[str]) -> Outcome:
     result = CliRunner().invoke(app, list(args), env=SELECTOR_ENV)
-    cli._state["debug"] = False
+    output.state["debug"] = False
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"an exception escaped the CLI: {result.exception!r}") from result.exception
     return Outcome(result.exit_code, result.stdout, result.stderr)

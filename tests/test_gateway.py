@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from botocore import exceptions as bce
 
-from apigw_cognito.errors import AwsError, ExitCode, InputError
-from apigw_cognito.gateway import (
+from apigw_cognito.aws.clients import (
     Clients,
     Pacing,
     SessionOptions,
@@ -24,6 +23,7 @@ from apigw_cognito.gateway import (
     translate,
     with_throttle_retry,
 )
+from apigw_cognito.basics.errors import AwsError, ExitCode, InputError
 
 from .faults import Fault, fault_proxy
 
@@ -171,9 +171,9 @@ def test_help_and_apply_import_nothing_from_aws() -> None:
     probe = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from apigw_cognito.cli import app\n"
+        "from apigw_cognito.cli.main import app\n"
         "CliRunner().invoke(app, ['--help'])\n"
-        "import apigw_cognito.aws_commands\n"
+        "import apigw_cognito.cli.aws_commands\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

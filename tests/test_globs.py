@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from apigw_cognito.globs import (
+from apigw_cognito.selector.globs import (
     PATH_GLOB_RE,
     Steps,
     match_name,

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito.cli import app
-from apigw_cognito.document import Edit, load_document
-from apigw_cognito.errors import InputError, Location
-from apigw_cognito.importer import body_of
-from apigw_cognito.pipeline import load_spec
+from apigw_cognito.app.pipeline import load_spec
+from apigw_cognito.aws.importer import body_of
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.cli.main import app
+from apigw_cognito.document.edits import Edit
+from apigw_cognito.document.load import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
@@ -353,7 +354,7 @@ def test_lone_surrogates_from_a_document_reach_every_output_as_escapes(
 def test_lone_surrogates_in_a_selector_are_refused_at_their_place(
     tmp_path: Path, rules: str, where: str
 ) -> None:
-    from apigw_cognito.selector import load_selector
+    from apigw_cognito.selector.loader import load_selector
 
     raw = (
         '{"version": 1, "authorizers": {"P": {"user_pools": ["'

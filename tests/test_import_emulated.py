@@ -18,9 +18,8 @@ from typing import Any
 import boto3
 import pytest
 
-from apigw_cognito.errors import AwsError, InputError
-from apigw_cognito.gateway import Clients, Pacing, SessionOptions
-from apigw_cognito.importer import (
+from apigw_cognito.aws.clients import Clients, Pacing, SessionOptions
+from apigw_cognito.aws.importer import (
     MAX_BODY_BYTES,
     Importer,
     ImportOptions,
@@ -33,7 +32,8 @@ from apigw_cognito.importer import (
     restore_patches,
     settings_of,
 )
-from apigw_cognito.verify import LiveApi, LiveAuthorizer, LiveMethod, render_table
+from apigw_cognito.aws.verify import LiveApi, LiveAuthorizer, LiveMethod, render_table
+from apigw_cognito.basics.errors import AwsError, InputError
 
 from .apidocs import PETS, POOL_ARN, secured, unique, version
 from .faults import Fault, FaultProxy, fault_proxy
@@ -367,7 +367,7 @@ KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 def _invoke(*args: str) -> Any:
     from typer.testing import CliRunner
 
-    from apigw_cognito.cli import app
+    from apigw_cognito.cli.main import app
 
     return CliRunner().invoke(app, list(args))
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito.cli import app
-from apigw_cognito.errors import InputError
-from apigw_cognito.selector import load_selector
-from apigw_cognito.starter import PLACEHOLDER_POOL
+from apigw_cognito.basics.errors import InputError
+from apigw_cognito.cli.main import app
+from apigw_cognito.core.starter import PLACEHOLDER_POOL
+from apigw_cognito.selector.loader import load_selector
 
 ROOT = Path(__file__).parent.parent
 SPECS = ROOT / "specs"

@@ -27,7 +27,7 @@ from apigw_cognito import (
     secure_document,
     validate_document,
 )
-from apigw_cognito.cli import app
+from apigw_cognito.cli.main import app
 
 ROOT = Path(__file__).parent.parent
 SPECS = ROOT / "specs"

@@ -17,10 +17,10 @@ import os
 
 import pytest
 
-from apigw_cognito.gateway import Clients, SessionOptions
-from apigw_cognito.importer import Importer, ImportOptions
-from apigw_cognito.pools import Resolver
-from apigw_cognito.verify import render_table
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.importer import Importer, ImportOptions
+from apigw_cognito.aws.pools import Resolver
+from apigw_cognito.aws.verify import render_table
 
 from .apidocs import secured, version
 

@@ -19,8 +19,8 @@ from oas_patch.overlay import apply_overlay
 from oas_patch.validator import load_schema
 from typer.testing import CliRunner
 
-from apigw_cognito.cli import app
-from apigw_cognito.overlay import jsonpath
+from apigw_cognito.cli.main import app
+from apigw_cognito.core.overlay import jsonpath
 
 ROOT = Path(__file__).parent.parent
 SPECS = ROOT / "specs"

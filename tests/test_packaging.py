@@ -41,11 +41,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contents(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "apigw_cognito/py.typed" in names
-    assert "apigw_cognito/cli.py" in names
+    assert "apigw_cognito/cli/main.py" in names
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/", "specs/"))]
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "apigw-cognito = apigw_cognito.cli:main" in text
+    assert "apigw-cognito = apigw_cognito.cli.main:main" in text
 
 
 @pytest.fixture(scope="module")

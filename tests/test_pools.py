@@ -11,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 
-from apigw_cognito.errors import AwsError, InputError
-from apigw_cognito.gateway import SessionOptions
-from apigw_cognito.pools import classify, pool_arn, resolve_pools
-from apigw_cognito.selector import Authorizer, Selector
+from apigw_cognito.aws.clients import SessionOptions
+from apigw_cognito.aws.pools import classify, pool_arn, resolve_pools
+from apigw_cognito.basics.errors import AwsError, InputError
+from apigw_cognito.selector.loader import Authorizer, Selector
 
 from .apidocs import POOL_ARN, unique
 from .faults import Fault, fault_proxy

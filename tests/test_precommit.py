@@ -91,7 +91,7 @@ def project(tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) 
 
 
 def _apigw() -> list[str]:
-    return [sys.executable, "-c", "from apigw_cognito.cli import main; main()"]
+    return [sys.executable, "-c", "from apigw_cognito.cli.main import main; main()"]
 
 
 def pre_commit(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:

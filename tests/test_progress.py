@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from apigw_cognito.progress import Spinner, progress
+from apigw_cognito.cli.progress import Spinner, progress
 
 ROOT = Path(__file__).parent.parent
 SPEC = ROOT / "specs" / "securepets.yaml"
@@ -125,7 +125,7 @@ def _command() -> list[str]:
     return (
         [str(script)]
         if script.exists()
-        else [sys.executable, "-c", "from apigw_cognito.cli import main; main()"]
+        else [sys.executable, "-c", "from apigw_cognito.cli.main import main; main()"]
     )
 
 

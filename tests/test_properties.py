@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apigw_cognito.access import document_access
-from apigw_cognito.document import load_document
-from apigw_cognito.openapi import detect_version
-from apigw_cognito.pipeline import Spec, run_apply
-from apigw_cognito.selector import load_selector
+from apigw_cognito.app.pipeline import Spec, run_apply
+from apigw_cognito.basics.openapi import detect_version
+from apigw_cognito.core.access import document_access
+from apigw_cognito.document.load import load_document
+from apigw_cognito.selector.loader import load_selector
 
 from .strategies import STYLES, openapi_documents, render, selectors
 

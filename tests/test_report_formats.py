@@ -16,11 +16,13 @@ import pytest
 from junitparser import JUnitXml
 from typer.testing import CliRunner
 
-from apigw_cognito.cli import app
-from apigw_cognito.codes import CODES
-from apigw_cognito.errors import Finding, Location
-from apigw_cognito.report import RENDERERS, Report, Row
-from apigw_cognito.report_formats import Failure, artifact_uri, junit_xml, render_sarif_many
+from apigw_cognito.basics.codes import CODES
+from apigw_cognito.basics.errors import Finding, Location
+from apigw_cognito.cli.main import app
+from apigw_cognito.reports.junit import junit_xml
+from apigw_cognito.reports.model import Failure, Report, Row
+from apigw_cognito.reports.render import RENDERERS
+from apigw_cognito.reports.sarif import artifact_uri, render_sarif_many
 
 ROOT = Path(__file__).parent.parent
 SPECS = ROOT / "specs"

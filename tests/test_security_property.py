@@ -26,15 +26,15 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from apigw_cognito.access import document_access
-from apigw_cognito.document import load_document
-from apigw_cognito.errors import InputError
-from apigw_cognito.gateway import Clients, SessionOptions
-from apigw_cognito.importer import Importer, ImportOptions
-from apigw_cognito.openapi import detect_version
-from apigw_cognito.pipeline import Spec, run_apply, run_audit
-from apigw_cognito.selector import Selector, load_selector
-from apigw_cognito.verify import compare, expected_methods, read_live_api, render_table
+from apigw_cognito.app.pipeline import Spec, run_apply, run_audit
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.importer import Importer, ImportOptions
+from apigw_cognito.aws.verify import compare, expected_methods, read_live_api, render_table
+from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.openapi import detect_version
+from apigw_cognito.core.access import document_access
+from apigw_cognito.document.load import load_document
+from apigw_cognito.selector.loader import Selector, load_selector
 
 from .apidocs import OTHER_POOL_ARN, PETS, secured, unique, version
 from .fuzzstats import record

@@ -22,9 +22,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from apigw_cognito.errors import InputError, Location
-from apigw_cognito.openapi import HTTP_METHODS, MISSING, Operation
-from apigw_cognito.selector import (
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.openapi import HTTP_METHODS, MISSING, Operation
+from apigw_cognito.selector.loader import (
     CREDENTIAL_WORDS,
     MAX_SELECTOR_BYTES,
     METHODS,
@@ -612,7 +612,9 @@ def test_unknown_keys_suggest_the_nearest() -> None:
 
 
 def test_selector_module_imports_without_the_yaml_parser() -> None:
-    code = "import sys, apigw_cognito.selector; print(any(m.startswith('ruamel') for m in sys.modules))"
+    code = (
+        "import sys, apigw_cognito.selector.loader; print(any(m.startswith('ruamel') for m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

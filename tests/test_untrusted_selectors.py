@@ -26,10 +26,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from apigw_cognito import globs
-from apigw_cognito.errors import InputError, Location
-from apigw_cognito.globs import PATH_GLOB_RE, Steps
-from apigw_cognito.selector import (
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.selector import globs
+from apigw_cognito.selector.globs import PATH_GLOB_RE, Steps
+from apigw_cognito.selector.loader import (
     IDENTITY_SOURCE_RE,
     METHOD_RE,
     NAME_RE,
@@ -79,7 +79,7 @@ def test_a_regex_python_cannot_compile_is_a_located_error(pattern: str, fragment
 
 
 def test_an_uncompilable_regex_exits_2_through_the_cli(tmp_path: Any) -> None:
-    from apigw_cognito.cli import app
+    from apigw_cognito.cli.main import app
 
     selector = tmp_path / "s.yaml"
     selector.write_bytes(selector_with("    app_client_id_regex: 'a{99999999999}'\n"))
@@ -129,7 +129,7 @@ def test_pass_in_a_name_counts_as_a_credential(variable: str) -> None:
 
 def test_a_pool_from_the_environment_is_not_echoed_when_it_needs_a_lookup() -> None:
     """Offline, a pool id or name must be resolved first; the message names the variable, not its value."""
-    from apigw_cognito.selector import require_arns
+    from apigw_cognito.selector.loader import require_arns
 
     raw = "version: 1\nauthorizers:\n  A:\n    user_pools: ['name:${POOL_NAME}']\nrules: []\ndefault: A\n"
     selector = load_selector(raw.encode(), "s.yaml", {"POOL_NAME": "hunter2"})
@@ -331,7 +331,7 @@ def test_regex_work_grows_at_most_quadratically(name: str, data: st.DataObject) 
 def test_hostile_globs_in_a_selector_stay_within_the_glob_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every rule of a selector full of pathological globs against many deep paths: the total work is the
     sum of the per-call bounds, so no rule can make the run explode."""
-    from apigw_cognito.openapi import MISSING, Operation
+    from apigw_cognito.basics.openapi import MISSING, Operation
 
     counter = Steps()
     bound = 0
@@ -347,7 +347,7 @@ def test_hostile_globs_in_a_selector_stay_within_the_glob_bound(monkeypatch: pyt
         bound += 2 * (len(pattern) + 1) * (len(text) + 1)
         return real_name(pattern, text, counter)
 
-    import apigw_cognito.selector as selector_module
+    import apigw_cognito.selector.loader as selector_module
 
     monkeypatch.setattr(selector_module, "match_path", path)
     monkeypatch.setattr(selector_module, "match_name", name)
@@ -375,9 +375,9 @@ def test_hostile_globs_in_a_selector_stay_within_the_glob_bound(monkeypatch: pyt
 def test_a_pool_name_from_the_environment_is_not_echoed_when_resolving_fails(
     aws_env: None, moto_url: str
 ) -> None:
-    from apigw_cognito.errors import AwsError
-    from apigw_cognito.gateway import SessionOptions
-    from apigw_cognito.pools import resolve_pools
+    from apigw_cognito.aws.clients import SessionOptions
+    from apigw_cognito.aws.pools import resolve_pools
+    from apigw_cognito.basics.errors import AwsError
 
     raw = "version: 1\nauthorizers:\n  A:\n    user_pools: ['name:${POOL_NAME}']\nrules: []\ndefault: A\n"
     selector = load_selector(raw.encode(), "s.yaml", {"POOL_NAME": "hunter2 secret"})

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apigw_cognito.validation import SpecError, validate_spec
+from apigw_cognito.checks.validation import SpecError, validate_spec
 
 DATA = Path(__file__).parent / "data" / "validation"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -193,7 +193,7 @@ def test_never_raises(data: Any) -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, apigw_cognito.validation\n"
+        "import sys, apigw_cognito.checks.validation\n"
         "heavy = ('openapi_spec_validator', 'jsonschema', 'jsonschema_rs', 'referencing', 'pydantic')\n"
         "print([m for m in heavy if m in sys.modules])"
     )
@@ -249,7 +249,7 @@ def _library_checks() -> list[Any]:
 def test_fast_meta_check_never_accepts_what_the_library_rejects(schema: dict[str, Any]) -> None:
     from jsonschema.exceptions import SchemaError
 
-    from apigw_cognito.validation import _meta_checks
+    from apigw_cognito.checks.validation import _meta_checks
 
     meta_checks = _meta_checks()
     if meta_checks is None:
@@ -298,7 +298,7 @@ _NESTED = st.recursive(
 def test_fast_meta_check_judges_nested_regexes_like_the_library(schema: dict[str, Any]) -> None:
     from jsonschema.exceptions import SchemaError
 
-    from apigw_cognito.validation import _meta_checks
+    from apigw_cognito.checks.validation import _meta_checks
 
     meta_checks = _meta_checks()
     if meta_checks is None:

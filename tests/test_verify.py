@@ -13,9 +13,9 @@ from typing import Any
 import boto3
 import pytest
 
-from apigw_cognito.gateway import Clients, SessionOptions
-from apigw_cognito.importer import Importer, ImportOptions
-from apigw_cognito.verify import (
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.importer import Importer, ImportOptions
+from apigw_cognito.aws.verify import (
     Expected,
     LiveApi,
     LiveAuthorizer,

@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .errors import AwsError, ExitCode, Finding, InputError, Location, ToolError
-    from .library import (
+    from apigw_cognito.app.library import (
         FindingsError,
         SecureResult,
         Source,
@@ -30,31 +29,32 @@ if TYPE_CHECKING:
         secure_document,
         validate_document,
     )
-    from .pipeline import Spec
-    from .report import Report
-    from .selector import Selector
+    from apigw_cognito.app.pipeline import Spec
+    from apigw_cognito.basics.errors import AwsError, ExitCode, Finding, InputError, Location, ToolError
+    from apigw_cognito.reports.model import Report
+    from apigw_cognito.selector.loader import Selector
 
 _EXPORTS: dict[str, str] = {
-    "load_document": "library",
-    "load_selector": "library",
-    "load_config": "library",
-    "secure_document": "library",
-    "audit_document": "library",
-    "validate_document": "library",
-    "import_document": "library",
-    "import_configured": "library",
-    "SecureResult": "library",
-    "FindingsError": "library",
-    "Source": "library",
-    "Spec": "pipeline",
-    "Report": "report",
-    "Selector": "selector",
-    "ToolError": "errors",
-    "InputError": "errors",
-    "AwsError": "errors",
-    "ExitCode": "errors",
-    "Finding": "errors",
-    "Location": "errors",
+    "load_document": "app.library",
+    "load_selector": "app.library",
+    "load_config": "app.library",
+    "secure_document": "app.library",
+    "audit_document": "app.library",
+    "validate_document": "app.library",
+    "import_document": "app.library",
+    "import_configured": "app.library",
+    "SecureResult": "app.library",
+    "FindingsError": "app.library",
+    "Source": "app.library",
+    "Spec": "app.pipeline",
+    "Report": "reports.model",
+    "Selector": "selector.loader",
+    "ToolError": "basics.errors",
+    "InputError": "basics.errors",
+    "AwsError": "basics.errors",
+    "ExitCode": "basics.errors",
+    "Finding": "basics.errors",
+    "Location": "basics.errors",
 }
 
 __all__ = [

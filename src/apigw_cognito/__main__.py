@@ -1,5 +1,5 @@
 """`python -m apigw_cognito` runs the command line."""
 
-from .cli import main
+from apigw_cognito.cli.main import main
 
 main()

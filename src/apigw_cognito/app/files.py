@@ -1,0 +1,74 @@
+"""Reading inputs and writing outputs: clear messages, and never a half-written file."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import sys
+import tempfile
+
+from apigw_cognito.basics.errors import InputError, Location, ToolError
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of `path` (``-`` for standard input), or an `InputError` saying what is wrong."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError(
+            "no such file", Location(path), hint="check the path and the working folder"
+        ) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", Location(path)) from None
+    except PermissionError:
+        raise InputError("permission denied: the file cannot be read", Location(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", Location(path)) from None
+
+
+class WriteError(ToolError):
+    """The output could not be written; the previous file, if any, is intact."""
+
+    exit_code = InputError.exit_code
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace `path` with `data` all at once, following a symbolic link and keeping the file's mode.
+
+    The bytes go to a temporary file beside the target and are renamed over it, so readers see the old
+    file or the new one, never a mix; a failure (disk full, interruption) leaves the old file whole.
+    """
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    if not os.path.isdir(folder):
+        raise WriteError(f"cannot write: the folder {folder} does not exist", Location(path))
+    if os.path.isdir(target):
+        raise WriteError("cannot write: it is a folder", Location(path))
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        reason = "no space left on the device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise WriteError(f"cannot write: {reason}; nothing was changed", Location(path)) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -1,0 +1,258 @@
+"""The library API behind `from apigw_cognito import ...`: the CLI's work as typed functions.
+
+For build scripts and infrastructure code (a CDK app feeding `SpecRestApi`, a script writing the body
+Terraform reads): load, secure, audit, validate and import, with the same checks and errors as the CLI.
+Bad input raises `InputError`; findings that forbid a result (operations no rule decides, validation
+errors) raise `FindingsError` carrying the report; AWS failures raise `AwsError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from apigw_cognito.basics.errors import ExitCode, ToolError
+
+if TYPE_CHECKING:
+    from apigw_cognito.app.config import Config, Target
+    from apigw_cognito.app.pipeline import Spec
+    from apigw_cognito.aws.importer import Outcome as ImportOutcome
+    from apigw_cognito.core.transform import Result
+    from apigw_cognito.reports.model import Report
+    from apigw_cognito.selector.loader import Selector
+
+Source = bytes | str | os.PathLike[str]
+"""A file's contents (bytes) or its path (str or Path)."""
+
+
+class FindingsError(ToolError):
+    """The document has findings that forbid writing a result; `report` lists them."""
+
+    exit_code = ExitCode.FINDINGS
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def _read(source: Source, name: str | None, default_name: str) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, name or default_name
+    from apigw_cognito.app.files import read_input
+
+    path = os.fspath(source)
+    return read_input(path), name or path
+
+
+def load_document(source: Source, *, name: str | None = None) -> Spec:
+    """Load an OpenAPI document (YAML or JSON) from bytes or a path.
+
+    `name` is how messages and reports call it (default: the path, or ``openapi.yaml`` for bytes; a name
+    ending in ``.json`` reads bytes as JSON). The result's `.document.data` is the plain data and
+    `.version.family` one of ``"2.0"``, ``"3.0"``, ``"3.1"``.
+    """
+    from apigw_cognito.app.pipeline import Spec
+    from apigw_cognito.basics.openapi import detect_version
+    from apigw_cognito.document.load import load_document as parse
+
+    raw, label = _read(source, name, "openapi.yaml")
+    document = parse(raw, label)
+    return Spec(document, detect_version(document.data, label, document.locate), raw)
+
+
+def load_selector(
+    source: Source, *, name: str | None = None, environ: Mapping[str, str] | None = None
+) -> Selector:
+    """Load and check a selector file; ``${VAR}`` comes from `environ` (default: `os.environ`)."""
+    from apigw_cognito.selector.loader import load_selector as parse
+
+    raw, label = _read(source, name, "selector.yaml")
+    return parse(raw, label, os.environ if environ is None else environ)
+
+
+@dataclass(frozen=True)
+class SecureResult:
+    """A secured document: its bytes (the input's text with the security inserted) and its data."""
+
+    output: bytes
+    data: Any  # plain JSON-compatible data, e.g. for aws_cdk.aws_apigateway.ApiDefinition.from_inline
+    report: Report
+    result: Result  # the decision for every operation, and the schemes written
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.result.edits)
+
+    def json(self, *, indent: int | None = None) -> str:
+        """The secured document as JSON text (what `import` sends to API Gateway)."""
+        import json
+
+        return json.dumps(self.data, indent=indent, ensure_ascii=False)
+
+    def overlay(self, version: str = "3.0") -> dict[str, Any]:
+        """The same change as an OpenAPI Overlay 1.0 document (as data)."""
+        from apigw_cognito.basics.openapi import VERSIONS
+        from apigw_cognito.core.overlay import build_overlay
+
+        return build_overlay(self.result, VERSIONS[version], title="Cognito authorizers")
+
+
+def _spec(spec: Source | Spec, name: str | None) -> Spec:
+    from apigw_cognito.app.pipeline import Spec
+
+    return spec if isinstance(spec, Spec) else load_document(spec, name=name)
+
+
+def _selector(selector: Source | Selector, environ: Mapping[str, str] | None) -> Selector:
+    from apigw_cognito.selector.loader import Selector
+
+    return selector if isinstance(selector, Selector) else load_selector(selector, environ=environ)
+
+
+def secure_document(
+    spec: Source | Spec,
+    selector: Source | Selector,
+    *,
+    name: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    validate: bool = True,
+) -> SecureResult:
+    """What `apigw-cognito apply` writes: `spec` with the selector's authorizers and operation security.
+
+    `spec` and `selector` are bytes, paths or already loaded values. Raises `FindingsError` when an
+    operation is left undecided under ``default: deny`` or the result does not validate (skip validation
+    with ``validate=False``); warnings are in ``result.report.findings``.
+    """
+    from apigw_cognito.app.pipeline import run_apply
+
+    loaded = _spec(spec, name)
+    applied = run_apply(loaded, _selector(selector, environ), validate=validate)
+    if applied.output is None:
+        errors = applied.report.errors
+        first = f"{errors[0].location}: {errors[0].message}" if errors and errors[0].location else ""
+        raise FindingsError(
+            f"{loaded.name}: {len(errors)} error(s) forbid a secured document"
+            + (f"; {first}" if first else ""),
+            applied.report,
+        )
+    return SecureResult(applied.output, applied.data, applied.report, applied.result)
+
+
+def audit_document(
+    spec: Source | Spec,
+    selector: Source | Selector | None = None,
+    *,
+    name: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Report:
+    """Every operation's effective authorization (`report.rows`); OPEN ones are `report.errors`."""
+    from apigw_cognito.app.pipeline import run_audit
+
+    return run_audit(_spec(spec, name), None if selector is None else _selector(selector, environ))
+
+
+def validate_document(spec: Source | Spec, *, name: str | None = None) -> Report:
+    """OpenAPI validation and API Gateway's import rules; problems are in `report.findings`."""
+    from apigw_cognito.app.pipeline import run_validate
+
+    return run_validate(_spec(spec, name))
+
+
+def import_document(
+    spec: Source | Spec,
+    selector: Source | Selector,
+    *,
+    rest_api_id: str | None = None,
+    api_name: str | None = None,
+    create: bool = False,
+    mode: Literal["overwrite", "merge"] = "overwrite",
+    stage: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    dry_run: bool = False,
+    verify: bool = True,
+    environ: Mapping[str, str] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> ImportOutcome:
+    """What `apigw-cognito import` does: secure, validate, import into API Gateway, deploy, verify.
+
+    Give exactly one of `rest_api_id` and `api_name`. Pool ids and ``name:<PoolName>`` are resolved
+    first. Progress lines go to `log` (default: nowhere). The outcome's `verification.ok` says whether API
+    Gateway attached what the selector decided.
+    """
+    if (rest_api_id is None) == (api_name is None):
+        raise ValueError("give exactly one of rest_api_id and api_name")
+    from apigw_cognito.app.pipeline import run_apply
+    from apigw_cognito.aws.clients import Clients, SessionOptions
+    from apigw_cognito.aws.importer import Importer, ImportOptions
+    from apigw_cognito.aws.pools import resolve_pools
+
+    session = SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
+    loaded = _spec(spec, None)
+    clients = Clients(session)
+    resolved = resolve_pools(_selector(selector, environ), session, clients=clients, note=log)
+    applied = run_apply(loaded, resolved, validate=True, command="import")
+    if applied.output is None:
+        raise FindingsError(f"{loaded.name}: errors forbid the import", applied.report)
+    options = ImportOptions(
+        rest_api_id=rest_api_id,
+        api_name=api_name,
+        create=create,
+        mode=mode,
+        stage=stage,
+        dry_run=dry_run,
+        verify=verify,
+    )
+    return Importer(clients, log or _quiet).run(applied.data, loaded.version, applied.result, options)
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """The project configuration at `path`, or the one found from the working folder upwards."""
+    from apigw_cognito.app.config import load_config as load
+
+    return load(path)
+
+
+def import_configured(
+    api: str,
+    environment: str,
+    *,
+    config: Config | None = None,
+    dry_run: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> ImportOutcome:
+    """Import the configured API named `api` into its `environment` target (``[apis.targets.<env>]``)."""
+    from apigw_cognito.basics.errors import InputError, Location
+
+    project = config or load_config()
+    (entry,) = project.select([api])
+    target: Target | None = entry.targets.get(environment)
+    if target is None:
+        raise InputError(
+            f"API {api!r} has no import target {environment!r}",
+            entry.location or Location(project.path),
+            hint="configured: " + (", ".join(entry.targets) or "none"),
+        )
+    environ = {**os.environ, **target.env}
+    return import_document(
+        Path(entry.spec),
+        Path(entry.selector),
+        rest_api_id=target.rest_api_id,
+        api_name=target.api_name,
+        create=target.create,
+        mode=target.mode,
+        stage=target.stage,
+        region=target.region,
+        profile=target.profile,
+        dry_run=dry_run,
+        environ=environ,
+        log=log,
+    )

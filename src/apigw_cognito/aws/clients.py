@@ -1,0 +1,328 @@
+"""The AWS adapter: boto3 clients built like the AWS CLI builds them, and AWS failures as one clear line.
+
+Everything that touches boto3 or botocore goes through here, imported lazily so that commands which never
+call AWS (`--help`, `apply`) do not pay for it. Callers wrap each call in `aws_call(...)`; any botocore or
+network error leaves it as an `AwsError` whose message names the call and says what went wrong, without a
+traceback and without credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from apigw_cognito.basics.errors import AwsError, InputError
+
+if TYPE_CHECKING:
+    import boto3
+    from mypy_boto3_apigateway.client import APIGatewayClient
+    from mypy_boto3_cognito_idp.client import CognitoIdentityProviderClient
+    from mypy_boto3_sts.client import STSClient
+
+T = TypeVar("T")
+
+THROTTLING_CODES = frozenset(
+    {
+        "TooManyRequestsException",
+        "Throttling",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TooManyRequests",
+    }
+)
+ACCESS_CODES = frozenset(
+    {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException"}
+)
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
+CREDENTIAL_CODES = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingAuthenticationTokenException",
+        "MissingAuthenticationToken",
+        "AuthFailure",
+    }
+)
+NOT_FOUND_CODES = frozenset({"NotFoundException", "ResourceNotFoundException"})
+BAD_REQUEST_CODES = frozenset({"BadRequestException", "ValidationException", "InvalidParameterException"})
+
+# Keys that must never reach a message: access key ids (long-term AKIA, temporary ASIA) and anything
+# written as a secret or session token assignment.
+_SECRET_PATTERNS = (
+    re.compile(r"\b(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b"),
+    re.compile(r"(?i)((?:secret|session|security)[_ -]?(?:access[_ -]?)?(?:key|token)\s*[=:]\s*)\S+"),
+    re.compile(r"(?i)(Credential=)[^,\s]+"),
+    re.compile(r"(://)[^/@\s]+(?=@)"),  # user:password in an endpoint URL
+)
+MAX_MESSAGE = 300
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """How to reach AWS, as the AWS CLI's `--region`, `--profile` and `--endpoint-url` say it.
+
+    Unset values fall back to the usual environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL and the
+    per-service AWS_ENDPOINT_URL_<SERVICE>) and the shared config files, as botocore resolves them.
+    """
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    # botocore's own retries per call (5xx, resets, throttling); None: AWS_MAX_ATTEMPTS or botocore's 3
+    max_attempts: int | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+
+def scrub(text: str) -> str:
+    """`text` on one line, shortened, with anything that looks like a credential masked."""
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+def _client_error(exc: Any, action: str) -> AwsError:
+    error = exc.response.get("Error", {}) if isinstance(getattr(exc, "response", None), dict) else {}
+    code = str(error.get("Code") or "Unknown")
+    message = scrub(str(error.get("Message") or error.get("message") or ""))
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if exc.response else None
+    detail = f": {message}" if message else ""
+    if code in EXPIRED_CODES or (code in CREDENTIAL_CODES and "expired" in message.lower()):
+        return AwsError(
+            f"{action}: the AWS credentials have expired ({code})",
+            hint="refresh them (for example `aws sso login`, or new temporary credentials) and run again",
+        )
+    if code in CREDENTIAL_CODES:
+        return AwsError(
+            f"{action}: AWS rejected the credentials ({code}){detail}",
+            hint="check the profile or the AWS_* variables in use",
+        )
+    if code in ACCESS_CODES:
+        return AwsError(
+            f"{action}: access denied ({code}){detail}",
+            hint="the credentials in use lack the IAM permission for this call",
+        )
+    if code in THROTTLING_CODES:
+        return AwsError(
+            f"{action}: still throttled by AWS after retrying ({code}){detail}",
+            hint="another deployment may be running in this account; try again in a minute",
+        )
+    if code in NOT_FOUND_CODES:
+        return AwsError(f"{action}: not found ({code}){detail}")
+    if code in BAD_REQUEST_CODES:
+        return AwsError(f"{action}: rejected ({code}){detail}")
+    if isinstance(status, int) and status >= 500:
+        return AwsError(f"{action}: AWS service error (HTTP {status}, {code}){detail}")
+    return AwsError(f"{action}: {code}{detail}")
+
+
+def translate(exc: BaseException, action: str, endpoint: str | None = None) -> AwsError | None:
+    """The `AwsError` for a botocore or network failure of `action`; None for anything else (a bug)."""
+    from botocore import exceptions as bce
+
+    url = getattr(exc, "kwargs", {}).get("endpoint_url") or endpoint
+    where = f" {url}" if url else ""
+    if isinstance(exc, bce.ClientError):
+        return _client_error(exc, action)
+    if isinstance(exc, bce.ConnectTimeoutError):
+        return AwsError(
+            f"{action}: timed out connecting to{where or ' AWS'}", hint="check the network or --endpoint-url"
+        )
+    if isinstance(exc, bce.ReadTimeoutError):
+        return AwsError(f"{action}: timed out waiting for an answer from{where or ' AWS'}")
+    if isinstance(exc, bce.SSLError):
+        return AwsError(f"{action}: TLS failure talking to{where or ' AWS'}: {scrub(str(exc))}")
+    if isinstance(exc, bce.EndpointConnectionError | bce.ConnectionClosedError | bce.ProxyConnectionError):
+        return AwsError(
+            f"{action}: cannot reach {url or 'AWS'} (connection failed)",
+            hint="check the network, --region or --endpoint-url",
+        )
+    if isinstance(exc, bce.NoCredentialsError | bce.PartialCredentialsError):
+        return AwsError(
+            f"{action}: no AWS credentials found",
+            hint="configure a profile (--profile, AWS_PROFILE) or AWS_ACCESS_KEY_ID and its secret",
+        )
+    if isinstance(exc, bce.TokenRetrievalError | bce.SSOTokenLoadError | bce.UnauthorizedSSOTokenError):
+        return AwsError(
+            f"{action}: the AWS SSO session has expired or is missing",
+            hint="run `aws sso login` for this profile",
+        )
+    if isinstance(exc, bce.CredentialRetrievalError):
+        return AwsError(f"{action}: could not obtain AWS credentials: {scrub(str(exc))}")
+    if isinstance(exc, bce.ProfileNotFound):
+        return AwsError(
+            f"{action}: {scrub(str(exc))}", hint="list profiles with `aws configure list-profiles`"
+        )
+    if isinstance(exc, bce.NoRegionError):
+        return AwsError(f"{action}: no AWS region given", hint="use --region or set AWS_REGION")
+    if isinstance(exc, bce.ParamValidationError):
+        return AwsError(f"{action}: invalid request: {scrub(str(exc))}")
+    if isinstance(exc, bce.HTTPClientError):
+        return AwsError(f"{action}: network failure talking to{where or ' AWS'}: {scrub(str(exc))}")
+    if isinstance(exc, bce.BotoCoreError):
+        return AwsError(f"{action}: {scrub(str(exc))}")
+    return None
+
+
+@contextmanager
+def aws_call(action: str, endpoint: str | None = None) -> Iterator[None]:
+    """Turn any botocore or network failure inside the block into one `AwsError` naming `action`."""
+    try:
+        yield
+    except AwsError:
+        raise
+    except Exception as exc:
+        mapped = translate(exc, action, endpoint)
+        if mapped is None:
+            raise
+        raise mapped from None
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a botocore ClientError, None for anything else."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None
+
+
+def is_throttling(exc: BaseException) -> bool:
+    return error_code(exc) in THROTTLING_CODES
+
+
+def backoff_delays(
+    base: float, attempts: int, cap: float = 60.0, rand: Callable[[], float] = random.random
+) -> list[float]:
+    """Waits between `attempts` tries: `base`, doubling, capped, with up to 20% jitter so pipelines spread."""
+    return [min(cap, base * 2**k) * (1 + 0.2 * rand()) for k in range(max(0, attempts - 1))]
+
+
+@dataclass
+class Pacing:
+    """Retry policy for AWS's per-account rate limits (PutRestApi 1/s, CreateDeployment 1 per 5 s)."""
+
+    attempts: int = 6
+    sleep: Callable[[float], None] = time.sleep
+    waits: list[float] = field(default_factory=list)  # what was waited, for the report and tests
+
+
+def with_throttle_retry(
+    fn: Callable[[], T], *, base: float, pacing: Pacing, on_retry: Callable[[float], None] | None = None
+) -> T:
+    """Call `fn`, waiting and calling again while AWS answers with throttling; other errors pass through."""
+    delays = backoff_delays(base, pacing.attempts)
+    for attempt in range(pacing.attempts):
+        try:
+            return fn()
+        except Exception as exc:
+            if not is_throttling(exc) or attempt == len(delays):
+                raise
+            delay = max(delays[attempt], _retry_after(exc))
+            if on_retry is not None:
+                on_retry(delay)
+            pacing.waits.append(delay)
+            pacing.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retry_after(exc: BaseException) -> float:
+    response = getattr(exc, "response", None) or {}
+    value = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("retry-after")
+    try:
+        return min(60.0, float(value)) if value is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
+class Clients:
+    """Lazily built boto3 clients sharing one session, one botocore Config and the same options."""
+
+    def __init__(self, options: SessionOptions) -> None:
+        self.options = options
+        self._session: boto3.session.Session | None = None
+        self._cache: dict[tuple[str, str | None, bool], Any] = {}
+
+    @property
+    def session(self) -> boto3.session.Session:
+        if self._session is None:
+            import boto3
+
+            with aws_call("AWS session"):
+                # AWS_REGION is the AWS CLI v2's variable and wins over AWS_DEFAULT_REGION, which
+                # is all botocore reads by itself.
+                region = self.options.region or os.environ.get("AWS_REGION") or None
+                self._session = boto3.session.Session(profile_name=self.options.profile, region_name=region)
+        return self._session
+
+    @property
+    def region(self) -> str:
+        region = self.session.region_name
+        if not region:
+            raise AwsError(
+                "no AWS region given", hint="use --region or set AWS_REGION (or a profile's region)"
+            )
+        return region
+
+    def partition(self, region: str | None = None) -> str:
+        try:
+            return self.session.get_partition_for_region(region or self.region)
+        except Exception:  # an unknown region: the standard partition is the best guess
+            return "aws"
+
+    def _client(self, service: str, region: str | None = None, single_attempt: bool = False) -> Any:
+        key = (service, region, single_attempt)
+        if key not in self._cache:
+            from botocore.config import Config
+
+            retries: dict[str, Any] = {"mode": "standard"}
+            if single_attempt:
+                retries["total_max_attempts"] = 1
+            elif self.options.max_attempts is not None:
+                retries["total_max_attempts"] = max(1, self.options.max_attempts)
+            config = Config(
+                retries=retries,  # type: ignore[arg-type]
+                connect_timeout=self.options.connect_timeout,
+                read_timeout=self.options.read_timeout,
+                user_agent_extra="apigw-cognito",
+            )
+            with aws_call(f"{service} client", self.options.endpoint_url):
+                try:
+                    self._cache[key] = self.session.client(
+                        service,  # type: ignore[call-overload]
+                        region_name=region or self.region,
+                        endpoint_url=self.options.endpoint_url,
+                        config=config,
+                    )
+                except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+                    raise InputError(f"--endpoint-url: {scrub(str(exc))}") from None
+        return self._cache[key]
+
+    def apigateway(self, *, single_attempt: bool = False) -> APIGatewayClient:
+        """The API Gateway client; `single_attempt` for calls that are not safe to repeat (a create whose
+        answer is lost may have created something: botocore must not send it again)."""
+        client: APIGatewayClient = self._client("apigateway", single_attempt=single_attempt)
+        return client
+
+    def cognito(self, region: str | None = None) -> CognitoIdentityProviderClient:
+        client: CognitoIdentityProviderClient = self._client("cognito-idp", region)
+        return client
+
+    def sts(self) -> STSClient:
+        client: STSClient = self._client("sts")
+        return client
+
+    def endpoint(self, service: str) -> str | None:
+        """The URL a client talks to, for messages (never holds credentials)."""
+        client = self._cache.get((service, None, False))
+        return str(client.meta.endpoint_url) if client is not None else self.options.endpoint_url

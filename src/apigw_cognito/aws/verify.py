@@ -1,0 +1,297 @@
+"""Did API Gateway really attach the authorizers? Read a live REST API back and compare.
+
+The comparison (`expected_methods`, `compare`, `render_table`) is pure and works on plain records; only
+`read_live_api` talks to AWS. A secured operation must come back as COGNITO_USER_POOLS with an authorizer of
+the scheme's name, the scheme's provider ARNs and the decided scopes; a public one as NONE. The method's
+own `authorizerId` says which authorizer is attached, so duplicates of one name (emulators make them on
+every import) are reported, never guessed between.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from apigw_cognito.aws.clients import aws_call
+from apigw_cognito.core.transform import Result
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway.client import APIGatewayClient
+
+COGNITO = "COGNITO_USER_POOLS"
+NONE = "NONE"
+Status = Literal["ok", "mismatch", "extra"]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the transform decided for one method."""
+
+    method: str
+    path: str
+    authorizer: str | None  # None: public
+    scopes: tuple[str, ...] = ()
+    provider_arns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiveAuthorizer:
+    id: str
+    name: str
+    type: str
+    provider_arns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiveMethod:
+    method: str
+    path: str
+    authorization_type: str
+    authorizer_id: str | None = None
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiveApi:
+    authorizers: tuple[LiveAuthorizer, ...] = ()
+    methods: tuple[LiveMethod, ...] = ()
+    paths: tuple[str, ...] = ()  # every resource path, methods or not
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    status: Status
+    expected: str  # "NONE" or "<authorizer> [scopes]"
+    authorization: str  # the live authorizationType, "-" when the method is missing
+    authorizer: str  # the live authorizer's name (and id), "-" when none
+    scopes: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verification:
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def mismatches(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.status == "mismatch")
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+
+def join_path(prefix: str, path: str) -> str:
+    """The resource path API Gateway creates for `path` under a base path prefix ("" for none)."""
+    prefix = prefix.strip("/")
+    if not prefix:
+        return path
+    return "/" + prefix + ("" if path == "/" else path)
+
+
+def expected_methods(result: Result, path_prefix: str = "") -> list[Expected]:
+    """The method-level outcome each decision of the transform asks API Gateway for."""
+    out: list[Expected] = []
+    for decision in result.decisions:
+        op = decision.operation
+        path = join_path(path_prefix, op.path)
+        if decision.kind == "secured" and decision.authorizer is not None:
+            scheme = result.schemes.get(decision.authorizer, {})
+            extension = scheme.get("x-amazon-apigateway-authorizer", {}) if isinstance(scheme, dict) else {}
+            arns = extension.get("providerARNs", []) if isinstance(extension, dict) else []
+            out.append(
+                Expected(
+                    op.method, path, decision.authorizer, tuple(decision.scopes), tuple(str(a) for a in arns)
+                )
+            )
+        else:
+            out.append(Expected(op.method, path, None))
+    return out
+
+
+def _describe_expected(e: Expected) -> str:
+    if e.authorizer is None:
+        return NONE
+    return e.authorizer + (f" [{' '.join(e.scopes)}]" if e.scopes else "")
+
+
+def _list(items: Sequence[str]) -> str:
+    return ", ".join(items) or "(none)"
+
+
+def _problems(e: Expected, live: LiveMethod | None, by_id: dict[str, LiveAuthorizer]) -> list[str]:
+    if live is None:
+        return ["the method does not exist in the live API"]
+    if e.authorizer is None:
+        if live.authorization_type != NONE:
+            return [f"expected public (NONE), found {live.authorization_type}"]
+        return []
+    problems: list[str] = []
+    if live.authorization_type != COGNITO:
+        problems.append(f"authorizationType is {live.authorization_type}, expected {COGNITO}")
+        return problems
+    auth = by_id.get(live.authorizer_id or "")
+    if auth is None:
+        problems.append(f"authorizerId {live.authorizer_id or '(none)'} names no authorizer of this API")
+    else:
+        if auth.name != e.authorizer:
+            problems.append(f"attached authorizer is {auth.name!r} ({auth.id}), expected {e.authorizer!r}")
+        if auth.type != COGNITO:
+            problems.append(f"authorizer {auth.name!r} ({auth.id}) has type {auth.type}, expected {COGNITO}")
+        if sorted(set(auth.provider_arns)) != sorted(set(e.provider_arns)):
+            problems.append(
+                f"authorizer {auth.name!r} ({auth.id}) has providerARNs {_list(auth.provider_arns)},"
+                f" expected {_list(e.provider_arns)}"
+            )
+    if sorted(set(live.scopes)) != sorted(set(e.scopes)):
+        problems.append(f"authorizationScopes are {_list(live.scopes)}, expected {_list(e.scopes)}")
+    return problems
+
+
+def compare(expected: Sequence[Expected], live: LiveApi) -> Verification:
+    """One row per expected method (and per live method the document does not have), plus notes."""
+    by_id = {a.id: a for a in live.authorizers}
+    live_methods = {(m.method, m.path): m for m in live.methods}
+    rows: list[Row] = []
+    for e in expected:
+        found = live_methods.pop((e.method, e.path), None)
+        problems = _problems(e, found, by_id)
+        rows.append(
+            _row(
+                e.method,
+                e.path,
+                "mismatch" if problems else "ok",
+                _describe_expected(e),
+                found,
+                by_id,
+                problems,
+            )
+        )
+    for (method, path), found in sorted(live_methods.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        rows.append(_row(method, path, "extra", "(not in the document)", found, by_id, []))
+    notes: list[str] = []
+    counts = Counter(a.name for a in live.authorizers)
+    wanted = {e.authorizer for e in expected if e.authorizer}
+    for name, count in sorted(counts.items()):
+        if count > 1:
+            ids = ", ".join(a.id for a in live.authorizers if a.name == name)
+            notes.append(
+                f"{count} authorizers are named {name!r} ({ids}); each method was checked against the one its"
+                " authorizerId names"
+            )
+    for name in sorted(wanted - set(counts)):
+        notes.append(f"no authorizer named {name!r} exists in the live API")
+    extra = sum(1 for r in rows if r.status == "extra")
+    if extra:
+        notes.append(f"{extra} live method(s) are not in the document (a merge import keeps them serving)")
+    return Verification(tuple(rows), tuple(notes))
+
+
+def _row(
+    method: str,
+    path: str,
+    status: Status,
+    expected: str,
+    live: LiveMethod | None,
+    by_id: dict[str, LiveAuthorizer],
+    problems: Sequence[str],
+) -> Row:
+    if live is None:
+        return Row(method, path, status, expected, "-", "-", (), tuple(problems))
+    auth = by_id.get(live.authorizer_id or "") if live.authorization_type != NONE else None
+    if auth is not None:
+        name = f"{auth.name} ({auth.id})"
+    elif live.authorizer_id and live.authorization_type != NONE:
+        name = f"? ({live.authorizer_id})"
+    else:
+        name = "-"
+    return Row(method, path, status, expected, live.authorization_type, name, live.scopes, tuple(problems))
+
+
+def render_table(verification: Verification) -> str:
+    """A plain-text table of every method with its live authorizer and scopes, then problems and notes."""
+    headers = ("METHOD", "PATH", "AUTHORIZATION", "AUTHORIZER", "SCOPES", "STATUS")
+    cells = [
+        (
+            r.method,
+            r.path,
+            r.authorization,
+            r.authorizer,
+            " ".join(r.scopes) or "-",
+            r.status.upper() if r.status == "mismatch" else r.status,
+        )
+        for r in verification.rows
+    ]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip() for cell in cells]
+    lines.append("")
+    for r in verification.mismatches:
+        lines += [f"mismatch: {r.method} {r.path}: {p}" for p in r.problems]
+    lines += [f"note: {n}" for n in verification.notes]
+    checked = sum(1 for r in verification.rows if r.status != "extra")
+    bad = len(verification.mismatches)
+    lines.append(
+        f"verify: {checked} methods checked, {bad} mismatch{'es' if bad != 1 else ''}"
+        + ("" if bad else ": API Gateway attached what the document says")
+    )
+    return "\n".join(lines) + "\n"
+
+
+# --- the AWS side ------------------------------------------------------------------------------------------
+
+
+def _paginate(call: Any, key: str = "items", **kwargs: Any) -> Iterable[dict[str, Any]]:
+    position: str | None = None
+    seen: set[str] = set()
+    while True:
+        page = call(**kwargs, position=position) if position else call(**kwargs)
+        yield from page.get(key, [])
+        position = page.get("position")
+        if not position or position in seen:
+            return
+        seen.add(position)
+
+
+def parse_live(authorizers: Iterable[dict[str, Any]], resources: Iterable[dict[str, Any]]) -> LiveApi:
+    """GetAuthorizers items and GetResources(embed=methods) items as a `LiveApi`."""
+    auths = tuple(
+        LiveAuthorizer(
+            id=str(a.get("id", "")),
+            name=str(a.get("name", "")),
+            type=str(a.get("type", "")),
+            provider_arns=tuple(a.get("providerARNs") or ()),
+        )
+        for a in authorizers
+    )
+    methods: list[LiveMethod] = []
+    paths: list[str] = []
+    for resource in resources:
+        path = str(resource.get("path", ""))
+        paths.append(path)
+        for verb, method in (resource.get("resourceMethods") or {}).items():
+            methods.append(
+                LiveMethod(
+                    method=str(method.get("httpMethod") or verb),
+                    path=path,
+                    authorization_type=str(method.get("authorizationType") or NONE),
+                    authorizer_id=method.get("authorizerId"),
+                    scopes=tuple(method.get("authorizationScopes") or ()),
+                )
+            )
+    return LiveApi(auths, tuple(methods), tuple(paths))
+
+
+def read_live_api(client: APIGatewayClient, rest_api_id: str) -> LiveApi:
+    """GetAuthorizers and GetResources(embed=methods), every page."""
+    with aws_call("apigateway GetAuthorizers"):
+        authorizers = list(_paginate(client.get_authorizers, restApiId=rest_api_id, limit=500))
+    with aws_call("apigateway GetResources"):
+        resources = list(_paginate(client.get_resources, restApiId=rest_api_id, embed=["methods"], limit=500))
+    return parse_live(authorizers, resources)

@@ -1,0 +1,55 @@
+"""Every finding code the tool can report: one line each, so reports, SARIF rules and docs agree.
+
+AGC1xx: the selector against the document. AGC2xx: API Gateway surprises (warnings).
+AGC3xx: our own document checks. AGC4xx: OpenAPI validation. AGC5xx: audit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apigw_cognito.basics.errors import Finding, Level, Location
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    level: Level
+    title: str
+
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("AGC101", "error", "operation selected by no rule while the default is deny"),
+        Code("AGC102", "error", "selector rule selects no operation"),
+        Code("AGC201", "warning", "root-level security is ignored by API Gateway"),
+        Code("AGC202", "warning", "scopes together with an app client id regex reject every token"),
+        Code("AGC203", "warning", "secured ANY method on a path without its own OPTIONS"),
+        Code("AGC204", "warning", "secured OPTIONS method breaks browser CORS preflight"),
+        Code("AGC205", "warning", "method without x-amazon-apigateway-integration cannot be deployed"),
+        Code("AGC206", "warning", "replaced security also required other schemes"),
+        Code("AGC207", "warning", "authorizer secures no operation"),
+        Code("AGC301", "error", "security requirement names no defined security scheme"),
+        Code("AGC302", "error", "malformed x-amazon-apigateway-authorizer"),
+        Code("AGC303", "error", "security scheme in a place this OpenAPI version does not read"),
+        Code("AGC304", "error", "API Gateway does not import OpenAPI 3.1"),
+        Code("AGC305", "error", "document over API Gateway's 6 MB import limit"),
+        Code("AGC306", "error", "more than 300 resources"),
+        Code("AGC307", "error", "more than 10 authorizers"),
+        Code("AGC308", "error", "path segment API Gateway does not accept"),
+        Code("AGC309", "error", "security requirement API Gateway cannot express"),
+        Code("AGC401", "error", "OpenAPI validation error"),
+        Code("AGC501", "error", "operation is OPEN: neither secured nor explicitly public"),
+    )
+}
+
+
+def finding(
+    code: str,
+    message: str,
+    location: Location | None = None,
+    pointer: tuple[str | int, ...] = (),
+) -> Finding:
+    """A finding at the level its code is registered with."""
+    return Finding(CODES[code].level, code, message, location, pointer)

@@ -1,0 +1,224 @@
+"""Our own document checks: what openapi-spec-validator does not look at and API Gateway's import rules.
+
+Each check is a small generator of findings over plain data; `check_document` runs them all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from apigw_cognito.basics import codes
+from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.openapi import MISSING, VERSIONS, Locate, Version, get_in, iter_operations
+
+MAX_BODY_BYTES = 6 * 1024 * 1024
+MAX_RESOURCES = 300
+MAX_AUTHORIZERS = 10
+POOL_ARN = re.compile(
+    r"^arn:aws(-cn|-us-gov)?:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[a-z0-9-]+_[0-9A-Za-z]+$"
+)
+# Literal segments: alphanumerics and _ - . , : ; a parameter takes the whole segment ({id} or {proxy+}).
+PATH_SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
+
+Check = Callable[[Mapping[str, Any], Version, Locate], Iterator[Finding]]
+
+
+def _schemes(data: Mapping[str, Any], version: Version) -> Mapping[str, Any]:
+    schemes = get_in(data, version.schemes_pointer, {})
+    return schemes if isinstance(schemes, Mapping) else {}
+
+
+def _authorizers(data: Mapping[str, Any], version: Version) -> dict[str, Mapping[str, Any]]:
+    return {
+        str(name): scheme["x-amazon-apigateway-authorizer"]
+        for name, scheme in _schemes(data, version).items()
+        if isinstance(scheme, Mapping) and isinstance(scheme.get("x-amazon-apigateway-authorizer"), Mapping)
+    }
+
+
+def check_requirements(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
+    """Every name in a security requirement must be a defined scheme; one authorizer per method."""
+    schemes = _schemes(data, version)
+    authorizers = _authorizers(data, version)
+    places: list[tuple[tuple[str | int, ...], Any, str]] = []
+    if "security" in data:
+        places.append((("security",), data["security"], "root-level security"))
+    places.extend(((*op.pointer, "security"), op.security, str(op)) for op in iter_operations(data, locate))
+    for pointer, security, what in places:
+        if security is MISSING:
+            continue
+        if not isinstance(security, list):
+            yield codes.finding(
+                "AGC309",
+                f"{what}: `security` must be a list of requirement objects",
+                locate(pointer),
+                pointer,
+            )
+            continue
+        for i, requirement in enumerate(security):
+            if not isinstance(requirement, Mapping):
+                yield codes.finding(
+                    "AGC309",
+                    f"{what}: security requirement {i + 1} must be a mapping of scheme names to scope lists",
+                    locate((*pointer, i)),
+                    (*pointer, i),
+                )
+                continue
+            for name in requirement:
+                if name not in schemes:
+                    yield codes.finding(
+                        "AGC301",
+                        f"{what}: security requirement names scheme {name!r}, which is not defined in"
+                        f" {'.'.join(version.schemes_pointer)}",
+                        locate((*pointer, i)),
+                        (*pointer, i),
+                    )
+            if sum(1 for name in requirement if name in authorizers) > 1:
+                yield codes.finding(
+                    "AGC309",
+                    f"{what}: one requirement names several authorizers; API Gateway attaches one"
+                    " authorizer per method",
+                    locate((*pointer, i)),
+                    (*pointer, i),
+                )
+
+
+def check_authorizers(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
+    """Cognito authorizer extensions must have the shape API Gateway imports."""
+    for name, scheme in _schemes(data, version).items():
+        pointer = (*version.schemes_pointer, str(name))
+        if not isinstance(scheme, Mapping):
+            continue
+        ext = scheme.get("x-amazon-apigateway-authorizer")
+        if ext is None:
+            continue
+        where = locate(pointer)
+
+        def bad(message: str, name: str = str(name), where: Any = where, pointer: Any = pointer) -> Finding:
+            return codes.finding("AGC302", f"security scheme {name}: {message}", where, pointer)
+
+        if not isinstance(ext, Mapping):
+            yield bad("x-amazon-apigateway-authorizer must be a mapping")
+            continue
+        if str(ext.get("type", "")).lower() != "cognito_user_pools":
+            continue  # Lambda authorizers are not ours to judge beyond the shape
+        if scheme.get("type") != "apiKey":
+            yield bad("API Gateway imports authorizers only from schemes of type apiKey")
+        if scheme.get("in") != "header":
+            yield bad("a Cognito authorizer reads its token from a header: `in` must be `header`")
+        if not isinstance(scheme.get("name"), str) or not scheme.get("name"):
+            yield bad("`name` must be the header that carries the token, e.g. Authorization")
+        arns = ext.get("providerARNs")
+        if not isinstance(arns, list) or not arns:
+            yield bad("providerARNs must be a non-empty list of user pool ARNs")
+        else:
+            for arn in arns:
+                if not isinstance(arn, str) or not POOL_ARN.match(arn):
+                    yield bad(
+                        f"providerARNs item {arn!r} is not a user pool ARN"
+                        " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
+                    )
+        ttl = ext.get("authorizerResultTtlInSeconds")
+        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= 3600):
+            yield bad("authorizerResultTtlInSeconds must be a whole number from 0 to 3600")
+        regex = ext.get("identityValidationExpression")
+        if regex is not None:
+            try:
+                re.compile(str(regex))
+            except re.error as exc:
+                yield bad(f"identityValidationExpression does not compile: {exc}")
+        source = ext.get("identitySource")
+        header = scheme.get("name")
+        if source is not None and source != f"method.request.header.{header}":
+            yield bad(
+                f"identitySource {source!r} disagrees with the scheme's header name {header!r};"
+                " write only `name`"
+            )
+
+
+def check_scheme_place(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
+    """An authorizer in the other version's place is silently ignored and the API deploys open."""
+    for other in VERSIONS.values():
+        if other.schemes_pointer == version.schemes_pointer:
+            continue
+        schemes = get_in(data, other.schemes_pointer)
+        if isinstance(schemes, Mapping) and any(
+            isinstance(s, Mapping) and "x-amazon-apigateway-authorizer" in s for s in schemes.values()
+        ):
+            yield codes.finding(
+                "AGC303",
+                f"authorizers under {'.'.join(other.schemes_pointer)} are ignored in an OpenAPI"
+                f" {version.family} document; they belong under {'.'.join(version.schemes_pointer)}",
+                locate(other.schemes_pointer),
+                other.schemes_pointer,
+            )
+
+
+def check_import_limits(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
+    """API Gateway's import restrictions that fail (or silently misbehave) at import time."""
+    if not version.importable:
+        yield codes.finding(
+            "AGC304",
+            f"API Gateway imports OpenAPI 2.0 and 3.0 only; it rejects {version.family} with"
+            " 'Invalid OpenAPI input.'",
+            locate(("openapi",)),
+            ("openapi",),
+        )
+    size = body_size(data)
+    if size > MAX_BODY_BYTES:
+        yield codes.finding(
+            "AGC305",
+            f"the document is {size / 1048576:.1f} MB as JSON; API Gateway imports at most 6 MB",
+        )
+    paths = data.get("paths")
+    resources: set[str] = set()
+    if isinstance(paths, Mapping):
+        for path in paths:
+            segments = [s for s in str(path).split("/") if s]
+            for depth in range(1, len(segments) + 1):
+                resources.add("/".join(segments[:depth]))
+            for segment in segments:
+                if not PATH_SEGMENT.match(segment):
+                    yield codes.finding(
+                        "AGC308",
+                        f"path {path}: segment {segment!r} has characters API Gateway does not accept"
+                        " (letters, digits, _ - . , : or a whole-segment {parameter})",
+                        locate(("paths", str(path))),
+                        ("paths", str(path)),
+                    )
+                    break
+    if len(resources) + 1 > MAX_RESOURCES:
+        yield codes.finding(
+            "AGC306",
+            f"the document defines {len(resources) + 1} resources (the root included); API Gateway's"
+            f" default limit is {MAX_RESOURCES}",
+        )
+    count = len(_authorizers(data, version))
+    if count > MAX_AUTHORIZERS:
+        yield codes.finding(
+            "AGC307", f"the document defines {count} authorizers; API Gateway's limit is {MAX_AUTHORIZERS}"
+        )
+
+
+def json_body(data: Any) -> bytes:
+    """The body `import` sends: the document as compact UTF-8 JSON. A lone surrogate (which a JSON
+    document may hold as an escape, and UTF-8 cannot) makes the whole body ASCII with escapes."""
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def body_size(data: Any) -> int:
+    """The size of the body `import` sends."""
+    return len(json_body(data))
+
+
+CHECKS: tuple[Check, ...] = (check_requirements, check_authorizers, check_scheme_place, check_import_limits)
+
+
+def check_document(data: Mapping[str, Any], version: Version, locate: Locate) -> list[Finding]:
+    return [f for check in CHECKS for f in check(data, version, locate)]

@@ -1,0 +1,55 @@
+"""What every command shares at the edge: printing reports and errors, and the one place exit codes are picked."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import NoReturn
+
+import typer
+
+from apigw_cognito.basics.errors import ExitCode, ToolError
+from apigw_cognito.reports.model import Report
+from apigw_cognito.reports.render import RENDERERS
+
+state = {"debug": False}
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    junit = "junit"
+
+
+def fail(message: str, code: ExitCode = ExitCode.BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Expected failures become one clear message and their exit code; anything else is exit 4."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except ToolError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted; nothing was written", ExitCode.BAD_INPUT)
+    except Exception as exc:
+        if state["debug"]:
+            traceback.print_exc()
+        fail(
+            f"internal error ({type(exc).__name__}: {exc}); please report it with the command that caused it"
+            + ("" if state["debug"] else " (run with --debug for the traceback)"),
+            ExitCode.INTERNAL,
+        )
+
+
+def emit_report(report: Report, fmt: ReportFormat, *, to_stderr: bool) -> None:
+    typer.echo(RENDERERS[fmt.value](report), nl=False, err=to_stderr)

@@ -1,0 +1,256 @@
+"""The pure transform: a document's data and a selector in, edits and a report of decisions out.
+
+No I/O here. The document layer turns the edits into text; the shell validates and writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from apigw_cognito.basics import codes
+from apigw_cognito.basics.errors import Finding, Location
+from apigw_cognito.basics.openapi import MISSING, Locate, Operation, Version, get_in, iter_operations
+from apigw_cognito.document.edits import Edit
+from apigw_cognito.selector.loader import Authorizer, Rule, Selector
+
+Kind = Literal["secured", "public"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the selector decided for one operation, and why."""
+
+    operation: Operation
+    kind: Kind
+    authorizer: str | None  # the scheme name when secured
+    scopes: tuple[str, ...]
+    reason: str  # "rule 2", "default", "cors_preflight"
+    changed: bool  # whether the operation's `security` differs from what the document had
+    location: Location | None = None
+
+    @property
+    def security(self) -> list[dict[str, list[str]]]:
+        """The operation-level `security` value this decision writes."""
+        return security_value(self.authorizer, self.scopes)
+
+
+@dataclass(frozen=True)
+class Result:
+    decisions: tuple[Decision, ...]
+    unmatched: tuple[Operation, ...]  # selected by no rule under `default: deny`: nothing may be written
+    schemes: dict[str, dict[str, Any]]  # scheme name -> the security scheme object written
+    changed_schemes: tuple[str, ...]
+    edits: tuple[Edit, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.level == "error")
+
+
+def security_value(authorizer: str | None, scopes: tuple[str, ...]) -> list[dict[str, list[str]]]:
+    return [] if authorizer is None else [{authorizer: list(scopes)}]
+
+
+def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
+    """The security scheme API Gateway reads, in the shape AWS SAM generates."""
+    extension: dict[str, Any] = {"type": "cognito_user_pools", "providerARNs": list(authorizer.user_pools)}
+    if authorizer.app_client_id_regex is not None:
+        extension["identityValidationExpression"] = authorizer.app_client_id_regex
+    if authorizer.result_ttl_seconds is not None:
+        extension["authorizerResultTtlInSeconds"] = authorizer.result_ttl_seconds
+    return {
+        "type": "apiKey",
+        "name": authorizer.header,
+        "in": "header",
+        "x-amazon-apigateway-authtype": "cognito_user_pools",
+        "x-amazon-apigateway-authorizer": extension,
+    }
+
+
+def _decide(op: Operation, selector: Selector) -> tuple[Rule | None, Rule | None]:
+    """(the rule that decides `op`, the first rule that selected it at all)."""
+    preflight_guard = op.method == "OPTIONS" and selector.cors_preflight == "public"
+    first_match: Rule | None = None
+    for rule in selector.rules:
+        if not rule.select.matches(op):
+            continue
+        first_match = first_match or rule
+        # A preflight stays public unless a rule names OPTIONS itself: "*" never secures it.
+        if preflight_guard and not rule.public and not rule.select.names_options:
+            continue
+        return rule, first_match
+    return None, first_match
+
+
+def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate: Locate) -> Result:
+    """Decide every operation's security from `selector` and say what must change in the document."""
+    findings: list[Finding] = []
+    decisions: list[Decision] = []
+    selected_by: set[int] = set()
+    unmatched: list[Operation] = []
+    operations = list(iter_operations(data, locate))
+
+    for op in operations:
+        rule, first_match = _decide(op, selector)
+        if first_match is not None:
+            selected_by.add(first_match.index)
+        if rule is not None:
+            selected_by.add(rule.index)
+            kind: Kind = "public" if rule.public else "secured"
+            decision = (kind, rule.authorizer if not rule.public else None, rule.scopes, f"rule {rule.index}")
+        elif op.method == "OPTIONS" and selector.cors_preflight == "public":
+            decision = ("public", None, (), "cors_preflight")
+        elif selector.default == "deny":
+            unmatched.append(op)
+            continue
+        elif selector.default == "public":
+            decision = ("public", None, (), "default")
+        else:
+            decision = ("secured", selector.default, (), "default")
+        kind, name, scopes, reason = decision
+        new = security_value(name, scopes)
+        decisions.append(
+            Decision(
+                operation=op,
+                kind=kind,
+                authorizer=name,
+                scopes=tuple(scopes),
+                reason=reason,
+                changed=op.security is MISSING or op.security != new,
+                location=locate(op.pointer),
+            )
+        )
+
+    for op in unmatched:
+        findings.append(
+            codes.finding(
+                "AGC101",
+                f"{op} is selected by no rule and the selector's default is deny",
+                locate(op.pointer),
+                op.pointer,
+            )
+        )
+    for rule in selector.rules:
+        if rule.index not in selected_by and not rule.optional:
+            findings.append(
+                codes.finding(
+                    "AGC102",
+                    f"rule {rule.index} ({rule.select.text}) selects no operation;"
+                    " fix the selector or mark the rule `optional: true`",
+                    rule.location,
+                )
+            )
+    findings.extend(_warnings(data, selector, decisions, operations, locate))
+
+    schemes = {name: scheme_for(auth) for name, auth in selector.authorizers.items()}
+    existing = get_in(data, version.schemes_pointer, {})
+    existing = existing if isinstance(existing, Mapping) else {}
+    changed_schemes = tuple(name for name, scheme in schemes.items() if existing.get(name) != scheme)
+
+    edits = [Edit((*version.schemes_pointer, name), schemes[name]) for name in changed_schemes]
+    edits.extend(Edit((*d.operation.pointer, "security"), d.security) for d in decisions if d.changed)
+    return Result(
+        decisions=tuple(decisions),
+        unmatched=tuple(unmatched),
+        schemes=schemes,
+        changed_schemes=changed_schemes,
+        edits=tuple(edits),
+        findings=tuple(findings),
+    )
+
+
+def _warnings(
+    data: Mapping[str, Any],
+    selector: Selector,
+    decisions: list[Decision],
+    operations: list[Operation],
+    locate: Locate,
+) -> list[Finding]:
+    """Where API Gateway behaves in ways users do not expect."""
+    out: list[Finding] = []
+    if "security" in data:
+        out.append(
+            codes.finding(
+                "AGC201",
+                "root-level `security` is ignored by API Gateway; only operation-level `security` secures a"
+                " method (this tool writes it on every operation it decides)",
+                locate(("security",)),
+                ("security",),
+            )
+        )
+    has_options = {op.path for op in operations if op.method == "OPTIONS"}
+    used: set[str] = set()
+    for d in decisions:
+        op = d.operation
+        if d.kind == "secured" and d.authorizer:
+            used.add(d.authorizer)
+            auth = selector.authorizers[d.authorizer]
+            if d.scopes and auth.app_client_id_regex is not None:
+                out.append(
+                    codes.finding(
+                        "AGC202",
+                        f"{op} requires scopes from authorizer {auth.name}, which also has an"
+                        " app_client_id_regex: scopes make API Gateway expect access tokens, and access"
+                        " tokens have no `aud` claim for the regex to match, so every call is rejected",
+                        d.location,
+                        op.pointer,
+                    )
+                )
+            if op.method == "ANY" and op.path not in has_options:
+                out.append(
+                    codes.finding(
+                        "AGC203",
+                        f"{op} is secured and its path has no OPTIONS method of its own: the ANY method"
+                        " also receives browsers' CORS preflight requests, which carry no token",
+                        d.location,
+                        op.pointer,
+                    )
+                )
+            if op.method == "OPTIONS":
+                out.append(
+                    codes.finding(
+                        "AGC204",
+                        f"{op} is secured: browsers send CORS preflight requests without credentials,"
+                        " so browser clients of this path will fail",
+                        d.location,
+                        op.pointer,
+                    )
+                )
+        if not op.has_integration:
+            out.append(
+                codes.finding(
+                    "AGC205",
+                    f"{op} has no x-amazon-apigateway-integration: it imports, but deploying a stage then"
+                    " fails with 'No integration defined for method'",
+                    d.location,
+                    op.pointer,
+                )
+            )
+        if isinstance(op.security, list) and d.changed:
+            others = sorted(
+                {str(name) for req in op.security if isinstance(req, Mapping) for name in req}
+                - set(selector.authorizers)
+            )
+            if others:
+                out.append(
+                    codes.finding(
+                        "AGC206",
+                        f"{op}: the selector replaces its security, which also required {', '.join(others)}",
+                        d.location,
+                        op.pointer,
+                    )
+                )
+    for name, auth in selector.authorizers.items():
+        if name not in used:
+            out.append(
+                codes.finding(
+                    "AGC207",
+                    f"authorizer {name} secures no operation; it is still written and API Gateway still"
+                    " creates it",
+                    auth.location,
+                )
+            )
+    return out

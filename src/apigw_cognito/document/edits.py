@@ -1,0 +1,206 @@
+"""Edits of a document and the data they give: what every format's renderer and self-check share.
+
+An `Edit` sets one key of a mapping; `plan_changes` turns edits into the `Change`s a format renders as text
+insertions, and `check_rendering` is the self-check that the re-parsed text holds the intended values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.openapi import type_name
+
+Pointer = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Set mapping key ``pointer[-1]`` of the mapping at ``pointer[:-1]`` to ``value``.
+
+    Missing mappings on the way are created (``components`` and ``securitySchemes`` for instance). When the
+    key exists with an equal value the edit changes nothing, which is what makes a second run byte-identical.
+    """
+
+    pointer: tuple[str, ...]
+    value: Any
+
+
+def apply_to_data(
+    data: Any, edits: Sequence[Edit], locate: Callable[[Pointer], Location | None] | None = None
+) -> Any:
+    """The data `edits` would give, built by copying only the mappings on each edit's path.
+
+    With `locate`, a value on the way that is not a mapping is reported at its place in the file.
+    """
+    owned: dict[int, Any] = {}
+    for edit in edits:
+        if not isinstance(data, dict):
+            raise InputError(
+                f"cannot set {_show(edit.pointer)}: the top level is not a mapping",
+                locate(()) if locate else None,
+            )
+        data = _set_in(data, edit.pointer, edit.value, owned, locate)
+    return data
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the format modules render: set `key` of the existing mapping at `parent` to `value`.
+
+    `value` may nest mappings that do not exist yet (``components`` -> ``securitySchemes`` -> scheme).
+    `replaces` is true when the mapping already holds `key` (with a different value, or null on the way).
+    """
+
+    parent: tuple[str, ...]
+    key: str
+    value: Any
+    replaces: bool
+
+    @property
+    def pointer(self) -> tuple[str, ...]:
+        return (*self.parent, self.key)
+
+
+def plan_changes(
+    data: Any, edits: Sequence[Edit], locate: Callable[[Pointer], Location | None]
+) -> list[Change]:
+    """The changes `edits` need, one per mapping key, in edit order; keys that keep their value are left out.
+
+    Edits under a key that another edit creates or replaces are folded into that key's new value, so no two
+    changes ever touch overlapping text. Missing or null mappings on the way become new mappings.
+    """
+    pending: dict[tuple[tuple[str, ...], str], Any] = {}
+    under: set[tuple[str, ...]] = set()  # every prefix of a pending parent: most edits skip the drop scan
+    owned: dict[int, Any] = {}
+    if edits and not isinstance(data, dict):
+        raise InputError("cannot add keys: the top level is not a mapping", locate(()))
+    for edit in edits:
+        pointer = edit.pointer
+        if not pointer:
+            raise ValueError("an edit needs a non-empty pointer")
+        node: dict[str, Any] = data
+        for i, key in enumerate(pointer):
+            slot = (pointer[:i], key)
+            rest = pointer[i + 1 :]
+            if slot in pending:
+                if rest:
+                    current = pending[slot]
+                    if current is None:
+                        current = {}
+                    elif not isinstance(current, dict):
+                        raise InputError(
+                            f"cannot set {_show(pointer)}: {_show(pointer[: i + 1])} is not a mapping"
+                        )
+                    pending[slot] = _set_in(current, rest, edit.value, owned)
+                else:
+                    _drop_under(pending, under, pointer)
+                    pending[slot] = edit.value
+                break
+            if not rest:
+                _drop_under(pending, under, pointer)
+                pending[slot] = edit.value
+                under.update(pointer[:j] for j in range(i + 1))
+                break
+            child = node.get(key)
+            if child is None:
+                pending[slot] = _set_in({}, rest, edit.value, owned)
+                under.update(pointer[:j] for j in range(i + 1))
+                break
+            if not isinstance(child, dict):
+                where = _show(pointer[: i + 1])
+                raise InputError(
+                    f"cannot set {_show(pointer)}: {where} is a {type_name(child)}, not a mapping",
+                    locate(pointer[: i + 1]),
+                )
+            node = child
+    changes = []
+    for (parent, key), value in pending.items():
+        mapping: dict[str, Any] = data
+        for step in parent:
+            mapping = mapping[step]
+        if key in mapping and same_value(mapping[key], value):
+            continue
+        changes.append(Change(parent, key, value, key in mapping))
+    return changes
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as JSON values: ``1``, ``1.0`` and ``true`` differ; NaN equals NaN; key order does not count."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(same_value, a, b))
+    return bool(a == b) or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+
+
+def check_rendering(reparsed: Any, data: Any, changes: Sequence[Change], name: str) -> None:
+    """Raise `AssertionError` unless the re-parsed new text holds exactly the data the changes mean."""
+    expected = apply_to_data(data, [Edit(c.pointer, c.value) for c in changes])
+    if reparsed != expected:
+        raise AssertionError(f"{name}: the rendered text does not parse to the intended data")
+    for change in changes:
+        got, want = _get(reparsed, change.pointer), _get(expected, change.pointer)
+        if not same_value(got, want):
+            raise AssertionError(
+                f"{name}: the rendered text gives {got!r} at {_show(change.pointer)}, not {want!r}"
+            )
+
+
+def _get(data: Any, pointer: tuple[str, ...]) -> Any:
+    for step in pointer:
+        data = data[step]
+    return data
+
+
+def _set_in(
+    root: dict[str, Any],
+    path: tuple[str, ...],
+    value: Any,
+    owned: dict[int, Any],
+    locate: Callable[[Pointer], Location | None] | None = None,
+) -> dict[str, Any]:
+    """`root` with `path` set to `value`, copying each mapping on the way unless this call made it already.
+
+    `owned` maps the ids of the copies to the copies themselves, which keeps them alive so ids stay unique.
+    """
+    if id(root) not in owned:
+        root = dict(root)
+        owned[id(root)] = root
+    node = root
+    for i, step in enumerate(path[:-1]):
+        child = node.get(step)
+        if child is None:
+            child = {}
+        elif not isinstance(child, dict):
+            raise InputError(
+                f"cannot set {_show(path)}: {_show(path[: i + 1])} is a {type_name(child)}, not a mapping",
+                locate(path[: i + 1]) if locate else None,
+            )
+        elif id(child) not in owned:
+            child = dict(child)
+        owned[id(child)] = child
+        node[step] = child
+        node = child
+    node[path[-1]] = value
+    return root
+
+
+def _drop_under(
+    pending: dict[tuple[tuple[str, ...], str], Any], under: set[tuple[str, ...]], pointer: tuple[str, ...]
+) -> None:
+    """Forget planned changes inside `pointer`: a later edit replaces its whole value."""
+    if pointer not in under:
+        return
+    n = len(pointer)
+    for slot in [s for s in pending if len(s[0]) >= n and s[0][:n] == pointer]:
+        del pending[slot]
+
+
+def _show(pointer: Sequence[str | int]) -> str:
+    return "/" + "/".join(str(step).replace("~", "~0").replace("/", "~1") for step in pointer)

@@ -1,0 +1,1 @@
+"""Reports: one model (`model`) and one renderer per format (text, JSON, markdown, SARIF, JUnit), the many-API report."""

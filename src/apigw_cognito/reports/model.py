@@ -1,0 +1,99 @@
+"""The report model: what a command found, one row per operation plus findings and notes.
+
+Renderers (one module per format) read it; nothing here formats text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from apigw_cognito.basics.errors import Finding, Location
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """One operation in a report table."""
+
+    method: str
+    path: str
+    operation_id: str | None
+    decision: str  # secured | public | OPEN | lambda | iam | api_key | unmatched
+    authorizer: str | None = None
+    scopes: tuple[str, ...] = ()
+    rule: str | None = None
+    changed: bool | None = None
+    location: Location | None = None
+
+    @property
+    def auth_label(self) -> str:
+        if self.decision == "secured":
+            scopes = f" [{', '.join(self.scopes)}]" if self.scopes else ""
+            return f"{self.authorizer}{scopes}"
+        if self.decision in ("lambda", "iam"):
+            return f"{self.decision}: {self.authorizer}"
+        return self.decision
+
+
+@dataclass
+class Report:
+    command: str
+    document: str | None = None
+    openapi: str | None = None
+    rows: list[Row] = field(default_factory=list)
+    schemes: list[tuple[str, bool]] = field(default_factory=list)  # (name, changed)
+    findings: list[Finding] = field(default_factory=list)
+    output: str | None = None  # where the result went, or None for standard output
+    wrote: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+    def summary(self) -> dict[str, int]:
+        counts = {"operations": len(self.rows), "secured": 0, "public": 0, "open": 0, "changed": 0}
+        for row in self.rows:
+            if row.decision == "secured":
+                counts["secured"] += 1
+            elif row.decision == "public":
+                counts["public"] += 1
+            elif row.decision in ("OPEN", "unmatched"):
+                counts["open"] += 1
+            if row.changed:
+                counts["changed"] += 1
+        counts["errors"] = len(self.errors)
+        counts["warnings"] = len(self.warnings)
+        return counts
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An API that could not be checked: bad input, an AWS failure or an internal error."""
+
+    name: str  # what the user calls it: the document path or the configured name
+    message: str
+    exit_code: int
+
+
+@dataclass
+class ApiOutcome:
+    """One configured API in a run over the project: its report, or why it could not be checked."""
+
+    name: str
+    exit_code: int
+    status: str  # one or two words for the summary: "up to date", "would change", "OPEN operations", ...
+    report: Report | None = None
+    error: str | None = None  # when the API could not be checked at all
+    diff: str = ""
+    wrote: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
