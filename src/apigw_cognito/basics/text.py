@@ -1,4 +1,4 @@
-"""UTF-8 text from bytes, with a located message when the bytes are not UTF-8 (documents, selectors, configs)."""
+"""UTF-8 text from bytes, with a located message when they are not UTF-8 (documents, selectors, configs)."""
 
 from __future__ import annotations
 

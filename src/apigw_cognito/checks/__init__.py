@@ -1,1 +1,2 @@
-"""What a document must satisfy before import: our API Gateway rules (`rules`) and OpenAPI validation (`validation`)."""
+"""What a document must satisfy before import: our API Gateway rules (`rules`) and OpenAPI validation
+(`validation`)."""

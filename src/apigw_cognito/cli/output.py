@@ -1,4 +1,4 @@
-"""What every command shares at the edge: printing reports and errors, and the one place exit codes are picked."""
+"""What every command shares at the edge: printing reports and errors, and picking exit codes."""
 
 from __future__ import annotations
 

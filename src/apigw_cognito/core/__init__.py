@@ -1,4 +1,4 @@
-"""The pure core: documents and a selector in, decisions, edits and findings out; no files, no AWS, no printing.
+"""The pure core: documents and a selector in; decisions, edits and findings out. No files, AWS or printing.
 
 `transform` decides and secures, `access` says how API Gateway would authorize each operation (audit),
 `starter` writes a starter selector (init), `overlay` builds the same change as an OpenAPI Overlay.

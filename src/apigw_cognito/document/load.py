@@ -1,9 +1,9 @@
 """Loading a document: decode the bytes, pick the format, parse with positions.
 
-A `Document` is plain JSON-compatible data (dicts, lists, str, int, float, bool, None) plus a way to find where
-any node stands in the file. Changing it never rewrites the file: each `Edit` becomes an insertion (or the
-replacement of one key's value) at a position found by the parser, so every byte that the change does not
-touch stays as it was (comments, quoting, key order, indentation, line endings, BOM).
+A `Document` is plain JSON-compatible data (dicts, lists, str, int, float, bool, None) plus a way to find
+where any node stands in the file. Changing it never rewrites the file: each `Edit` becomes an insertion (or
+the replacement of one key's value) at a position found by the parser, so every byte that the change does
+not touch stays as it was (comments, quoting, key order, indentation, line endings, BOM).
 """
 
 from __future__ import annotations

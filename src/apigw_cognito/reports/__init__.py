@@ -1,1 +1,2 @@
-"""Reports: one model (`model`) and one renderer per format (text, JSON, markdown, SARIF, JUnit), the many-API report."""
+"""Reports: one model (`model`), one renderer per format (text, JSON, markdown, SARIF, JUnit), and the report
+of a run over many APIs (`project`)."""

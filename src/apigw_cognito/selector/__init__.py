@@ -1,1 +1,2 @@
-"""The selector file: its model, its loader (every mistake located), its JSON Schema, and the globs it matches with."""
+"""The selector file: its model, its loader (every mistake located), its JSON Schema, and the globs it
+matches with."""
