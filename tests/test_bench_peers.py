@@ -339,11 +339,11 @@ def test_the_fastest_peer_is_one_that_applied_the_overlay() -> None:
 
 
 def test_met_or_missed_by_how_much() -> None:
-    assert run.at_most(0.6, 0.8) == (True, "met by 0.20x: 25% under 0.8x")
-    assert run.at_most(1.2, 0.8) == (False, "missed by 0.40x: 50% over 0.8x")
+    assert run.at_most(0.6, 0.8) == (True, "met by 0.200x: 25.0% under 0.8x")
+    assert run.at_most(1.2, 0.8) == (False, "missed by 0.400x: 50.0% over 0.8x")
     assert run.at_most(None, 0.8) == (None, "not measured")
-    assert run.at_least(10.0, 5.0) == (True, "met by 5.0x: 10.0x >= 5x")
-    assert run.at_least(2.0, 5.0) == (False, "missed by 3.0x: needs 2.50x more speed")
+    assert run.at_least(10.0, 5.0) == (True, "met by 5.00x: 10.00x >= 5x")
+    assert run.at_least(2.0, 5.0) == (False, "missed by 3.00x: needs 2.500x more speed")
     assert run.target_order("10 x") > run.target_order("9 y") > run.target_order("0 z")
 
 
@@ -361,10 +361,10 @@ def test_issue_13_targets_are_judged_on_the_named_documents() -> None:
         for v in run.judge_issue13([github, other], {}, 1000, {}, peers_skipped="")
     }
     assert verdicts[("7", "github-api.json")].passed is False  # 1.25x of openapi-format
-    assert verdicts[("7", "github-api.json")].margin.startswith("missed by 0.45x")
+    assert verdicts[("7", "github-api.json")].margin.startswith("missed by 0.450x")
     assert verdicts[("8", "github-api.json")].passed is False  # 2.5x
     assert verdicts[("7", "other.json")].passed is None  # not named by the issue: shown only
-    assert verdicts[("7", "other.json")].measured == "0.50x of redocly"
+    assert verdicts[("7", "other.json")].measured == "0.500x of redocly"
     skipped = run.judge_issue13([], {}, 1000, {}, peers_skipped="no node or npm on PATH")
     assert {v.target.split()[0] for v in skipped} == {"7", "8", "11"}
     assert all(v.passed is None and "no node" in v.why for v in skipped)

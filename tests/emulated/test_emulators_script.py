@@ -1,0 +1,44 @@
+"""scripts/emulators.py: start and stop by PID, a PID that is no longer ours left alone, the env lines."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.support.emulators import manager
+
+
+def test_stop_leaves_a_reused_pid_alone(tmp_path: Path) -> None:
+    # Our own PID recorded with another command line: stop must not signal it.
+    entry = {"pid": os.getpid(), "url": "http://127.0.0.1:1", "marker": "no-such-emulator-command"}
+    (tmp_path / "state.json").write_text(json.dumps({"moto": entry}))
+    manager.stop(tmp_path, ["moto"])
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_env_lines_point_each_service_at_its_emulator() -> None:
+    state = {"localstack": {"url": "http://127.0.0.1:1"}, "moto": {"url": "http://127.0.0.1:2"}}
+    env = manager.env_vars(state)
+    assert env["AWS_ENDPOINT_URL_API_GATEWAY"] == "http://127.0.0.1:1"
+    assert env["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] == "http://127.0.0.1:2"
+    assert env["AWS_ENDPOINT_URL_STS"] == "http://127.0.0.1:2"
+
+
+@pytest.mark.emulator
+def test_moto_starts_and_stops_by_process_group(tmp_path: Path) -> None:
+    try:
+        state = manager.start(tmp_path, ["moto"])
+    except manager.EmulatorError as exc:
+        pytest.fail(str(exc))
+    pid = state["moto"]["pid"]
+    assert manager._alive(state["moto"])
+    assert manager.read_state(tmp_path)["moto"]["pid"] == pid
+    # A second start finds it running and starts nothing new.
+    assert manager.start(tmp_path, ["moto"])["moto"]["pid"] == pid
+    manager.stop(tmp_path, ["moto"])
+    assert not manager._group_alive(pid)
+    assert manager.read_state(tmp_path) == {}
+    assert (tmp_path / "moto.log").exists()

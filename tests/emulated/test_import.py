@@ -1,0 +1,458 @@
+"""The import flow against the emulators, and its pure decisions.
+
+Which emulator proves what:
+- LocalStack (API Gateway): import by ImportRestApi and PutRestApi (overwrite and merge, Swagger 2.0 and
+  OpenAPI 3.0), the Cognito authorizer attached with scopes, deployment, API-level settings put back, the
+  API found by name, and the cleanup after a failed `--create`.
+- The fault proxy in front of LocalStack: throttling (429) retried with back-off, errors LocalStack never
+  gives (AccessDenied, expired token, 5xx), timeouts; and a count of the calls made (none on a dry run).
+- moto server: pool names resolved to ARNs for the end-to-end CLI run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from apigw_cognito.aws.clients import Clients, Pacing, SessionOptions
+from apigw_cognito.aws.importer import (
+    MAX_BODY_BYTES,
+    Importer,
+    ImportOptions,
+    Outcome,
+    parse_parameters,
+    path_prefix,
+    plan_import,
+    refusals,
+    resource_paths,
+    restore_patches,
+    settings_of,
+)
+from apigw_cognito.aws.verify import LiveApi, LiveAuthorizer, LiveMethod, render_table
+from apigw_cognito.basics.errors import AwsError, InputError
+from tests.support.apidocs import PETS, POOL_ARN, secured, unique, version
+from tests.support.faults import Fault, FaultProxy, fault_proxy
+
+# --- pure decisions ----------------------------------------------------------------------------------
+
+
+def test_parameters_are_checked() -> None:
+    assert parse_parameters(["basepath=prepend", "endpointConfigurationTypes=REGIONAL"]) == {
+        "basepath": "prepend",
+        "endpointConfigurationTypes": "REGIONAL",
+    }
+    for bad in ["basepath", "mode=merge", "basepath=sideways", "ignore=everything"]:
+        with pytest.raises(InputError):
+            parse_parameters([bad])
+
+
+def test_base_path_prefix() -> None:
+    data, _ = secured("2.0", extra={"basePath": "/v1/pets"})
+    assert path_prefix(data, version("2.0"), {}) == ""
+    assert path_prefix(data, version("2.0"), {"basepath": "prepend"}) == "v1/pets"
+    assert path_prefix(data, version("2.0"), {"basepath": "split"}) == "pets"
+    data3, _ = secured("3.0", extra={"servers": [{"url": "https://api.example.com/v2"}]})
+    assert path_prefix(data3, version("3.0"), {"basepath": "prepend"}) == "v2"
+
+
+def test_resources_count_every_intermediate_path() -> None:
+    data, _ = secured("3.0")
+    assert resource_paths(data) == {"/", "/pets", "/pets/{petId}", "/purchase"}
+    assert "/v1" in resource_paths(data, "v1")
+
+
+def test_refusals_before_any_call() -> None:
+    data, _ = secured("3.0")
+    assert refusals(data, version("3.0"), b"{}") == []
+    assert "OpenAPI 3.1 cannot be imported" in refusals(data, version("3.1"), b"{}")[0]
+    assert "at most" in refusals(data, version("3.0"), b" " * (MAX_BODY_BYTES + 1))[0]
+    many = {("GET", f"/r{i}"): (None, ()) for i in range(300)}
+    wide, _ = secured("3.0", routes=many)
+    assert "301 resources" in refusals(wide, version("3.0"), b"{}")[0]
+    pools = {f"Pool{i}": (POOL_ARN,) for i in range(11)}
+    crowded, _ = secured("2.0", pools=pools)
+    assert "11 authorizers" in refusals(crowded, version("2.0"), b"{}")[0]
+
+
+def test_overwrite_plan_says_what_disappears() -> None:
+    data, _ = secured("3.0", routes={("GET", "/pets"): ("Pool", ())})
+    live = LiveApi(
+        (
+            LiveAuthorizer("a1", "Old", "COGNITO_USER_POOLS"),
+            LiveAuthorizer("a2", "Pool", "COGNITO_USER_POOLS"),
+        ),
+        (LiveMethod("GET", "/pets", "NONE"), LiveMethod("DELETE", "/pets/{id}", "NONE")),
+        ("/", "/pets", "/pets/{id}"),
+    )
+    settings = {"policy": "{}", "description": "old"}
+    plan = plan_import("overwrite", "api", b"{}", data, version("3.0"), "", live, settings, {}, False)
+    assert plan.removed_methods == ("DELETE /pets/{id}",)
+    assert plan.removed_paths == ("/pets/{id}",)
+    assert plan.removed_authorizers == ("Old (a1)",)
+    assert plan.kept_settings == ("description", "policy")
+    dropped = plan_import("overwrite", "api", b"{}", data, version("3.0"), "", live, settings, {}, True)
+    assert dropped.dropped_settings == ("description", "policy")
+    assert dropped.kept_settings == ()
+    merge = plan_import("merge", "api", b"{}", data, version("3.0"), "", live, settings, {}, False)
+    assert merge.kept_routes == ("DELETE /pets/{id}",)
+    assert merge.removed_methods == ()
+    assert any("keep serving" in line for line in merge.lines())
+
+
+def test_settings_set_by_the_document_are_not_kept() -> None:
+    data, _ = secured("3.0", extra={"x-amazon-apigateway-policy": {"Version": "2012-10-17"}})
+    live = LiveApi()
+    plan = plan_import("overwrite", "api", b"{}", data, version("3.0"), "", live, {"policy": "{}"}, {}, False)
+    assert plan.kept_settings == ()
+
+
+def test_restore_patches() -> None:
+    before = settings_of(
+        {
+            "description": "d",
+            "binaryMediaTypes": ["image/png"],
+            "policy": '{\\"Version\\":\\"2012-10-17\\"}',
+            "apiKeySource": "HEADER",
+            "endpointConfiguration": {"types": ["REGIONAL"], "ipAddressType": "ipv4"},
+        }
+    )
+    assert "apiKeySource" not in before  # the default is no setting
+    after = settings_of({"endpointConfiguration": {"types": ["EDGE"]}})
+    ops = restore_patches(before, after, sorted(before))
+    assert {"op": "replace", "path": "/description", "value": "d"} in ops
+    assert {"op": "add", "path": "/binaryMediaTypes/image~1png"} in ops
+    assert {"op": "replace", "path": "/policy", "value": '{"Version":"2012-10-17"}'} in ops
+    assert {"op": "replace", "path": "/endpointConfiguration/types/EDGE", "value": "REGIONAL"} in ops
+    assert restore_patches(before, before, sorted(before)) == []
+
+
+# --- LocalStack ----------------------------------------------------------------------------------
+
+
+def _options(url: str) -> SessionOptions:
+    return SessionOptions(region="us-east-1", endpoint_url=url, max_attempts=1, read_timeout=10)
+
+
+class Run:
+    """An importer talking to `url`, with no real sleeping and every progress line kept."""
+
+    def __init__(self, url: str) -> None:
+        self.lines: list[str] = []
+        self.pacing = Pacing(sleep=lambda _: None)
+        self.importer = Importer(Clients(_options(url)), self.lines.append, self.pacing)
+
+    def run(self, family: str = "3.0", routes: Any = PETS, **options: Any) -> Outcome:
+        data, result = secured(family, routes)
+        return self.importer.run(data, version(family), result, ImportOptions(**options))
+
+
+@pytest.fixture
+def apigw(aws_env: None, localstack_url: str) -> Any:
+    return boto3.client("apigateway", region_name="us-east-1", endpoint_url=localstack_url)
+
+
+@pytest.fixture
+def proxy(localstack_url: str) -> Iterator[FaultProxy]:
+    with fault_proxy(localstack_url) as running:
+        yield running
+
+
+def _api_named(apigw: Any, name: str) -> list[str]:
+    return [a["id"] for a in apigw.get_rest_apis(limit=500)["items"] if a["name"] == name]
+
+
+def _old_api(apigw: Any, routes: Any, family: str = "3.0") -> str:
+    data, _ = secured(family, routes)
+    return str(apigw.import_rest_api(body=json.dumps(data), failOnWarnings=True)["id"])
+
+
+@pytest.mark.parametrize("family", ["2.0", "3.0"])
+def test_create_deploy_verify(apigw: Any, localstack_url: str, family: str) -> None:
+    """LocalStack: --create imports with ImportRestApi, names the API, deploys the stage; verify passes."""
+    name = unique("create")
+    outcome = Run(localstack_url).run(
+        family, api_name=name, create=True, stage="dev", stage_description="demo"
+    )
+    assert outcome.created
+    assert _api_named(apigw, name) == [outcome.rest_api_id]
+    stages = apigw.get_stages(restApiId=outcome.rest_api_id)["item"]
+    assert [s["stageName"] for s in stages] == ["dev"]
+    assert stages[0]["deploymentId"] == outcome.deployment_id
+    assert outcome.verification is not None
+    assert outcome.verification.ok, render_table(outcome.verification)
+    secured_rows = {(r.method, r.path): r for r in outcome.verification.rows}
+    assert secured_rows["POST", "/purchase"].scopes == ("shop/buy", "shop/admin")
+    assert secured_rows["OPTIONS", "/pets"].authorization == "NONE"
+
+
+@pytest.mark.parametrize("family", ["2.0", "3.0"])
+def test_overwrite_existing_api(apigw: Any, localstack_url: str, family: str) -> None:
+    """LocalStack: overwrite replaces the routes; the preview named the ones that went away."""
+    api_id = _old_api(apigw, {("GET", "/legacy"): (None, ()), ("GET", "/pets"): (None, ())}, family)
+    run = Run(localstack_url)
+    outcome = run.run(family, rest_api_id=api_id, mode="overwrite", stage="prod")
+    assert outcome.plan.removed_methods == ("GET /legacy",)
+    assert "/legacy" in outcome.plan.removed_paths
+    assert any("will delete 1 method(s): GET /legacy" in line for line in run.lines)
+    paths = {r["path"] for r in apigw.get_resources(restApiId=api_id)["items"]}
+    assert "/legacy" not in paths
+    assert outcome.verification is not None
+    assert outcome.verification.ok, render_table(outcome.verification)
+
+
+@pytest.mark.parametrize("family", ["2.0", "3.0"])
+def test_merge_existing_api(apigw: Any, localstack_url: str, family: str) -> None:
+    """LocalStack: merge imports the document's methods with their authorizers; the preview lists the
+    live routes the document lacks. (LocalStack then drops those routes, which AWS keeps: a known deviation,
+    so only the document's methods are asserted.)"""
+    api_id = _old_api(apigw, {("GET", "/legacy"): (None, ())}, family)
+    run = Run(localstack_url)
+    outcome = run.run(family, rest_api_id=api_id, mode="merge")
+    assert outcome.plan.kept_routes == ("GET /legacy",)
+    assert outcome.verification is not None
+    assert not outcome.verification.mismatches, render_table(outcome.verification)
+
+
+def test_overwrite_keeps_api_settings(apigw: Any, localstack_url: str) -> None:
+    """LocalStack resets description and binary media types on overwrite; they are put back."""
+    api_id = _old_api(apigw, {("GET", "/pets"): (None, ())})
+    apigw.update_rest_api(
+        restApiId=api_id,
+        patchOperations=[
+            {"op": "replace", "path": "/description", "value": "keep me"},
+            {"op": "add", "path": "/binaryMediaTypes/image~1png"},
+        ],
+    )
+    outcome = Run(localstack_url).run(rest_api_id=api_id)
+    assert set(outcome.plan.kept_settings) >= {"description", "binaryMediaTypes"}
+    assert set(outcome.restored) == {"description", "binaryMediaTypes"}
+    api = apigw.get_rest_api(restApiId=api_id)
+    assert api["description"] == "keep me"
+    assert api["binaryMediaTypes"] == ["image/png"]
+
+
+def test_drop_api_settings(apigw: Any, localstack_url: str) -> None:
+    api_id = _old_api(apigw, {("GET", "/pets"): (None, ())})
+    apigw.update_rest_api(
+        restApiId=api_id, patchOperations=[{"op": "replace", "path": "/description", "value": "drop me"}]
+    )
+    outcome = Run(localstack_url).run(rest_api_id=api_id, drop_api_settings=True)
+    assert outcome.restored == []
+    assert "description" not in apigw.get_rest_api(restApiId=api_id)
+
+
+def test_dry_run_sends_nothing(apigw: Any, proxy: FaultProxy) -> None:
+    """The proxy counts the calls: a dry run reads the API and writes nothing."""
+    api_id = _old_api(apigw, {("GET", "/legacy"): (None, ())})
+    run = Run(proxy.url)
+    outcome = run.run(rest_api_id=api_id, stage="dev", dry_run=True)
+    assert outcome.dry_run
+    assert outcome.verification is None
+    assert proxy.count("PutRestApi") == proxy.count("CreateDeployment") == 0
+    assert proxy.count("GetResources") == 1
+    assert any("dry run: would send PutRestApi mode=overwrite" in line for line in run.lines)
+    assert any("GET /legacy" in line for line in run.lines)
+    dry_create = run.run(api_name=unique("never"), create=True, dry_run=True)
+    assert dry_create.rest_api_id is None
+    assert proxy.count("ImportRestApi") == 0
+
+
+def test_refused_import_makes_no_call(aws_env: None, proxy: FaultProxy) -> None:
+    run = Run(proxy.url)
+    data, result = secured("3.1")
+    with pytest.raises(InputError, match=r"3\.1 cannot be imported"):
+        run.importer.run(data, version("3.1"), result, ImportOptions(rest_api_id="abc"))
+    assert proxy.seen == []
+
+
+def test_api_by_name(apigw: Any, localstack_url: str) -> None:
+    name = unique("twins")
+    first = _old_api(apigw, {("GET", "/a"): (None, ())})
+    apigw.update_rest_api(
+        restApiId=first, patchOperations=[{"op": "replace", "path": "/name", "value": name}]
+    )
+    outcome = Run(localstack_url).run(api_name=name)
+    assert outcome.rest_api_id == first
+    second = _old_api(apigw, {("GET", "/a"): (None, ())})
+    apigw.update_rest_api(
+        restApiId=second, patchOperations=[{"op": "replace", "path": "/name", "value": name}]
+    )
+    with pytest.raises(AwsError, match="2 REST APIs are named") as caught:
+        Run(localstack_url).run(api_name=name)
+    assert first in caught.value.message
+    assert second in caught.value.message
+    with pytest.raises(AwsError, match="no REST API named"):
+        Run(localstack_url).run(api_name=unique("absent"))
+
+
+def test_unknown_api_id(apigw: Any, localstack_url: str) -> None:
+    with pytest.raises(AwsError, match="REST API nope0000 not found in us-east-1"):
+        Run(localstack_url).run(rest_api_id="nope0000")
+
+
+def test_failed_create_is_deleted(apigw: Any, proxy: FaultProxy) -> None:
+    """CreateDeployment fails after --create made the API: the API is deleted again."""
+    proxy.add(Fault("CreateDeployment", status=400, code="BadRequestException", message="No integration"))
+    name = unique("rollback")
+    run = Run(proxy.url)
+    with pytest.raises(AwsError, match="CreateDeployment: rejected"):
+        run.run(api_name=name, create=True, stage="dev")
+    assert proxy.count("DeleteRestApi") == 1
+    assert _api_named(apigw, name) == []
+    assert any("deleted REST API" in line for line in run.lines)
+
+
+def test_throttled_put_and_deployment_are_retried(apigw: Any, proxy: FaultProxy) -> None:
+    """429 TooManyRequestsException twice on each: both calls succeed after paced waits."""
+    api_id = _old_api(apigw, {("GET", "/pets"): (None, ())})
+    proxy.add(Fault("PutRestApi", status=429, code="TooManyRequestsException", times=2))
+    proxy.add(Fault("CreateDeployment", status=429, code="TooManyRequestsException", times=2))
+    run = Run(proxy.url)
+    outcome = run.run(rest_api_id=api_id, stage="dev")
+    assert outcome.deployment_id
+    assert proxy.count("PutRestApi") == 3
+    assert proxy.count("CreateDeployment") == 3
+    put_waits, deploy_waits = run.pacing.waits[:2], run.pacing.waits[2:]
+    assert put_waits[0] >= 1.0
+    assert put_waits[1] >= 2.0
+    assert deploy_waits[0] >= 5.0
+    assert deploy_waits[1] >= 10.0
+    assert sum("throttled by AWS, retrying" in line for line in run.lines) == 4
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Fault("PutRestApi", status=400, code="BadRequestException", message="Invalid"), "rejected"),
+        (Fault("PutRestApi", status=403, code="AccessDeniedException", message="no"), "access denied"),
+        (
+            Fault("PutRestApi", status=403, code="ExpiredTokenException", message="token expired"),
+            "credentials have expired",
+        ),
+        (Fault("PutRestApi", status=503, code="ServiceUnavailableException", times=9), "HTTP 503"),
+        (Fault("PutRestApi", status=500, code="InternalFailure", times=9), "HTTP 500"),
+        (Fault("PutRestApi", status=429, code="TooManyRequestsException", times=99), "still throttled"),
+        (Fault("PutRestApi", kind="delay", delay=3.0, times=9), "timed out waiting"),
+        (Fault("GetRestApis", status=404, code="NotFoundException", message="gone"), "not found"),
+    ],
+)
+def test_each_failure_is_one_aws_error(apigw: Any, proxy: FaultProxy, fault: Fault, expected: str) -> None:
+    api_id = _old_api(apigw, {("GET", "/pets"): (None, ())})
+    apigw.update_rest_api(
+        restApiId=api_id, patchOperations=[{"op": "replace", "path": "/name", "value": unique("f")}]
+    )
+    name = apigw.get_rest_api(restApiId=api_id)["name"]
+    proxy.add(fault)
+    run = Run(proxy.url)
+    run.importer.clients = Clients(
+        SessionOptions(region="us-east-1", endpoint_url=proxy.url, max_attempts=1, read_timeout=1.0)
+    )
+    target = {"api_name": name} if fault.operation == "GetRestApis" else {"rest_api_id": api_id}
+    with pytest.raises(AwsError, match=expected) as caught:
+        run.run(**target)
+    assert "\n" not in caught.value.message
+
+
+# --- the CLI end to end: LocalStack for API Gateway, moto for Cognito and STS ------------------------
+
+SECRET = "wJalrXUtnFEMIexampleSECRETdoNotPrint"
+KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+
+
+def _invoke(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from apigw_cognito.cli.main import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def cli_env(aws_env: None, localstack_url: str, moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Endpoints per service, as the AWS CLI reads them; a pool made in moto, named in the selector."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", localstack_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    pool_name = unique("SecurePetsUsers")
+    cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=moto_url)
+    arn = cognito.create_user_pool(PoolName=pool_name)["UserPool"]["Arn"]
+    monkeypatch.setenv("SECUREPETS_USER_POOL", f"name:{pool_name}")
+    return str(arn)
+
+
+SPEC = "specs/securepets.yaml"
+SELECTOR = "specs/securepets.selector.yaml"
+
+
+def test_cli_import_deploy_verify_and_drift(cli_env: str, apigw: Any) -> None:
+    name = unique("SecurePets")
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create", "--stage", "dev")
+    assert done.exit_code == 0, done.stderr
+    assert "COGNITO_USER_POOLS" in done.stdout
+    assert "0 mismatches" in done.stdout
+    assert "user pool name:" in done.stderr
+    assert cli_env in done.stderr
+    (api_id,) = _api_named(apigw, name)
+    assert [s["stageName"] for s in apigw.get_stages(restApiId=api_id)["item"]] == ["dev"]
+    authorizers = apigw.get_authorizers(restApiId=api_id)["items"]
+    assert [a["providerARNs"] for a in authorizers] == [[cli_env]]
+
+    again = _invoke("verify", SPEC, "-s", SELECTOR, "--rest-api-id", api_id)
+    assert again.exit_code == 0, again.stderr
+    resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")
+    apigw.update_method(
+        restApiId=api_id,
+        resourceId=resource["id"],
+        httpMethod="GET",
+        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
+    )
+    drift = _invoke("verify", SPEC, "-s", SELECTOR, "--api-name", name)
+    assert drift.exit_code == 1
+    assert "mismatch: GET /pets: authorizationType is NONE" in drift.stdout
+
+
+def test_cli_dry_run(cli_env: str, apigw: Any) -> None:
+    name = unique("DryPets")
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create", "--dry-run")
+    assert done.exit_code == 0, done.stderr
+    assert "dry run: would send ImportRestApi" in done.stderr
+    assert _api_named(apigw, name) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--parameter", "basepath=sideways"], 2, "allowed values"),
+        (["--stage-description", "x"], 2, "--stage-description needs --stage"),
+        (["--rest-api-id", "abc"], 2, "exactly one of"),
+        (["--endpoint-url", "http://127.0.0.1:9"], 3, "cannot reach http://127.0.0.1:9"),
+    ],
+)
+def test_cli_failures(cli_env: str, args: list[str], code: int, message: str) -> None:
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", unique("x"), *args)
+    assert done.exit_code == code, done.output
+    assert message in done.stderr
+    assert "Traceback" not in done.output
+    assert SECRET not in done.output
+    assert KEY_ID not in done.output
+
+
+def test_cli_aws_errors_exit_3_without_credentials(cli_env: str, proxy: FaultProxy, monkeypatch: Any) -> None:
+    """AccessDenied and an expired token from the proxy: exit 3, one error line, no credentials shown."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", proxy.url)
+    for code in ("AccessDeniedException", "ExpiredTokenException"):
+        proxy.add(Fault("GetRestApis", status=403, code=code, message=f"denied for {KEY_ID}"))
+        done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", unique("x"))
+        assert done.exit_code == 3, done.output
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1
+        assert "GetRestApis" in errors[0]
+        assert KEY_ID not in done.output
+        assert SECRET not in done.output

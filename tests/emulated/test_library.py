@@ -1,0 +1,300 @@
+"""The library API (`from apigw_cognito import ...`) and the recipes in docs/recipes.md, run as written."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from typer.testing import CliRunner
+
+import apigw_cognito
+from apigw_cognito import (
+    FindingsError,
+    InputError,
+    SecureResult,
+    audit_document,
+    load_document,
+    load_selector,
+    secure_document,
+    validate_document,
+)
+from apigw_cognito.cli.main import app
+from tests.support.paths import ROOT
+
+SPECS = ROOT / "specs"
+RECIPES = ROOT / "docs" / "recipes.md"
+POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
+HEAVY = ("boto3", "botocore", "openapi_spec_validator", "jsonschema", "ruamel", "yaml")
+
+
+def test_importing_the_package_is_cheap() -> None:
+    code = (
+        "import sys, apigw_cognito\n"
+        "from apigw_cognito import secure_document, InputError\n"
+        f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r}])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", "the validator, boto3 and the YAML parsers load only when used"
+
+
+def test_every_exported_name_resolves_and_functions_are_documented() -> None:
+    for name in apigw_cognito.__all__:
+        value = getattr(apigw_cognito, name)
+        if inspect.isfunction(value):
+            assert value.__doc__, f"{name} has no docstring"
+            assert inspect.signature(value).return_annotation is not inspect.Signature.empty
+    assert set(apigw_cognito.__all__) <= set(dir(apigw_cognito))
+    with pytest.raises(AttributeError):
+        _ = apigw_cognito.no_such_name  # type: ignore[attr-defined]
+    assert apigw_cognito.__version__
+
+
+def test_secure_document_matches_the_command(tmp_path: Path) -> None:
+    spec = SPECS / "securepets.yaml"
+    selector = SPECS / "securepets.selector.yaml"
+    result = secure_document(spec.read_bytes(), selector.read_bytes(), name="securepets.yaml", environ={})
+    assert isinstance(result, SecureResult)
+    cli = CliRunner().invoke(
+        app,
+        ["apply", str(spec), "-s", str(selector), "-o", str(tmp_path / "o.yaml")],
+        env={"SECUREPETS_USER_POOL": ""},
+    )
+    assert cli.exit_code == 0
+    assert result.output == (tmp_path / "o.yaml").read_bytes()
+    assert result.changed
+    assert result.data["paths"]["/pets"]["get"]["security"] == [{"SecurePetsPool": []}]
+    assert json.loads(result.json())["components"]["securitySchemes"]["SecurePetsPool"]["in"] == "header"
+    assert [r.decision for r in result.report.rows].count("secured") == 2
+    # Paths and loaded values work too, and a second run changes nothing.
+    again = secure_document(
+        load_document(result.output, name="out.yaml"), load_selector(selector, environ={})
+    )
+    assert again.output == result.output
+    assert not again.changed
+
+
+def test_environment_for_the_selector() -> None:
+    other = POOL.replace("AbCdEfGhI", "ZyXwVuTsR")
+    result = secure_document(
+        SPECS / "securepets.yaml", SPECS / "securepets.selector.yaml", environ={"SECUREPETS_USER_POOL": other}
+    )
+    scheme = result.data["components"]["securitySchemes"]["SecurePetsPool"]
+    assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [other]
+
+
+def test_findings_that_forbid_a_result_raise_with_the_report() -> None:
+    selector = (
+        f"version: 1\nauthorizers:\n  P:\n    user_pools: [{POOL}]\n"
+        "rules:\n  - select: GET /pets\n    authorizer: P\ndefault: deny\n"
+    ).encode()
+    with pytest.raises(FindingsError) as err:
+        secure_document(SPECS / "securepets.yaml", selector)
+    assert err.value.exit_code == 1
+    assert {f.code for f in err.value.report.errors} == {"AGC101"}
+    assert "securepets.yaml" in str(err.value)
+
+
+def test_bad_input_raises_input_error_with_its_place() -> None:
+    with pytest.raises(InputError) as err:
+        secure_document(SPECS / "securepets.yaml", b"version: 1\nauthorizers: {}\nrules: []\nbogus: 1\n")
+    assert err.value.location is not None
+    assert err.value.location.file == "selector.yaml"
+    with pytest.raises(InputError):
+        load_document(b"{not json", name="api.json")
+
+
+def test_audit_and_validate() -> None:
+    report = audit_document(SPECS / "securepets.yaml")
+    assert {r.decision for r in report.rows} == {"OPEN"}
+    assert len(report.errors) == 5
+    assert not audit_document(
+        SPECS / "securepets.yaml", SPECS / "securepets.selector.yaml", environ={}
+    ).errors
+    assert not validate_document(SPECS / "securepets-swagger2.json").errors
+
+
+def test_overlay_from_the_library() -> None:
+    result = secure_document(SPECS / "securepets.yaml", SPECS / "securepets.selector.yaml", environ={})
+    overlay = result.overlay()
+    assert overlay["overlay"] == "1.0.0"
+    assert any(a["target"] == "$['paths']['/purchase']['post']" for a in overlay["actions"])
+
+
+# --- import, against LocalStack (the emulator fixtures start it) --------------------------------------------
+
+
+def test_import_document_and_a_configured_target(
+    aws_env: None, localstack_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apigw_cognito import import_configured, import_document, load_config
+
+    lines: list[str] = []
+    outcome = import_document(
+        SPECS / "securepets.yaml",
+        SPECS / "securepets.selector.yaml",
+        api_name="LibraryPets",
+        create=True,
+        stage="dev",
+        region="us-east-1",
+        endpoint_url=localstack_url,
+        environ={},
+        log=lines.append,
+    )
+    assert outcome.created
+    assert outcome.verification is not None
+    assert outcome.verification.ok
+    assert any("deployed" in line for line in lines)
+
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(SPECS, tmp_path / "specs")
+    (tmp_path / "apigw-cognito.toml").write_text(
+        '[[apis]]\nname = "pets"\nspec = "specs/securepets.yaml"\n'
+        'selector = "specs/securepets.selector.yaml"\n'
+        '[apis.targets.dev]\napi_name = "LibraryPets"\nregion = "us-east-1"\nmode = "merge"\n'
+        f'env = {{ SECUREPETS_USER_POOL = "{POOL.replace("AbCdEfGhI", "QqQqQqQqQ")}" }}\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", localstack_url)
+    again = import_configured("pets", "dev", dry_run=True)
+    assert again.dry_run
+    assert again.rest_api_id == outcome.rest_api_id
+    with pytest.raises(InputError, match="no import target 'prod'"):
+        import_configured("pets", "prod", config=load_config())
+
+
+# --- docs/recipes.md ---------------------------------------------------------------------------------------
+
+
+def blocks(language: str) -> list[str]:
+    text = RECIPES.read_text()
+    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+class _Recorder:
+    """Stands in for aws_cdk classes: records how it was called."""
+
+    calls: ClassVar[list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _Recorder.calls.append((type(self).__name__, args, kwargs))
+        self.node = types.SimpleNamespace(try_get_context=lambda key: None)
+
+    def synth(self) -> None:
+        _Recorder.calls.append(("synth", (), {}))
+
+
+def fake_cdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    cdk = types.ModuleType("aws_cdk")
+    apigw = types.ModuleType("aws_cdk.aws_apigateway")
+    for name in ("App", "Stack"):
+        setattr(cdk, name, type(name, (_Recorder,), {}))
+    for name in ("SpecRestApi", "StageOptions"):
+        setattr(apigw, name, type(name, (_Recorder,), {}))
+    apigw.ApiDefinition = types.SimpleNamespace(  # type: ignore[attr-defined]
+        from_inline=lambda definition: ("inline", definition)
+    )
+    cdk.aws_apigateway = apigw  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "aws_cdk", cdk)
+    monkeypatch.setitem(sys.modules, "aws_cdk.aws_apigateway", apigw)
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(SPECS, tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SECUREPETS_USER_POOL", raising=False)
+    return tmp_path
+
+
+def test_python_recipes_run(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_cdk(monkeypatch)
+    _Recorder.calls = []
+    script, cdk_app = blocks("python")
+    exec(compile(script, "docs/recipes.md (build script)", "exec"), {})
+    assert "GET /pets SecurePetsPool" in capsys.readouterr().out
+    assert (checkout / "build" / "securepets.yaml").read_bytes().count(b"SecurePetsPool") >= 3
+    json.loads((checkout / "build" / "securepets.json").read_text())
+
+    exec(compile(cdk_app, "docs/recipes.md (CDK app)", "exec"), {})
+    (api,) = [c for c in _Recorder.calls if c[0] == "SpecRestApi"]
+    kind, definition = api[2]["api_definition"]
+    assert kind == "inline"
+    assert definition["paths"]["/purchase"]["post"]["security"] == [
+        {"SecurePetsPool": ["https://pets.example.com/purchase"]}
+    ]
+    assert _Recorder.calls[-1][0] == "synth"
+
+
+def test_terraform_recipe_runs(checkout: Path) -> None:
+    (commands,) = blocks("sh")
+    for line in commands.splitlines():
+        args = shlex.split(line, comments=True)
+        if not args:
+            continue
+        if args[:2] == ["mkdir", "-p"]:
+            (checkout / args[2]).mkdir(parents=True, exist_ok=True)
+            continue
+        assert args[0] == "apigw-cognito"
+        result = CliRunner().invoke(app, args[1:], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    (hcl,) = blocks("hcl")
+    files = re.findall(r'file\("\$\{path\.module\}/([^"]+)"\)', hcl)
+    assert files == ["build/securepets.yaml"]
+    assert b"x-amazon-apigateway-authorizer" in (checkout / files[0]).read_bytes()
+
+
+# --- README.md, section "Pipelines and tools" --------------------------------------------------------------
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("\n## Pipelines and tools\n")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end > 0 else len(text)]
+    return re.findall(rf"^```{language}\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_pipeline_examples_run(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (config,) = readme_blocks("toml")
+    (checkout / "apigw-cognito.toml").write_text(config)
+    (checkout / ".git").mkdir()
+    for block in readme_blocks("sh"):
+        for line in block.splitlines():
+            args = shlex.split(line, comments=True)
+            if not args:
+                continue
+            assert args[0] == "apigw-cognito"
+            target = None
+            if ">" in args:
+                args, target = args[: args.index(">")], args[args.index(">") + 1]
+            result = CliRunner().invoke(app, args[1:], catch_exceptions=False)
+            assert result.exit_code == 0, f"{line}\n{result.output}"
+            if target:
+                (checkout / target).write_text(result.stdout)
+    json.loads((checkout / "apigw-cognito.sarif").read_text())
+    assert (checkout / "apigw-cognito.xml").read_text().startswith("<?xml")
+    assert (checkout / "build" / "securepets.overlay.yaml").is_file()
+    assert "default: deny" in (checkout / "build" / "starter.selector.yaml").read_text()
+
+    import yaml
+    from pre_commit.clientlib import load_manifest
+
+    hook_ids = {h["id"] for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    pre_commit_config, actions = (yaml.safe_load(b) for b in readme_blocks("yaml"))
+    assert {h["id"] for h in pre_commit_config["repos"][0]["hooks"]} <= hook_ids
+    assert actions[1]["with"]["sarif_file"] == "apigw-cognito.sarif"
+
+    (snippet,) = readme_blocks("python")
+    exec(compile(snippet, "README.md", "exec"), {})
+    assert "'operations': 5" in capsys.readouterr().out

@@ -1,0 +1,71 @@
+"""Against real AWS: what no emulator can show. Skipped without a disposable API and real credentials.
+
+    APIGW_COGNITO_LIVE_API_ID=<id of a REST API you may overwrite> \\
+    APIGW_COGNITO_LIVE_POOL=<pool id, name:<PoolName> or ARN> \\
+    AWS_PROFILE=<profile> AWS_REGION=<region> .venv/bin/pytest -m live
+
+The API is overwritten with a small secured document and deployed to the stage `apigw-cognito-live`.
+Checked here and nowhere else: that an overwrite leaves exactly one authorizer of each name (emulators add
+one per import), that the deployed stage's export carries the Cognito authorizer extension, and that the
+real PutRestApi / CreateDeployment rate limits are absorbed by the back-off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.importer import Importer, ImportOptions
+from apigw_cognito.aws.pools import Resolver
+from apigw_cognito.aws.verify import render_table
+from tests.support.apidocs import secured, version
+
+API_ID = os.environ.get("APIGW_COGNITO_LIVE_API_ID", "")
+POOL = os.environ.get("APIGW_COGNITO_LIVE_POOL", "")
+STAGE = "apigw-cognito-live"
+
+
+def _real_credentials() -> bool:
+    if any(k.startswith("AWS_ENDPOINT_URL") for k in os.environ):
+        return False  # pointed at an emulator
+    try:
+        import boto3
+
+        credentials = boto3.session.Session().get_credentials()
+    except Exception:
+        return False
+    return credentials is not None and credentials.access_key not in ("test", "testing")
+
+
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(
+        not (API_ID and POOL and _real_credentials()),
+        reason="live AWS test: needs APIGW_COGNITO_LIVE_API_ID, APIGW_COGNITO_LIVE_POOL, real credentials",
+    ),
+]
+
+
+def test_overwrite_deploy_and_verify_on_aws() -> None:
+    clients = Clients(SessionOptions())
+    arn = Resolver(clients).resolve(POOL)
+    data, result = secured("3.0", pools={"Pool": (arn,)}, title="apigw-cognito-live")
+    lines: list[str] = []
+    importer = Importer(clients, lines.append)
+    for _ in range(2):  # twice in a row: the second run meets the per-account rate limits
+        outcome = importer.run(data, version("3.0"), result, ImportOptions(rest_api_id=API_ID, stage=STAGE))
+        assert outcome.verification is not None
+        assert outcome.verification.ok, render_table(outcome.verification)
+        assert not outcome.verification.notes, outcome.verification.notes
+    client = clients.apigateway()
+    names = [a["name"] for a in client.get_authorizers(restApiId=API_ID)["items"]]
+    assert names == ["Pool"]
+    export = client.get_export(
+        restApiId=API_ID, stageName=STAGE, exportType="oas30", parameters={"extensions": "authorizers"}
+    )
+    body = json.loads(export["body"].read())
+    scheme = body["components"]["securitySchemes"]["Pool"]
+    assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [arn]

@@ -1,0 +1,123 @@
+"""Pytest plugin: the local AWS emulators, started once per test run by `scripts/emulators.py`.
+
+Fixtures:
+- `localstack_url`, `moto_url` (session): the endpoint of each emulator, started on first use and stopped by
+  PID at the end of the run. When APIGW_COGNITO_LOCALSTACK_URL / APIGW_COGNITO_MOTO_URL are set (for example
+  by `eval "$(python scripts/emulators.py start)"`), those running emulators are used instead.
+- `aws_env` (function): dummy credentials and region, and nothing from the developer's own AWS setup.
+
+Tests that use them are marked `emulator` automatically. When LocalStack cannot be installed or started the
+tests fail under CI (CI=true) and are skipped, with the reason, on a developer's machine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.support.paths import ROOT
+
+REGION = "us-east-1"
+EMULATOR_FIXTURES = frozenset({"localstack_url", "moto_url"})
+
+
+def _load_manager() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "apigw_cognito_emulators", ROOT / "scripts" / "emulators.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+manager = _load_manager()
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> None:
+    """Fail under CI, skip elsewhere: a broken emulator set-up must never pass silently in CI."""
+    if in_ci():
+        pytest.fail(f"emulators unavailable under CI: {reason}", pytrace=False)
+    pytest.skip(f"emulators unavailable: {reason}")
+
+
+class EmulatorRun:
+    """The emulators this test session started, in their own run directory."""
+
+    def __init__(self) -> None:
+        manager.prune_runs()
+        self.run_dir = manager.STATE_DIR / "runs" / f"pytest-{os.getpid()}"
+        self.started: list[str] = []
+        self.failures: dict[str, str] = {}
+
+    def url(self, name: str) -> str:
+        given = os.environ.get(f"APIGW_COGNITO_{name.upper()}_URL")
+        if given:
+            return given.rstrip("/")
+        if name in self.failures:
+            unavailable(self.failures[name])
+        try:
+            state = manager.start(self.run_dir, [name])
+        except manager.EmulatorError as exc:
+            self.failures[name] = str(exc)
+            unavailable(str(exc))
+        if name not in self.started:
+            self.started.append(name)
+        return str(state[name]["url"])
+
+    def stop(self) -> None:
+        if self.started:
+            manager.stop(self.run_dir, self.started)
+
+
+@pytest.fixture(scope="session")
+def emulator_run() -> Iterator[EmulatorRun]:
+    run = EmulatorRun()
+    try:
+        yield run
+    finally:
+        run.stop()
+
+
+@pytest.fixture(scope="session")
+def localstack_url(emulator_run: EmulatorRun) -> str:
+    """LocalStack's endpoint: API Gateway (its import creates Cognito authorizers); no Cognito."""
+    return emulator_run.url("localstack")
+
+
+@pytest.fixture(scope="session")
+def moto_url(emulator_run: EmulatorRun) -> str:
+    """moto server's endpoint: cognito-idp and STS (its API Gateway ignores security)."""
+    return emulator_run.url("moto")
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Dummy credentials and a region; no profile, config file or endpoint from the developer's machine."""
+    for key in list(os.environ):
+        if key.startswith("AWS_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if EMULATOR_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.emulator)
