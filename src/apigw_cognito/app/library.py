@@ -8,41 +8,38 @@ errors) raise `FindingsError` carrying the report; AWS failures raise `AwsError`
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from apigw_cognito.basics.errors import ExitCode, ToolError
+from apigw_cognito.app import importing
+from apigw_cognito.app.config import Config, Target
+from apigw_cognito.app.config import load_config as read_config
+from apigw_cognito.app.files import read_input
+from apigw_cognito.app.pipeline import FindingsError, Spec, parse_spec, run_apply, run_audit, run_validate
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.importer import ImportOptions
+from apigw_cognito.aws.importer import Outcome as ImportOutcome
+from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.openapi import VERSIONS
+from apigw_cognito.core.overlay import build_overlay
+from apigw_cognito.core.transform import Result
+from apigw_cognito.reports.model import Report
+from apigw_cognito.selector.loader import Selector
+from apigw_cognito.selector.loader import load_selector as parse_selector
 
-if TYPE_CHECKING:
-    from apigw_cognito.app.config import Config, Target
-    from apigw_cognito.app.pipeline import Spec
-    from apigw_cognito.aws.importer import Outcome as ImportOutcome
-    from apigw_cognito.core.transform import Result
-    from apigw_cognito.reports.model import Report
-    from apigw_cognito.selector.loader import Selector
+__all__ = ["FindingsError"]  # raised here, defined with the runs it reports on
 
 Source = bytes | str | os.PathLike[str]
 """A file's contents (bytes) or its path (str or Path)."""
 
 
-class FindingsError(ToolError):
-    """The document has findings that forbid writing a result; `report` lists them."""
-
-    exit_code = ExitCode.FINDINGS
-
-    def __init__(self, message: str, report: Report) -> None:
-        super().__init__(message)
-        self.report = report
-
-
 def _read(source: Source, name: str | None, default_name: str) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, name or default_name
-    from apigw_cognito.app.files import read_input
-
     path = os.fspath(source)
     return read_input(path), name or path
 
@@ -54,23 +51,16 @@ def load_document(source: Source, *, name: str | None = None) -> Spec:
     ending in ``.json`` reads bytes as JSON). The result's `.document.data` is the plain data and
     `.version.family` one of ``"2.0"``, ``"3.0"``, ``"3.1"``.
     """
-    from apigw_cognito.app.pipeline import Spec
-    from apigw_cognito.basics.openapi import detect_version
-    from apigw_cognito.document.load import load_document as parse
-
     raw, label = _read(source, name, "openapi.yaml")
-    document = parse(raw, label)
-    return Spec(document, detect_version(document.data, label, document.locate), raw)
+    return parse_spec(raw, label)
 
 
 def load_selector(
     source: Source, *, name: str | None = None, environ: Mapping[str, str] | None = None
 ) -> Selector:
     """Load and check a selector file; ``${VAR}`` comes from `environ` (default: `os.environ`)."""
-    from apigw_cognito.selector.loader import load_selector as parse
-
     raw, label = _read(source, name, "selector.yaml")
-    return parse(raw, label, os.environ if environ is None else environ)
+    return parse_selector(raw, label, os.environ if environ is None else environ)
 
 
 @dataclass(frozen=True)
@@ -88,27 +78,18 @@ class SecureResult:
 
     def json(self, *, indent: int | None = None) -> str:
         """The secured document as JSON text (what `import` sends to API Gateway)."""
-        import json
-
         return json.dumps(self.data, indent=indent, ensure_ascii=False)
 
     def overlay(self, version: str = "3.0") -> dict[str, Any]:
         """The same change as an OpenAPI Overlay 1.0 document (as data)."""
-        from apigw_cognito.basics.openapi import VERSIONS
-        from apigw_cognito.core.overlay import build_overlay
-
         return build_overlay(self.result, VERSIONS[version], title="Cognito authorizers")
 
 
 def _spec(spec: Source | Spec, name: str | None) -> Spec:
-    from apigw_cognito.app.pipeline import Spec
-
     return spec if isinstance(spec, Spec) else load_document(spec, name=name)
 
 
 def _selector(selector: Source | Selector, environ: Mapping[str, str] | None) -> Selector:
-    from apigw_cognito.selector.loader import Selector
-
     return selector if isinstance(selector, Selector) else load_selector(selector, environ=environ)
 
 
@@ -126,8 +107,6 @@ def secure_document(
     operation is left undecided under ``default: deny`` or the result does not validate (skip validation
     with ``validate=False``); warnings are in ``result.report.findings``.
     """
-    from apigw_cognito.app.pipeline import run_apply
-
     loaded = _spec(spec, name)
     applied = run_apply(loaded, _selector(selector, environ), validate=validate)
     if applied.output is None:
@@ -149,19 +128,15 @@ def audit_document(
     environ: Mapping[str, str] | None = None,
 ) -> Report:
     """Every operation's effective authorization (`report.rows`); OPEN ones are `report.errors`."""
-    from apigw_cognito.app.pipeline import run_audit
-
     return run_audit(_spec(spec, name), None if selector is None else _selector(selector, environ))
 
 
 def validate_document(spec: Source | Spec, *, name: str | None = None) -> Report:
     """OpenAPI validation and API Gateway's import rules; problems are in `report.findings`."""
-    from apigw_cognito.app.pipeline import run_validate
-
     return run_validate(_spec(spec, name))
 
 
-def import_document(
+def import_document(  # noqa: PLR0913  (the command's options, as keyword arguments)
     spec: Source | Spec,
     selector: Source | Selector,
     *,
@@ -186,18 +161,13 @@ def import_document(
     """
     if (rest_api_id is None) == (api_name is None):
         raise ValueError("give exactly one of rest_api_id and api_name")
-    from apigw_cognito.app.pipeline import run_apply
-    from apigw_cognito.aws.clients import Clients, SessionOptions
-    from apigw_cognito.aws.importer import Importer, ImportOptions
-    from apigw_cognito.aws.pools import resolve_pools
-
     session = SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
     loaded = _spec(spec, None)
     clients = Clients(session)
-    resolved = resolve_pools(_selector(selector, environ), session, clients=clients, note=log)
-    applied = run_apply(loaded, resolved, validate=True, command="import")
-    if applied.output is None:
-        raise FindingsError(f"{loaded.name}: errors forbid the import", applied.report)
+    note = log or _quiet
+    applied = importing.prepare(
+        loaded, _selector(selector, environ), session, clients, validate=True, log=note
+    )
     options = ImportOptions(
         rest_api_id=rest_api_id,
         api_name=api_name,
@@ -207,7 +177,7 @@ def import_document(
         dry_run=dry_run,
         verify=verify,
     )
-    return Importer(clients, log or _quiet).run(applied.data, loaded.version, applied.result, options)
+    return importing.send(loaded, applied, clients, options, note)
 
 
 def _quiet(_line: str) -> None:
@@ -216,9 +186,7 @@ def _quiet(_line: str) -> None:
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """The project configuration at `path`, or the one found from the working folder upwards."""
-    from apigw_cognito.app.config import load_config as load
-
-    return load(path)
+    return read_config(path)
 
 
 def import_configured(
@@ -230,8 +198,6 @@ def import_configured(
     log: Callable[[str], None] | None = None,
 ) -> ImportOutcome:
     """Import the configured API named `api` into its `environment` target (``[apis.targets.<env>]``)."""
-    from apigw_cognito.basics.errors import InputError, Location
-
     project = config or load_config()
     (entry,) = project.select([api])
     target: Target | None = entry.targets.get(environment)

@@ -12,9 +12,10 @@ from typing import Any
 
 from apigw_cognito.app.files import read_input
 from apigw_cognito.basics import codes
-from apigw_cognito.basics.errors import Finding, Location
+from apigw_cognito.basics.errors import ExitCode, Finding, Location, ToolError
 from apigw_cognito.basics.openapi import Version, detect_version
 from apigw_cognito.checks.rules import check_document
+from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
 from apigw_cognito.core.transform import Decision, Result, secure
 from apigw_cognito.document.edits import apply_to_data
@@ -82,22 +83,35 @@ def rows_from_access(access: Sequence[Access]) -> list[Row]:
     ]
 
 
-def load_spec(path: str) -> Spec:
-    name = "<stdin>" if path == "-" else path
-    raw = read_input(path)
+def parse_spec(raw: bytes, name: str) -> Spec:
+    """An OpenAPI document from its bytes; `name` is how messages and reports call it."""
     document = load_document(raw, name)
     return Spec(document, detect_version(document.data, name, document.locate), raw)
 
 
+def load_spec(path: str) -> Spec:
+    """The OpenAPI document at `path` (``-`` for standard input)."""
+    return parse_spec(read_input(path), "<stdin>" if path == "-" else path)
+
+
 def load_selector_file(path: str, environ: Mapping[str, str] | None = None) -> Selector:
+    """The selector at `path` (``-`` for standard input); ``${VAR}`` from `environ` (default: os.environ)."""
     name = "<stdin>" if path == "-" else path
     return load_selector(read_input(path), name, os.environ if environ is None else environ)
 
 
+class FindingsError(ToolError):
+    """The document has findings that forbid a result (writing it, or sending it); `report` lists them."""
+
+    exit_code = ExitCode.FINDINGS
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 def validation_findings(data: Any, spec: Spec, *, for_import: bool) -> list[Finding]:
     """OpenAPI validation and our own checks of `data`, placed in `spec`'s file."""
-    from apigw_cognito.checks.validation import validate_spec
-
     findings = [
         codes.finding("AGC401", error.message, spec.locate(error.pointer), error.pointer)
         for error in validate_spec(data)

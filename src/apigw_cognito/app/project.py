@@ -4,7 +4,7 @@ Each API runs on its own and its failure (bad input, findings) is reported, neve
 API does not hide the others. With `jobs` above 1 the APIs are spread over worker processes: the work is
 pure Python (parsing, the transform, the validator), so threads would only take turns on one core.
 Processes pay for themselves only on large inputs (see `PARALLEL_MIN_BYTES`).
-Nothing here prints or exits; the CLI does.
+Nothing here prints or exits; the command line does (`cli.project_runs`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from apigw_cognito.app.config import Api
+from apigw_cognito.app.delivery import deliver
+from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply, run_audit
 from apigw_cognito.basics.errors import ExitCode, ToolError
 from apigw_cognito.reports.model import ApiOutcome
-from apigw_cognito.reports.project import exit_code, render
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -38,41 +39,16 @@ class Task:
 
 
 def _run_apply(api: Api, task: Task) -> ApiOutcome:
-    from apigw_cognito.app.files import read_input, write_atomic
-    from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply
-    from apigw_cognito.cli.main import unified_diff
-
     validate = next(v for v in (task.validate, api.validate, task.default_validate) if v is not None)
-    loaded = load_spec(api.spec)
-    applied = run_apply(loaded, load_selector_file(api.selector), validate=validate)
-    report = applied.report
-    target = api.target_path
-    report.output = target
-    if applied.output is None:
-        report.notes.append("nothing was written: fix the errors above")
-        return ApiOutcome(api.name, int(ExitCode.FINDINGS), "errors", report)
-    current: bytes | None = loaded.raw
-    if target != api.spec:
-        try:
-            current = read_input(target)
-        except ToolError:
-            current = None
-    differs = current != applied.output
-    diff = unified_diff(current or b"", applied.output, target, target) if task.diff else ""
-    if task.check:
-        report.notes.append(f"{target}: {'would change' if differs else 'up to date'}")
-        code = ExitCode.FINDINGS if differs else ExitCode.OK
-        return ApiOutcome(api.name, int(code), "would change" if differs else "up to date", report, diff=diff)
-    if differs:
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)  # a build folder a fresh clone lacks
-        write_atomic(target, applied.output)
-        report.wrote = True
-    return ApiOutcome(api.name, 0, "written" if differs else "up to date", report, diff=diff, wrote=differs)
+    spec = load_spec(api.spec)
+    applied = run_apply(spec, load_selector_file(api.selector), validate=validate)
+    done = deliver(spec, applied, api.target_path, check=task.check, diff=task.diff, make_dirs=True)
+    return ApiOutcome(
+        api.name, int(done.exit_code), done.status, applied.report, diff=done.diff, wrote=done.wrote
+    )
 
 
 def _run_audit(api: Api, task: Task) -> ApiOutcome:
-    from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_audit
-
     report = run_audit(load_spec(api.spec), load_selector_file(api.selector))
     if report.errors:
         return ApiOutcome(api.name, int(ExitCode.FINDINGS), "OPEN operations", report)
@@ -120,12 +96,13 @@ def start_pool(workers: int) -> Executor:
     Where `fork` exists the workers are forked after the heavy modules are imported here once, so they
     inherit them instead of each importing its own (the validator alone takes a third of a second).
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    # multiprocessing takes 45 ms to import: only runs that start workers pay for it.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
-        import apigw_cognito.checks.validation  # noqa: F401  (imported for the workers)
+        import openapi_spec_validator  # noqa: F401, PLC0415  (imported once here, inherited by the workers)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
     pool.submit(int).result()  # launches every worker at once with fork
     return pool
@@ -150,7 +127,7 @@ def run_many(
             if on_done:
                 on_done(outcome)
         return outcomes
-    from concurrent.futures import as_completed
+    from concurrent.futures import as_completed  # noqa: PLC0415  (see start_pool)
 
     results: dict[int, ApiOutcome] = {}
     futures = {pool.submit(run_api, api, task): i for i, api in enumerate(apis)}
@@ -160,58 +137,3 @@ def run_many(
         if on_done:
             on_done(outcome)
     return [results[i] for i in range(len(apis))]
-
-
-def run_project(
-    command: Command,
-    config_path: str | None,
-    names: Sequence[str] | None,
-    jobs: int | None,
-    report: Any,
-    *,
-    check: bool = False,
-    diff: bool = False,
-    validate: bool = True,
-) -> int:
-    """`apply`/`audit` with no SPEC: print every configured API's report and a summary; the exit code.
-
-    Command-line values win over the file's: `report` (the --report choice or None), `jobs`, and
-    `validate=False` (--no-validate); then each API's own `validate`, then the file's.
-    """
-    import sys
-
-    import typer
-
-    from apigw_cognito.app.config import load_config
-    from apigw_cognito.cli.progress import progress
-
-    config = load_config(config_path)
-    apis = config.select(list(names or ()))
-    fmt = str(report.value) if report is not None else (config.report or "text")
-    task = Task(
-        command=command,
-        check=check,
-        diff=diff,
-        validate=None if validate else False,
-        default_validate=config.validate is not False,
-    )
-    workers = workers_for(apis, jobs if jobs is not None else config.jobs)
-    with contextlib.ExitStack() as stack:
-        # The pool starts first: its workers are forked before the spinner's thread exists.
-        pool = stack.enter_context(start_pool(workers)) if workers > 1 else None
-        shown = stack.enter_context(progress(f"{command}: {len(apis)} APIs"))
-        done: list[str] = []
-
-        def on_done(outcome: ApiOutcome) -> None:
-            done.append(outcome.name)
-            shown.update(f"{command}: {len(done)} of {len(apis)} APIs done")
-
-        outcomes = run_many(apis, task, on_done=on_done, pool=pool)
-    for outcome in outcomes:
-        if outcome.diff:
-            sys.stdout.write(outcome.diff)
-    text, summary = render(command, outcomes, fmt)
-    typer.echo(text, nl=False, err=diff)
-    if summary:
-        typer.echo(summary, nl=False, err=True)
-    return exit_code(outcomes)

@@ -1,24 +1,27 @@
 """The commands that talk to AWS: `import` and `verify`.
 
-`register(app)` adds them to the CLI. Like every command they only parse options, call the shell
-(`pipeline`, `pools`, `importer`, `verify`) and pick the exit code: 0 ok, 1 findings or a mismatch,
-2 bad input, 3 an AWS or network failure. Nothing AWS-related is imported until a command runs.
+Like every command they only parse options, call the application layer (`app.importing`) and pick the
+exit code: 0 ok, 1 findings or a mismatch, 2 bad input, 3 an AWS or network failure.
 """
 
 from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from apigw_cognito.app import importing
+from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file, load_spec
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.importer import ImportOptions, parse_parameters
+from apigw_cognito.aws.verify import render_table
 from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
-
-if TYPE_CHECKING:
-    from apigw_cognito.app.pipeline import Applied, Spec
-    from apigw_cognito.aws.clients import SessionOptions
+from apigw_cognito.cli.progress import progress
+from apigw_cognito.reports.text import finding_line
 
 
 class ImportMode(StrEnum):
@@ -27,36 +30,21 @@ class ImportMode(StrEnum):
 
 
 SpecArgument = Annotated[str, typer.Argument(metavar="SPEC", help="OpenAPI document (YAML or JSON).")]
-SelectorOption = Annotated[
-    str, typer.Option("--selector", "-s", metavar="FILE", help="The selector file (YAML or JSON).")
-]
 RestApiIdOption = Annotated[
     str | None, typer.Option("--rest-api-id", metavar="ID", help="The REST API's id.")
 ]
+
 ApiNameOption = Annotated[
     str | None,
     typer.Option(
         "--api-name", metavar="NAME", help="Find the REST API by name (more than one match is an error)."
     ),
 ]
-RegionOption = Annotated[
-    str | None,
-    typer.Option("--region", metavar="REGION", help="AWS region (default: AWS_REGION or the profile's)."),
-]
-ProfileOption = Annotated[
-    str | None, typer.Option("--profile", metavar="PROFILE", help="AWS profile (default: AWS_PROFILE).")
-]
-EndpointOption = Annotated[
-    str | None,
-    typer.Option(
-        "--endpoint-url",
-        metavar="URL",
-        help="Send every AWS call (API Gateway, Cognito, STS) here; AWS_ENDPOINT_URL_<SERVICE> also work.",
-    ),
-]
+
 ReadTimeoutOption = Annotated[
     float, typer.Option("--read-timeout", min=1, metavar="SECONDS", help="Seconds to wait for an AWS answer.")
 ]
+
 ParameterOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -76,8 +64,6 @@ def _echo_err(line: str) -> None:
 def _session(
     region: str | None, profile: str | None, endpoint_url: str | None, read_timeout: float
 ) -> SessionOptions:
-    from apigw_cognito.aws.clients import SessionOptions
-
     return SessionOptions(
         region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
     )
@@ -89,26 +75,22 @@ def _target(rest_api_id: str | None, api_name: str | None) -> None:
 
 
 def _prepare(
-    spec_path: str, selector_path: str, session: SessionOptions, *, validate: bool
+    spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
 ) -> tuple[Spec, Applied]:
-    """Load both files, resolve the pools, run the transform (and validation); exit 1 on errors."""
-    from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply
-    from apigw_cognito.aws.pools import resolve_pools
-
+    """Load both files and prepare the document; errors print the report and exit 1."""
     spec = load_spec(spec_path)
-    selector = resolve_pools(load_selector_file(selector_path), session, note=_echo_err)
-    applied = run_apply(spec, selector, validate=validate, command="import")
-    if applied.output is None:
-        applied.report.notes.append("nothing was sent to API Gateway: fix the errors above")
-        emit_report(applied.report, ReportFormat.text, to_stderr=True)
-        raise typer.Exit(int(ExitCode.FINDINGS))
+    selector = load_selector_file(selector_path)
+    try:
+        applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)
+    except FindingsError as exc:
+        emit_report(exc.report, ReportFormat.text, to_stderr=True)
+        raise typer.Exit(int(ExitCode.FINDINGS)) from None
     for finding in applied.report.findings:
-        where = f"{finding.location}: " if finding.location else ""
-        _echo_err(f"{where}{finding.level} {finding.code}: {finding.message}")
+        _echo_err(finding_line(finding))
     return spec, applied
 
 
-def import_command(
+def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
     spec: SpecArgument,
     selector: SelectorOption,
     rest_api_id: RestApiIdOption = None,
@@ -170,14 +152,10 @@ def import_command(
             fail("--create needs --api-name (the name of the API to create)")
         if stage_description and not stage:
             fail("--stage-description needs --stage")
-        from apigw_cognito.aws.clients import Clients
-        from apigw_cognito.aws.importer import Importer, ImportOptions, parse_parameters
-        from apigw_cognito.aws.verify import render_table
-        from apigw_cognito.cli.progress import progress
-
         parameters = parse_parameters(parameter or [])
         session = _session(region, profile, endpoint_url, read_timeout)
-        loaded, applied = _prepare(spec, selector, session, validate=True)
+        clients = Clients(session)
+        spec_loaded, applied = _prepare(spec, selector, session, clients, validate=True)
         options = ImportOptions(
             rest_api_id=rest_api_id,
             api_name=api_name,
@@ -191,9 +169,8 @@ def import_command(
             dry_run=dry_run,
             verify=not no_verify,
         )
-        with progress(f"importing {loaded.name}") as shown:
-            importer = Importer(Clients(session), shown.echo)
-            outcome = importer.run(applied.data, loaded.version, applied.result, options)
+        with progress(f"importing {spec_loaded.name}") as shown:
+            outcome = importing.send(spec_loaded, applied, clients, options, shown.echo)
         if outcome.verification is not None:
             sys.stdout.write(render_table(outcome.verification))
             if not outcome.verification.ok:
@@ -205,7 +182,7 @@ def import_command(
             )
 
 
-def verify_command(
+def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
     spec: SpecArgument,
     selector: SelectorOption,
     rest_api_id: RestApiIdOption = None,
@@ -219,28 +196,12 @@ def verify_command(
     """Compare a live REST API's authorizers with what SPEC and the selector decide; exit 1 on any drift."""
     with guarded():
         _target(rest_api_id, api_name)
-        from apigw_cognito.aws.clients import Clients
-        from apigw_cognito.aws.importer import Importer, ImportOptions, parse_parameters, path_prefix
-        from apigw_cognito.aws.verify import compare, expected_methods, read_live_api, render_table
-
         parameters = parse_parameters(parameter or [])
         session = _session(region, profile, endpoint_url, read_timeout)
-        loaded, applied = _prepare(spec, selector, session, validate=False)
         clients = Clients(session)
-        api_id, _ = Importer(clients, _echo_err).locate(
-            ImportOptions(rest_api_id=rest_api_id, api_name=api_name)
-        )
-        assert api_id is not None
-        prefix = path_prefix(applied.data, loaded.version, parameters)
-        verification = compare(
-            expected_methods(applied.result, prefix), read_live_api(clients.apigateway(), api_id)
-        )
+        spec_loaded, applied = _prepare(spec, selector, session, clients, validate=False)
+        options = ImportOptions(rest_api_id=rest_api_id, api_name=api_name)
+        verification = importing.verify_live(spec_loaded, applied, clients, options, parameters, _echo_err)
         sys.stdout.write(render_table(verification))
         if not verification.ok:
             raise typer.Exit(int(ExitCode.FINDINGS))
-
-
-def register(app: typer.Typer) -> None:
-    """Add `import` and `verify` to `app`."""
-    app.command("import")(import_command)
-    app.command("verify")(verify_command)

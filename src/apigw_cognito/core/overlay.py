@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apigw_cognito.basics.openapi import Version
 from apigw_cognito.core.transform import Result
-
-if TYPE_CHECKING:
-    from apigw_cognito.app.pipeline import Applied, Spec
 
 OVERLAY_VERSION = "1.0.0"
 
@@ -128,22 +125,3 @@ def render_overlay(overlay: dict[str, Any], path: str) -> bytes:
 
     text = yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return (HEADER + text).encode()
-
-
-def write_overlay(path: str, spec: Spec, applied: Applied) -> None:
-    """Write the change `applied` makes to `spec` as an Overlay document at `path` (`extends` the spec)."""
-    import os
-
-    from apigw_cognito.app.files import write_atomic
-
-    extends = None
-    if spec.name != "<stdin>":
-        relative = os.path.relpath(os.path.abspath(spec.name), os.path.dirname(os.path.abspath(path)))
-        extends = relative.replace(os.sep, "/")
-    overlay = build_overlay(
-        applied.result,
-        spec.version,
-        title=f"Cognito authorizers for {os.path.basename(spec.name)}",
-        extends=extends,
-    )
-    write_atomic(path, render_overlay(overlay, path))

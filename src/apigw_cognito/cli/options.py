@@ -1,0 +1,46 @@
+"""Options that several commands share, declared once so their names and help agree everywhere."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from apigw_cognito.cli.output import ReportFormat
+
+SelectorOption = Annotated[
+    str, typer.Option("--selector", "-s", metavar="FILE", help="The selector file (YAML or JSON).")
+]
+ReportOption = Annotated[ReportFormat, typer.Option("--report", help="Report format.")]
+
+# Without SPEC, apply and audit cover every API of the project configuration (see `config`).
+ProjectReportOption = Annotated[
+    ReportFormat | None, typer.Option("--report", help="Report format (default: the config's, else text).")
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", help="Without SPEC: this configuration instead of the one found from here."),
+]
+ApiOption = Annotated[
+    list[str] | None, typer.Option("--api", help="Without SPEC: only the configured API of this name.")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=0, help="Without SPEC: APIs checked at once (0: by size and cores)."),
+]
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", metavar="REGION", help="AWS region (default: AWS_REGION or the profile's)."),
+]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", metavar="PROFILE", help="AWS profile (default: AWS_PROFILE).")
+]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint-url",
+        metavar="URL",
+        help="Send every AWS call (API Gateway, Cognito, STS) here; AWS_ENDPOINT_URL_<SERVICE> also work.",
+    ),
+]
