@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apigw_cognito.checks.validation import SpecError, validate_spec
+from apigw_cognito.checks.validation_engine import build_meta_checks
 from tests.support import paths
 from tests.support.paths import CORPUS
 
@@ -194,7 +195,7 @@ def test_never_raises(data: Any) -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, apigw_cognito.checks.validation\n"
+        "import sys, apigw_cognito.checks.validation, apigw_cognito.checks.validation_engine\n"
         "heavy = ('openapi_spec_validator', 'jsonschema', 'jsonschema_rs', 'referencing', 'pydantic')\n"
         "print([m for m in heavy if m in sys.modules])"
     )
@@ -250,9 +251,7 @@ def _library_checks() -> list[Any]:
 def test_fast_meta_check_never_accepts_what_the_library_rejects(schema: dict[str, Any]) -> None:
     from jsonschema.exceptions import SchemaError
 
-    from apigw_cognito.checks.validation import _meta_checks
-
-    meta_checks = _meta_checks()
+    meta_checks = build_meta_checks()
     if meta_checks is None:
         pytest.skip("jsonschema-rs is not installed")
     for slow in _library_checks():
@@ -299,9 +298,7 @@ _NESTED = st.recursive(
 def test_fast_meta_check_judges_nested_regexes_like_the_library(schema: dict[str, Any]) -> None:
     from jsonschema.exceptions import SchemaError
 
-    from apigw_cognito.checks.validation import _meta_checks
-
-    meta_checks = _meta_checks()
+    meta_checks = build_meta_checks()
     if meta_checks is None:
         pytest.skip("jsonschema-rs is not installed")
     for slow in _library_checks():
