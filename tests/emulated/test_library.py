@@ -1,4 +1,6 @@
-"""The library API (`from apigw_cognito import ...`) and the recipes in docs/recipes.md, run as written."""
+"""The library API (`from apigw_cognito import ...`) and the examples in docs/recipes.md and
+docs/pipelines.md, run as written.
+"""
 
 from __future__ import annotations
 
@@ -254,22 +256,19 @@ def test_terraform_recipe_runs(checkout: Path) -> None:
     assert b"x-amazon-apigateway-authorizer" in (checkout / files[0]).read_bytes()
 
 
-# --- README.md, section "Pipelines and tools" --------------------------------------------------------------
+# --- docs/pipelines.md -------------------------------------------------------------------------------------
 
 
-def readme_blocks(language: str) -> list[str]:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("\n## Pipelines and tools\n")
-    end = text.find("\n## ", start + 1)
-    section = text[start : end if end > 0 else len(text)]
-    return re.findall(rf"^```{language}\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+def pipeline_blocks(language: str) -> list[str]:
+    text = (ROOT / "docs" / "pipelines.md").read_text()
+    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
 
 
-def test_readme_pipeline_examples_run(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (config,) = readme_blocks("toml")
+def test_pipeline_examples_run(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (config,) = pipeline_blocks("toml")
     (checkout / "apigw-cognito.toml").write_text(config)
     (checkout / ".git").mkdir()
-    for block in readme_blocks("sh"):
+    for block in pipeline_blocks("sh"):
         for line in block.splitlines():
             args = shlex.split(line, comments=True)
             if not args:
@@ -291,10 +290,10 @@ def test_readme_pipeline_examples_run(checkout: Path, capsys: pytest.CaptureFixt
     from pre_commit.clientlib import load_manifest
 
     hook_ids = {h["id"] for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
-    pre_commit_config, actions = (yaml.safe_load(b) for b in readme_blocks("yaml"))
+    pre_commit_config, actions = (yaml.safe_load(b) for b in pipeline_blocks("yaml"))
     assert {h["id"] for h in pre_commit_config["repos"][0]["hooks"]} <= hook_ids
     assert actions[1]["with"]["sarif_file"] == "apigw-cognito.sarif"
 
-    (snippet,) = readme_blocks("python")
-    exec(compile(snippet, "README.md", "exec"), {})
+    (snippet,) = pipeline_blocks("python")
+    exec(compile(snippet, "docs/pipelines.md", "exec"), {})
     assert "'operations': 5" in capsys.readouterr().out
