@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo emulators-up emulators-down test lint typecheck unit fuzz bench clean
+.PHONY: install demo emulators-up emulators-down test lint typecheck unit golden fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,7 @@ install: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -25,6 +26,11 @@ unit: $(STAMP)
 	$(PY) -m pytest -q
 
 test: lint typecheck unit
+
+# Regenerate the expected outputs of tests/golden from the current code, then review them with git diff.
+golden: $(STAMP)
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q -p no:cacheprovider tests/golden
+	git status --short -- tests/golden
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
@@ -46,6 +52,8 @@ emulators-down:
 # --- benchmarks ---
 # Synthetic documents (cached in benchmarks/.cache) plus any given: make bench ARGS="path/to/api.json ..."
 # BENCH_FLAGS=--quick by default (about 10 minutes on 2 cores); BENCH_FLAGS= for the full matrix.
+# With node and npm on PATH the peers (openapi-format, @redocly/cli, pinned) are installed into
+# benchmarks/.cache/peers and measured in the same run; without them the run says they were skipped.
 BENCH_FLAGS ?= --quick
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_FLAGS) $(ARGS)

@@ -1,0 +1,56 @@
+"""The architecture holds: layers import only downwards, no cycles, and importing the package stays cheap."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.paths import ROOT
+
+HEAVY = ("boto3", "botocore", "openapi_spec_validator", "jsonschema", "jsonschema_rs", "ruamel", "yaml")
+
+
+def _lint_imports() -> str:
+    found = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.fail("lint-imports is missing: install the dev extra (make install)")
+    return found
+
+
+def test_layers_and_cycles_contracts_are_kept() -> None:
+    result = subprocess.run(
+        [_lint_imports(), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def test_the_contracts_fail_on_an_upward_import(tmp_path: Path) -> None:
+    """A contract that cannot fail proves nothing: a copy of the package with one upward import breaks it."""
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    errors = copy / "apigw_cognito" / "basics" / "errors.py"
+    errors.write_text(errors.read_text() + "\nfrom apigw_cognito.cli import output  # noqa\n")
+    env = {"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)}
+    result = subprocess.run(
+        [_lint_imports(), "--no-cache", str(ROOT / "pyproject.toml")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "apigw_cognito.basics.errors -> apigw_cognito.cli.output" in result.stdout
+
+
+def test_importing_the_package_loads_no_heavy_library() -> None:
+    code = (
+        "import sys, apigw_cognito\n"
+        "from apigw_cognito import secure_document, InputError\n"
+        f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r}])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", "the validator, boto3 and the YAML parsers load only when used"
