@@ -471,7 +471,7 @@ _RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "nul
 
 
 @lru_cache(maxsize=65536)
-def yaml_scalar(value: Any) -> str:
+def yaml_scalar(value: Any) -> str:  # noqa: PLR0911  (one return per kind of scalar)
     """`value` as a YAML scalar that loads back to the same value with YAML 1.1 and 1.2 loaders."""
     if value is None:
         return "null"

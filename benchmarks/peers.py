@@ -124,6 +124,30 @@ def parse_versions(npm_view_json: str) -> list[str]:
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
+_STEP = re.compile(r"\[(?:'((?:[^'\\]|\\.)*)'|(\d+))\]", re.DOTALL)
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+
+
+def _unescape(quoted: str) -> str | None:
+    """The member name inside a single-quoted RFC 9535 string; None for an escape it does not have."""
+    bad: list[str] = []
+
+    def one(m: re.Match[str]) -> str:
+        esc = m.group(1)
+        if len(esc) == 5:  # u and four hex digits
+            return chr(int(esc[1:], 16))
+        if esc not in _ESCAPES:
+            bad.append(esc)
+            return ""
+        return _ESCAPES[esc]
+
+    text = _ESCAPE.sub(one, quoted)
+    if bad:
+        return None
+    # a surrogate pair written as two \u escapes is one character
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 def parse_normalized_path(target: str) -> tuple[str | int, ...] | None:
     """The steps of an RFC 9535 normalized path such as ``$['paths']['/pets']['get']``; None if it is not one.
 
@@ -133,51 +157,19 @@ def parse_normalized_path(target: str) -> tuple[str | int, ...] | None:
     if not target.startswith("$"):
         return None
     steps: list[str | int] = []
-    i, n = 1, len(target)
-    while i < n:
-        if target[i] != "[" or i + 1 >= n:
+    pos = 1
+    while pos < len(target):
+        m = _STEP.match(target, pos)
+        if m is None:
             return None
-        i += 1
-        if target[i] == "'":
-            i += 1
-            chars: list[str] = []
-            while True:
-                if i >= n:
-                    return None
-                ch = target[i]
-                if ch == "'":
-                    i += 1
-                    break
-                if ch == "\\":
-                    if i + 1 >= n:
-                        return None
-                    esc = target[i + 1]
-                    if esc == "u":
-                        digits = target[i + 2 : i + 6]
-                        if not re.fullmatch(r"[0-9a-fA-F]{4}", digits):
-                            return None
-                        chars.append(chr(int(digits, 16)))
-                        i += 6
-                        continue
-                    if esc not in _ESCAPES:
-                        return None
-                    chars.append(_ESCAPES[esc])
-                    i += 2
-                    continue
-                chars.append(ch)
-                i += 1
-            # a surrogate pair written as two \u escapes is one character
-            text = "".join(chars).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-            steps.append(text)
+        if m.group(2) is not None:
+            steps.append(int(m.group(2)))
         else:
-            m = re.compile(r"\d+").match(target, i)
-            if m is None:
+            name = _unescape(m.group(1))
+            if name is None:
                 return None
-            steps.append(int(m.group()))
-            i = m.end()
-        if i >= n or target[i] != "]":
-            return None
-        i += 1
+            steps.append(name)
+        pos = m.end()
     return tuple(steps)
 
 

@@ -42,6 +42,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from benchmarks import generate
 from benchmarks import peers as peer_tools
 
@@ -449,6 +451,7 @@ class Document:
     verdicts: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     peers: dict[str, PeerResult] = field(default_factory=dict)  # by peer name ("openapi-format", "redocly")
+    validated_same: bool | None = None  # apply-validate wrote the bytes apply --no-validate wrote
 
     @property
     def megabytes(self) -> float:
@@ -459,8 +462,6 @@ def load_data(path: Path, fmt: str) -> Any:
     raw = path.read_bytes()
     if fmt == "json":
         return json.loads(raw)
-    import yaml
-
     return yaml.load(raw, Loader=yaml.CSafeLoader)
 
 
@@ -658,30 +659,30 @@ def check_peer(
     return result
 
 
-def bench_document(doc: Document, selector: Path, s: Settings, index: str) -> None:
-    doc.commands = plan_commands(doc, selector, s)
-    doc.path.read_bytes()  # into the page cache before the first timed run
-    slow_rounds = 1 if doc.megabytes > s.slow_once_above_mb else s.slow_rounds
-    progress(f"[{index}] {doc.name}: {doc.operations} operations, {doc.megabytes:.1f} MB")
-    expected: peer_tools.Expected | None = None
-    overlay: Path | None = None
-    if s.peers and doc.synthetic and doc.megabytes > s.peer_max_mb:
+def prepare_peers(
+    doc: Document, selector: Path, s: Settings
+) -> tuple[Path | None, peer_tools.Expected | None]:
+    """Write the document's overlay and add the peers' commands: (overlay, what it must change) or Nones."""
+    if not s.peers:
+        return None, None
+    if doc.synthetic and doc.megabytes > s.peer_max_mb:
         doc.notes.append(f"peers skipped: {doc.megabytes:.0f} MB > {s.peer_max_mb:g} MB")
-    elif s.peers:
-        stem = output_stem(doc, s)
-        overlay = stem.with_name(f"{stem.name}.overlay.json")
-        scratch = stem.with_name(f"{stem.name}.overlay-apply{doc.path.suffix}")
-        progress(f"  {doc.name} writing the overlay for the peers (apply --emit-overlay, untimed)")
-        problem = emit_overlay(s, doc.path, selector, overlay, scratch)
-        if problem:
-            doc.notes.append(f"peers skipped: {problem}")
-            overlay = None
-        else:
-            expected = read_expected(overlay)
-            doc.commands.update(peer_commands(doc.path, doc.format, overlay, stem, s))
-    digests = run_rounds(doc.name, doc.commands, s.rounds, slow_rounds, s)
+        return None, None
+    stem = output_stem(doc, s)
+    overlay = stem.with_name(f"{stem.name}.overlay.json")
+    scratch = stem.with_name(f"{stem.name}.overlay-apply{doc.path.suffix}")
+    progress(f"  {doc.name} writing the overlay for the peers (apply --emit-overlay, untimed)")
+    problem = emit_overlay(s, doc.path, selector, overlay, scratch)
+    if problem:
+        doc.notes.append(f"peers skipped: {problem}")
+        return None, None
+    doc.commands.update(peer_commands(doc.path, doc.format, overlay, stem, s))
+    return overlay, read_expected(overlay)
+
+
+def check_apply(doc: Document, digests: Sequence[bytes]) -> None:
+    """Lines changed, coverage and determinism of apply's output; whether the validating apply agrees."""
     apply = doc.commands["apply"]
-    before: str | None = None
     failed = [x.returncode for x in apply.samples if x.returncode != 0]
     if failed:
         doc.notes.append(f"apply failed (exit {failed[0]}): {last_line(apply.stderr)}")
@@ -702,30 +703,21 @@ def bench_document(doc: Document, selector: Path, s: Settings, index: str) -> No
         if not doc.deterministic:
             doc.notes.append("apply outputs differ between rounds")
     validated = doc.commands.get("apply-validate")
-    if validated is not None and validated.samples:
-        bad = [x.returncode for x in validated.samples if x.returncode != 0]
-        if bad:
-            doc.notes.append(
-                f"apply-validate exit {bad[0]}: {last_line(validated.stderr or validated.stdout)}"
-            )
-        elif (
-            apply.output is not None
-            and apply.output.exists()
-            and validated.output is not None
-            and validated.output.exists()
-            and apply.output.read_bytes() != validated.output.read_bytes()
-        ):
+    if validated is None or not validated.samples:
+        return
+    bad = [x.returncode for x in validated.samples if x.returncode != 0]
+    if bad:
+        doc.notes.append(f"apply-validate exit {bad[0]}: {last_line(validated.stderr or validated.stdout)}")
+    elif (
+        apply.output is not None and apply.output.exists() and validated.output and validated.output.exists()
+    ):
+        doc.validated_same = apply.output.read_bytes() == validated.output.read_bytes()
+        if not doc.validated_same:
             doc.notes.append("apply-validate wrote another output than apply --no-validate")
-    if overlay is not None:
-        if before is None:
-            before = doc.path.read_bytes().decode("utf-8", "surrogateescape")
-        for peer in s.peers:
-            cmd = doc.commands.get(peer.name)
-            if cmd is not None and cmd.samples:
-                progress(f"  {doc.name} checking the output of {peer.name}")
-                doc.peers[peer.name] = check_peer(peer, cmd, before, doc.format, expected)
-        if not s.keep_outputs:
-            overlay.unlink(missing_ok=True)
+
+
+def record_verdicts(doc: Document) -> None:
+    """The OpenAPI verdicts of `validate` and openapi-spec-validator, from their last runs."""
     if "validate" in doc.commands and doc.commands["validate"].samples:
         v = doc.commands["validate"]
         doc.verdicts["apigw-cognito"] = cli_verdict(v.samples[-1].returncode, v.stdout + v.stderr)
@@ -737,6 +729,26 @@ def bench_document(doc: Document, selector: Path, s: Settings, index: str) -> No
         doc.verdicts["openapi-spec-validator"] = validator_verdict(v.samples[-1].returncode, v.stdout)
         if doc.verdicts["openapi-spec-validator"] != "valid":
             doc.verdicts["openapi-spec-validator message"] = last_line(v.stdout + v.stderr)
+
+
+def bench_document(doc: Document, selector: Path, s: Settings, index: str) -> None:
+    doc.commands = plan_commands(doc, selector, s)
+    doc.path.read_bytes()  # into the page cache before the first timed run
+    slow_rounds = 1 if doc.megabytes > s.slow_once_above_mb else s.slow_rounds
+    progress(f"[{index}] {doc.name}: {doc.operations} operations, {doc.megabytes:.1f} MB")
+    overlay, expected = prepare_peers(doc, selector, s)
+    digests = run_rounds(doc.name, doc.commands, s.rounds, slow_rounds, s)
+    check_apply(doc, digests)
+    if overlay is not None:
+        before = doc.path.read_bytes().decode("utf-8", "surrogateescape")
+        for peer in s.peers:
+            cmd = doc.commands.get(peer.name)
+            if cmd is not None and cmd.samples:
+                progress(f"  {doc.name} checking the output of {peer.name}")
+                doc.peers[peer.name] = check_peer(peer, cmd, before, doc.format, expected)
+        if not s.keep_outputs:
+            overlay.unlink(missing_ok=True)
+    record_verdicts(doc)
     if not s.keep_outputs:
         for cmd in doc.commands.values():
             if cmd.output is not None:
@@ -806,8 +818,8 @@ class Verdict:
     margin: str = ""  # met or missed by how much (the targets of issue 13)
 
 
-def fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
+def fmt_ratio(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}x"
 
 
 PEER_NAMES: tuple[str, ...] = tuple(peer_tools.PEERS)
@@ -823,8 +835,8 @@ def at_most(value: float | None, limit: float) -> tuple[bool | None, str]:
     if value is None:
         return None, "not measured"
     if value <= limit:
-        return True, f"met by {limit - value:.2f}x: {(1 - value / limit) * 100:.0f}% under {limit:g}x"
-    return False, f"missed by {value - limit:.2f}x: {(value / limit - 1) * 100:.0f}% over {limit:g}x"
+        return True, f"met by {limit - value:.3f}x: {(1 - value / limit) * 100:.1f}% under {limit:g}x"
+    return False, f"missed by {value - limit:.3f}x: {(value / limit - 1) * 100:.1f}% over {limit:g}x"
 
 
 def at_least(speedup: float | None, limit: float) -> tuple[bool | None, str]:
@@ -832,8 +844,8 @@ def at_least(speedup: float | None, limit: float) -> tuple[bool | None, str]:
     if speedup is None or speedup <= 0:
         return None, "not measured"
     if speedup >= limit:
-        return True, f"met by {speedup - limit:.1f}x: {speedup:.1f}x >= {limit:g}x"
-    return False, f"missed by {limit - speedup:.1f}x: needs {limit / speedup:.2f}x more speed"
+        return True, f"met by {speedup - limit:.2f}x: {speedup:.2f}x >= {limit:g}x"
+    return False, f"missed by {limit - speedup:.2f}x: needs {limit / speedup:.3f}x more speed"
 
 
 def fastest_peer(
@@ -852,6 +864,13 @@ def fastest_peer(
         if best is None or cmd.wall < best_wall:
             best, best_wall = (name, cmd), cmd.wall
     return best
+
+
+def succeeded(cmd: Command | None) -> Command | None:
+    """`cmd` when it ran and exited 0 every time: a median over failed runs is no figure to compare."""
+    if cmd is None or not cmd.samples or any(x.returncode for x in cmd.samples):
+        return None
+    return cmd
 
 
 def has_peers(doc: Document) -> bool:
@@ -988,12 +1007,7 @@ def judge_issue13(
     peers_skipped: str,
 ) -> list[Verdict]:
     out: list[Verdict] = []
-
-    def clean(cmd: Command | None) -> Command | None:
-        """`cmd` when it ran and exited 0 every time."""
-        if cmd is None or not cmd.samples or any(x.returncode for x in cmd.samples):
-            return None
-        return cmd
+    clean = succeeded
 
     def judged(doc: Document, names: frozenset[str], passed: bool | None) -> bool | None:
         return passed if doc.name in names and doc.operations >= min_ops else None
@@ -1015,7 +1029,7 @@ def judge_issue13(
                     Verdict(
                         target,
                         doc.name,
-                        f"{fmt_ratio(r)} of {best[0]}" if best else "n/a",
+                        f"{fmt_ratio(r, 3)} of {best[0]}" if best else "n/a",
                         judged(doc, names, passed),
                         why or ("" if ours else "our command failed or was not run"),
                         margin,
@@ -1046,7 +1060,7 @@ def judge_issue13(
                 Verdict(
                     "10 apply peak RSS <= 1.0x json load+dump",
                     doc.name,
-                    fmt_ratio(m),
+                    fmt_ratio(m, 3),
                     judged(doc, ISSUE13_MEMORY_DOCS, passed),
                     "" if apply else "apply failed",
                     margin,
@@ -1063,7 +1077,7 @@ def judge_issue13(
             Verdict(
                 "11 validating apply <= 1.0x openapi-format (start-up)",
                 "specs/securepets.yaml",
-                fmt_ratio(r),
+                fmt_ratio(r, 3),
                 passed,
                 "" if usable else "openapi-format failed or did not apply the overlay",
                 margin,
@@ -1136,7 +1150,7 @@ def peer_rows(
     label: str,
     commands: Mapping[str, Command],
     ours: tuple[str, str],
-    our_lines: LineDiff | None,
+    our_lines: tuple[LineDiff | None, LineDiff | None],
     results: Mapping[str, PeerResult],
     floor: Command | None,
     suffix: str = "",
@@ -1146,8 +1160,8 @@ def peer_rows(
     best_wall = best[1].wall if best else None
     row = [
         label,
-        tool_cell(no_validate, our_lines),
-        tool_cell(validating, None),
+        tool_cell(no_validate, our_lines[0]),
+        tool_cell(validating, our_lines[1]),
         *[
             tool_cell(
                 commands.get(name + suffix),
@@ -1157,8 +1171,8 @@ def peer_rows(
             for name in PEER_NAMES
         ],
         best[0] if best else "none",
-        fmt_ratio(ratio(no_validate.wall if no_validate else None, best_wall)),
-        fmt_ratio(ratio(validating.wall if validating else None, best_wall)),
+        fmt_ratio(ratio(no_validate.wall if succeeded(no_validate) and no_validate else None, best_wall)),
+        fmt_ratio(ratio(validating.wall if succeeded(validating) and validating else None, best_wall)),
         secs(floor.wall) if floor is not None and floor.samples else "",
     ]
     return row
@@ -1193,8 +1207,16 @@ def render_peers(
         if "apply-validate" not in doc.commands and not has_peers(doc):
             continue
         floor = doc.commands.get("json") or doc.commands.get("ruamel")
+        validated_lines = doc.lines if doc.validated_same else None
         rows.append(
-            peer_rows(doc.name, doc.commands, ("apply", "apply-validate"), doc.lines, doc.peers, floor)
+            peer_rows(
+                doc.name,
+                doc.commands,
+                ("apply", "apply-validate"),
+                (doc.lines, validated_lines),
+                doc.peers,
+                floor,
+            )
         )
     if "apply-small" in startup:
         rows.append(
@@ -1202,7 +1224,7 @@ def render_peers(
                 "securepets.yaml (start-up)",
                 startup,
                 ("apply-small-no-validate", "apply-small"),
-                None,
+                (None, None),
                 startup_peers,
                 startup.get("import-json"),
                 SMALL_SUFFIX,
@@ -1351,21 +1373,27 @@ def render(
         )
     parts.append(table(line_rows, right=frozenset({1, 2, 3, 4})))
     parts.append(render_peers(docs, startup, startup_peers or {}, peers_skipped))
+    parts.extend(render_verdicts(verdicts))
+    return "\n\n".join(parts)
 
+
+def render_verdicts(verdicts: Sequence[Verdict]) -> list[str]:
+    """The targets, one row per document (PASS, FAIL or info, with how much they met or missed by), and a
+    summary per target."""
     verdict_rows = [["target", "document", "measured", "result"]]
     verdicts = sorted(verdicts, key=lambda v: target_order(v.target))  # stable: documents keep their order
     for v in verdicts:
         result = "info" if v.passed is None else ("PASS" if v.passed else "FAIL")
         said = "; ".join(x for x in (v.margin, v.why) if x)
         verdict_rows.append([v.target, v.document, v.measured, result + (f" ({said})" if said else "")])
-    parts.append(table(verdict_rows))
+    parts = [table(verdict_rows)]
     summary = []
     for target in dict.fromkeys(v.target for v in verdicts):
         judged = [v.passed for v in verdicts if v.target == target and v.passed is not None]
         state = "not judged" if not judged else ("PASS" if all(judged) else "FAIL")
         summary.append(f"  {state:<10} {target}")
     parts.append("Targets:\n" + "\n".join(summary))
-    return "\n\n".join(parts)
+    return parts
 
 
 def environment(s: Settings) -> dict[str, Any]:
@@ -1426,6 +1454,7 @@ def to_json(
                 "verdicts": d.verdicts,
                 "notes": d.notes,
                 "peers": peer_json(d.peers),
+                "apply_validate_same_output": d.validated_same,
             }
             for d in docs
         ],
@@ -1480,7 +1509,7 @@ def default(value: float | None, fallback: float) -> float:
     return fallback if value is None else value
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -1525,6 +1554,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", type=Path, default=Path(sys.executable).with_name("apigw-cognito"))
     parser.add_argument("--keep-outputs", action="store_true", help="keep outputs in benchmarks/.cache/out")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    return parser
+
+
+def setup_peers(skip: bool) -> peer_tools.PeerSetup:
+    """Install or reuse the pinned peers (or say why not), and say which ones run."""
+    if skip:
+        peer_setup = peer_tools.PeerSetup(skipped="--no-peers")
+    else:
+        progress("peers: checking node, npm and the pinned versions in benchmarks/.cache/peers")
+        peer_setup = peer_tools.setup_peers(log=progress)
+    for note in peer_setup.notes:
+        progress(f"peers: {note}")
+    if peer_setup.skipped:
+        progress(f"peers skipped: {peer_setup.skipped}")
+    else:
+        installed = ", ".join(f"{p.package} {p.version}" for p in peer_setup.peers)
+        progress(f"peers: {installed} (node {peer_setup.node})")
+    return peer_setup
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     rounds = args.rounds or (3 if args.quick else 5)
@@ -1568,21 +1619,7 @@ def main(argv: list[str] | None = None) -> int:
         docs.append(describe(path.resolve()))
         selectors[path.resolve()] = corpus_selector
 
-    if args.no_peers:
-        peer_setup = peer_tools.PeerSetup(skipped="--no-peers")
-    else:
-        progress("peers: checking node, npm and the pinned versions in benchmarks/.cache/peers")
-        peer_setup = peer_tools.setup_peers(log=progress)
-    for note in peer_setup.notes:
-        progress(f"peers: {note}")
-    if peer_setup.skipped:
-        progress(f"peers skipped: {peer_setup.skipped}")
-    else:
-        progress(
-            "peers: "
-            + ", ".join(f"{p.package} {p.version}" for p in peer_setup.peers)
-            + f" (node {peer_setup.node})"
-        )
+    peer_setup = setup_peers(args.no_peers)
     settings.peers = peer_setup.peers
 
     env = environment(settings)
