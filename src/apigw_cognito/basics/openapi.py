@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import UnionType
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError, Location
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
+AUTHORIZER_KEY = "x-amazon-apigateway-authorizer"  # a security scheme's authorizer extension
 # Path item keys that are operations, in the order API Gateway's console lists them.
 METHOD_KEYS: dict[str, str] = {
     "get": "GET",
@@ -150,6 +152,40 @@ def iter_operations(data: Mapping[str, Any], locate: Locate) -> Iterator[Operati
             )
 
 
+def security_schemes(data: Mapping[str, Any], version: Version) -> Mapping[str, Any]:
+    """The security schemes by name, where `version` keeps them; empty when absent or not a mapping."""
+    schemes = get_in(data, version.schemes_pointer, {})
+    return schemes if isinstance(schemes, Mapping) else {}
+
+
+def authorizer_extensions(data: Mapping[str, Any], version: Version) -> dict[str, Mapping[str, Any]]:
+    """Each security scheme's `x-amazon-apigateway-authorizer` (a mapping), by scheme name: the authorizers
+    API Gateway creates on import."""
+    return {
+        str(name): scheme[AUTHORIZER_KEY]
+        for name, scheme in security_schemes(data, version).items()
+        if isinstance(scheme, Mapping) and isinstance(scheme.get(AUTHORIZER_KEY), Mapping)
+    }
+
+
+def join_path(prefix: str, path: str) -> str:
+    """The resource path API Gateway creates for `path` under a base path prefix ("" for none)."""
+    prefix = prefix.strip("/")
+    if not prefix:
+        return path
+    return "/" + prefix + ("" if path == "/" else path)
+
+
+def resource_paths(data: Mapping[str, Any], prefix: str = "") -> set[str]:
+    """Every resource the document makes API Gateway create, the root and each intermediate one included."""
+    out = {"/"}
+    paths = data.get("paths")
+    for path in paths if isinstance(paths, Mapping) else ():
+        parts = [p for p in join_path(prefix, str(path)).split("/") if p]
+        out.update("/" + "/".join(parts[: i + 1]) for i in range(len(parts)))
+    return out
+
+
 def get_in(data: Any, pointer: tuple[str | int, ...], default: Any = None) -> Any:
     """The node at `pointer`, or `default` when any step is missing or of the wrong kind."""
     node = data
@@ -169,14 +205,14 @@ def type_name(value: Any) -> str:
     """How YAML/JSON users call the type of a loaded value."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, Mapping):
-        return "mapping"
-    return type(value).__name__
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
+
+
+# In this order: a bool is also an int.
+_TYPE_NAMES: tuple[tuple[type | UnionType, str], ...] = (
+    (bool, "boolean"),
+    (int | float, "number"),
+    (str, "string"),
+    (list, "list"),
+    (Mapping, "mapping"),
+)

@@ -12,7 +12,17 @@ from typing import Any
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding
-from apigw_cognito.basics.openapi import MISSING, VERSIONS, Locate, Version, get_in, iter_operations
+from apigw_cognito.basics.openapi import (
+    AUTHORIZER_KEY,
+    MISSING,
+    VERSIONS,
+    Locate,
+    Version,
+    authorizer_extensions,
+    iter_operations,
+    resource_paths,
+    security_schemes,
+)
 
 MAX_BODY_BYTES = 6 * 1024 * 1024
 MAX_RESOURCES = 300
@@ -26,23 +36,10 @@ PATH_SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
 Check = Callable[[Mapping[str, Any], Version, Locate], Iterator[Finding]]
 
 
-def _schemes(data: Mapping[str, Any], version: Version) -> Mapping[str, Any]:
-    schemes = get_in(data, version.schemes_pointer, {})
-    return schemes if isinstance(schemes, Mapping) else {}
-
-
-def _authorizers(data: Mapping[str, Any], version: Version) -> dict[str, Mapping[str, Any]]:
-    return {
-        str(name): scheme["x-amazon-apigateway-authorizer"]
-        for name, scheme in _schemes(data, version).items()
-        if isinstance(scheme, Mapping) and isinstance(scheme.get("x-amazon-apigateway-authorizer"), Mapping)
-    }
-
-
 def check_requirements(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
     """Every name in a security requirement must be a defined scheme; one authorizer per method."""
-    schemes = _schemes(data, version)
-    authorizers = _authorizers(data, version)
+    schemes = security_schemes(data, version)
+    authorizers = authorizer_extensions(data, version)
     places: list[tuple[tuple[str | int, ...], Any, str]] = []
     if "security" in data:
         places.append((("security",), data["security"], "root-level security"))
@@ -88,55 +85,59 @@ def check_requirements(data: Mapping[str, Any], version: Version, locate: Locate
 
 def check_authorizers(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
     """Cognito authorizer extensions must have the shape API Gateway imports."""
-    for name, scheme in _schemes(data, version).items():
+    for name, scheme in security_schemes(data, version).items():
+        if not isinstance(scheme, Mapping) or scheme.get(AUTHORIZER_KEY) is None:
+            continue
         pointer = (*version.schemes_pointer, str(name))
-        if not isinstance(scheme, Mapping):
-            continue
-        ext = scheme.get("x-amazon-apigateway-authorizer")
-        if ext is None:
-            continue
         where = locate(pointer)
+        for problem in _authorizer_problems(scheme, scheme[AUTHORIZER_KEY]):
+            yield codes.finding("AGC302", f"security scheme {name}: {problem}", where, pointer)
 
-        def bad(message: str, name: str = str(name), where: Any = where, pointer: Any = pointer) -> Finding:
-            return codes.finding("AGC302", f"security scheme {name}: {message}", where, pointer)
 
-        if not isinstance(ext, Mapping):
-            yield bad("x-amazon-apigateway-authorizer must be a mapping")
-            continue
-        if str(ext.get("type", "")).lower() != "cognito_user_pools":
-            continue  # Lambda authorizers are not ours to judge beyond the shape
-        if scheme.get("type") != "apiKey":
-            yield bad("API Gateway imports authorizers only from schemes of type apiKey")
-        if scheme.get("in") != "header":
-            yield bad("a Cognito authorizer reads its token from a header: `in` must be `header`")
-        if not isinstance(scheme.get("name"), str) or not scheme.get("name"):
-            yield bad("`name` must be the header that carries the token, e.g. Authorization")
-        arns = ext.get("providerARNs")
-        if not isinstance(arns, list) or not arns:
-            yield bad("providerARNs must be a non-empty list of user pool ARNs")
-        else:
-            for arn in arns:
-                if not isinstance(arn, str) or not POOL_ARN.match(arn):
-                    yield bad(
-                        f"providerARNs item {arn!r} is not a user pool ARN"
-                        " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
-                    )
-        ttl = ext.get("authorizerResultTtlInSeconds")
-        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= 3600):
-            yield bad("authorizerResultTtlInSeconds must be a whole number from 0 to 3600")
-        regex = ext.get("identityValidationExpression")
-        if regex is not None:
-            try:
-                re.compile(str(regex))
-            except re.error as exc:
-                yield bad(f"identityValidationExpression does not compile: {exc}")
-        source = ext.get("identitySource")
-        header = scheme.get("name")
-        if source is not None and source != f"method.request.header.{header}":
-            yield bad(
-                f"identitySource {source!r} disagrees with the scheme's header name {header!r};"
-                " write only `name`"
+def _authorizer_problems(scheme: Mapping[str, Any], ext: Any) -> Iterator[str]:
+    if not isinstance(ext, Mapping):
+        yield f"{AUTHORIZER_KEY} must be a mapping"
+        return
+    if str(ext.get("type", "")).lower() != "cognito_user_pools":
+        return  # Lambda authorizers are not ours to judge beyond the shape
+    if scheme.get("type") != "apiKey":
+        yield "API Gateway imports authorizers only from schemes of type apiKey"
+    if scheme.get("in") != "header":
+        yield "a Cognito authorizer reads its token from a header: `in` must be `header`"
+    if not isinstance(scheme.get("name"), str) or not scheme.get("name"):
+        yield "`name` must be the header that carries the token, e.g. Authorization"
+    yield from _provider_problems(ext.get("providerARNs"))
+    yield from _setting_problems(scheme, ext)
+
+
+def _provider_problems(arns: Any) -> Iterator[str]:
+    if not isinstance(arns, list) or not arns:
+        yield "providerARNs must be a non-empty list of user pool ARNs"
+        return
+    for arn in arns:
+        if not isinstance(arn, str) or not POOL_ARN.match(arn):
+            yield (
+                f"providerARNs item {arn!r} is not a user pool ARN"
+                " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
             )
+
+
+def _setting_problems(scheme: Mapping[str, Any], ext: Mapping[str, Any]) -> Iterator[str]:
+    ttl = ext.get("authorizerResultTtlInSeconds")
+    if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= 3600):
+        yield "authorizerResultTtlInSeconds must be a whole number from 0 to 3600"
+    regex = ext.get("identityValidationExpression")
+    if regex is not None:
+        try:
+            re.compile(str(regex))
+        except re.error as exc:
+            yield f"identityValidationExpression does not compile: {exc}"
+    source = ext.get("identitySource")
+    header = scheme.get("name")
+    if source is not None and source != f"method.request.header.{header}":
+        yield (
+            f"identitySource {source!r} disagrees with the scheme's header name {header!r}; write only `name`"
+        )
 
 
 def check_scheme_place(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
@@ -144,9 +145,8 @@ def check_scheme_place(data: Mapping[str, Any], version: Version, locate: Locate
     for other in VERSIONS.values():
         if other.schemes_pointer == version.schemes_pointer:
             continue
-        schemes = get_in(data, other.schemes_pointer)
-        if isinstance(schemes, Mapping) and any(
-            isinstance(s, Mapping) and "x-amazon-apigateway-authorizer" in s for s in schemes.values()
+        if any(
+            isinstance(s, Mapping) and AUTHORIZER_KEY in s for s in security_schemes(data, other).values()
         ):
             yield codes.finding(
                 "AGC303",
@@ -157,8 +157,19 @@ def check_scheme_place(data: Mapping[str, Any], version: Version, locate: Locate
             )
 
 
-def check_import_limits(data: Mapping[str, Any], version: Version, locate: Locate) -> Iterator[Finding]:
-    """API Gateway's import restrictions that fail (or silently misbehave) at import time."""
+def check_import_limits(
+    data: Mapping[str, Any],
+    version: Version,
+    locate: Locate,
+    *,
+    prefix: str = "",
+    body_bytes: int | None = None,
+) -> Iterator[Finding]:
+    """API Gateway's import restrictions that fail (or silently misbehave) at import time.
+
+    The importer asks the same before it sends anything, with the base path `prefix` API Gateway puts
+    before each path and the size of the body it sends (`body_bytes`; measured here when not given).
+    """
     if not version.importable:
         yield codes.finding(
             "AGC304",
@@ -167,40 +178,40 @@ def check_import_limits(data: Mapping[str, Any], version: Version, locate: Locat
             locate(("openapi",)),
             ("openapi",),
         )
-    size = body_size(data)
+    size = body_size(data) if body_bytes is None else body_bytes
     if size > MAX_BODY_BYTES:
         yield codes.finding(
             "AGC305",
             f"the document is {size / 1048576:.1f} MB as JSON; API Gateway imports at most 6 MB",
         )
-    paths = data.get("paths")
-    resources: set[str] = set()
-    if isinstance(paths, Mapping):
-        for path in paths:
-            segments = [s for s in str(path).split("/") if s]
-            for depth in range(1, len(segments) + 1):
-                resources.add("/".join(segments[:depth]))
-            for segment in segments:
-                if not PATH_SEGMENT.match(segment):
-                    yield codes.finding(
-                        "AGC308",
-                        f"path {path}: segment {segment!r} has characters API Gateway does not accept"
-                        " (letters, digits, _ - . , : or a whole-segment {parameter})",
-                        locate(("paths", str(path))),
-                        ("paths", str(path)),
-                    )
-                    break
-    if len(resources) + 1 > MAX_RESOURCES:
+    yield from _path_characters(data, locate)
+    resources = len(resource_paths(data, prefix))
+    if resources > MAX_RESOURCES:
         yield codes.finding(
             "AGC306",
-            f"the document defines {len(resources) + 1} resources (the root included); API Gateway's"
+            f"the document defines {resources} resources (the root included); API Gateway's"
             f" default limit is {MAX_RESOURCES}",
         )
-    count = len(_authorizers(data, version))
+    count = len(authorizer_extensions(data, version))
     if count > MAX_AUTHORIZERS:
         yield codes.finding(
             "AGC307", f"the document defines {count} authorizers; API Gateway's limit is {MAX_AUTHORIZERS}"
         )
+
+
+def _path_characters(data: Mapping[str, Any], locate: Locate) -> Iterator[Finding]:
+    """The first segment of each path that API Gateway would not accept."""
+    paths = data.get("paths")
+    for path in paths if isinstance(paths, Mapping) else ():
+        bad = next((s for s in str(path).split("/") if s and not PATH_SEGMENT.match(s)), None)
+        if bad is not None:
+            yield codes.finding(
+                "AGC308",
+                f"path {path}: segment {bad!r} has characters API Gateway does not accept"
+                " (letters, digits, _ - . , : or a whole-segment {parameter})",
+                locate(("paths", str(path))),
+                ("paths", str(path)),
+            )
 
 
 def json_body(data: Any) -> bytes:

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from apigw_cognito.basics.errors import Location
-from apigw_cognito.basics.openapi import MISSING, Locate, Operation, Version, get_in, iter_operations
+from apigw_cognito.basics.openapi import (
+    AUTHORIZER_KEY,
+    MISSING,
+    Locate,
+    Operation,
+    Version,
+    iter_operations,
+    security_schemes,
+)
 
 AccessKind = Literal["cognito", "lambda", "iam", "api_key", "public", "open"]
 
@@ -35,58 +43,60 @@ class Access:
         return {"api_key": "api key only", "public": "public", "open": "OPEN"}[self.kind]
 
 
+# `x-amazon-apigateway-authtype` values that authorize by themselves, without an authorizer extension.
+_AUTHTYPES: dict[str, AccessKind] = {"awssigv4": "iam", "cognito_user_pools": "cognito"}
+# When a requirement names several usable schemes, the one API Gateway attaches.
+_PREFERENCE: tuple[AccessKind, ...] = ("cognito", "lambda", "iam", "api_key")
+
+
 def scheme_kind(scheme: Any) -> AccessKind | None:
     """What kind of authorization a security scheme gives, or None when it gives none by itself."""
     if not isinstance(scheme, Mapping):
         return None
-    authtype = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
-    authorizer = scheme.get("x-amazon-apigateway-authorizer")
+    authorizer = scheme.get(AUTHORIZER_KEY)
     if isinstance(authorizer, Mapping):
-        if str(authorizer.get("type", "")).lower() == "cognito_user_pools":
-            return "cognito"
-        return "lambda"
-    if authtype == "awssigv4":
-        return "iam"
-    if authtype == "cognito_user_pools":
-        return "cognito"
-    if scheme.get("type") == "apiKey":
-        return "api_key"
-    return None
+        return "cognito" if str(authorizer.get("type", "")).lower() == "cognito_user_pools" else "lambda"
+    authtype = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
+    if authtype in _AUTHTYPES:
+        return _AUTHTYPES[authtype]
+    return "api_key" if scheme.get("type") == "apiKey" else None
 
 
 def operation_access(op: Operation, schemes: Mapping[str, Any], location: Location | None) -> Access:
     security = op.security
     if security is MISSING:
-        if op.auth_type == "NONE":
-            return Access(op, "public", None, (), "x-amazon-apigateway-auth: NONE", location)
-        if op.auth_type == "AWS_IAM":
-            return Access(op, "iam", "AWS_IAM", (), "x-amazon-apigateway-auth: AWS_IAM", location)
-        return Access(op, "open", None, (), "no operation-level security", location)
+        return _without_security(op, location)
     if security == []:
         return Access(op, "public", None, (), "security: []", location)
     if not isinstance(security, list):
         return Access(op, "open", None, (), "security is not a list", location)
-    found: list[tuple[AccessKind, str, tuple[str, ...]]] = []
-    for requirement in security:
-        if not isinstance(requirement, Mapping):
-            continue
-        if not requirement:
-            # An empty requirement object makes the whole requirement optional.
-            return Access(op, "public", None, (), "security contains {}", location)
-        for name, scopes in requirement.items():
-            kind = scheme_kind(schemes.get(name))
-            if kind is not None:
-                scope_list = tuple(str(s) for s in scopes) if isinstance(scopes, list) else ()
-                found.append((kind, str(name), scope_list))
-    for wanted in ("cognito", "lambda", "iam", "api_key"):
+    if any(isinstance(requirement, Mapping) and not requirement for requirement in security):
+        # An empty requirement object makes the whole requirement optional.
+        return Access(op, "public", None, (), "security contains {}", location)
+    found = [
+        (kind, str(name), tuple(str(s) for s in scopes) if isinstance(scopes, list) else ())
+        for requirement in security
+        if isinstance(requirement, Mapping)
+        for name, scopes in requirement.items()
+        if (kind := scheme_kind(schemes.get(name))) is not None
+    ]
+    for wanted in _PREFERENCE:
         for kind, name, scopes in found:
             if kind == wanted:
                 return Access(op, kind, name, scopes if kind == "cognito" else (), "", location)
     return Access(op, "open", None, (), "security names no scheme API Gateway can use", location)
 
 
+def _without_security(op: Operation, location: Location | None) -> Access:
+    """An operation with no `security` of its own: open unless `x-amazon-apigateway-auth` says otherwise."""
+    if op.auth_type == "NONE":
+        return Access(op, "public", None, (), "x-amazon-apigateway-auth: NONE", location)
+    if op.auth_type == "AWS_IAM":
+        return Access(op, "iam", "AWS_IAM", (), "x-amazon-apigateway-auth: AWS_IAM", location)
+    return Access(op, "open", None, (), "no operation-level security", location)
+
+
 def document_access(data: Mapping[str, Any], version: Version, locate: Locate) -> list[Access]:
     """The effective authorization of every operation, in document order."""
-    schemes = get_in(data, version.schemes_pointer, {})
-    schemes = schemes if isinstance(schemes, Mapping) else {}
+    schemes = security_schemes(data, version)
     return [operation_access(op, schemes, locate(op.pointer)) for op in iter_operations(data, locate)]

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
-from apigw_cognito.basics.openapi import Locate, Operation, Version, get_in, iter_operations
+from apigw_cognito.basics.openapi import (
+    AUTHORIZER_KEY,
+    Locate,
+    Operation,
+    Version,
+    get_in,
+    iter_operations,
+    security_schemes,
+)
 from apigw_cognito.core.access import scheme_kind
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
@@ -45,14 +53,11 @@ class _Existing:
 
 
 def _existing_authorizers(data: Mapping[str, Any], version: Version) -> list[_Existing]:
-    schemes = get_in(data, version.schemes_pointer, {})
     found: list[_Existing] = []
-    if not isinstance(schemes, Mapping):
-        return found
-    for name, scheme in schemes.items():
+    for name, scheme in security_schemes(data, version).items():
         if scheme_kind(scheme) != "cognito" or not re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):
             continue
-        extension = scheme.get("x-amazon-apigateway-authorizer")
+        extension = scheme.get(AUTHORIZER_KEY)
         arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
         pools = tuple(str(a) for a in arns if isinstance(a, str)) if isinstance(arns, list) else ()
         found.append(_Existing(str(name), pools))

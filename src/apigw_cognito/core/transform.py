@@ -11,7 +11,15 @@ from typing import Any, Literal
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding, Location
-from apigw_cognito.basics.openapi import MISSING, Locate, Operation, Version, get_in, iter_operations
+from apigw_cognito.basics.openapi import (
+    AUTHORIZER_KEY,
+    MISSING,
+    Locate,
+    Operation,
+    Version,
+    iter_operations,
+    security_schemes,
+)
 from apigw_cognito.document.edits import Edit
 from apigw_cognito.selector.loader import Authorizer, Rule, Selector
 
@@ -66,7 +74,7 @@ def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
         "name": authorizer.header,
         "in": "header",
         "x-amazon-apigateway-authtype": "cognito_user_pools",
-        "x-amazon-apigateway-authorizer": extension,
+        AUTHORIZER_KEY: extension,
     }
 
 
@@ -146,8 +154,7 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
     findings.extend(_warnings(data, selector, decisions, operations, locate))
 
     schemes = {name: scheme_for(auth) for name, auth in selector.authorizers.items()}
-    existing = get_in(data, version.schemes_pointer, {})
-    existing = existing if isinstance(existing, Mapping) else {}
+    existing = security_schemes(data, version)
     changed_schemes = tuple(name for name, scheme in schemes.items() if existing.get(name) != scheme)
 
     edits = [Edit((*version.schemes_pointer, name), schemes[name]) for name in changed_schemes]
