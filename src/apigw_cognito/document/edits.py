@@ -73,59 +73,82 @@ def plan_changes(
     Edits under a key that another edit creates or replaces are folded into that key's new value, so no two
     changes ever touch overlapping text. Missing or null mappings on the way become new mappings.
     """
-    pending: dict[tuple[tuple[str, ...], str], Any] = {}
-    under: set[tuple[str, ...]] = set()  # every prefix of a pending parent: most edits skip the drop scan
-    owned: dict[int, Any] = {}
     if edits and not isinstance(data, dict):
         raise InputError("cannot add keys: the top level is not a mapping", locate(()))
+    plan = _Plan(data, locate)
     for edit in edits:
+        plan.add(edit)
+    return plan.changes()
+
+
+class _Plan:
+    """The new value of each (parent, key) slot that edits set so far, in edit order."""
+
+    def __init__(self, data: dict[str, Any], locate: Callable[[Pointer], Location | None]) -> None:
+        self.data = data
+        self.locate = locate
+        self.pending: dict[tuple[tuple[str, ...], str], Any] = {}
+        # Every prefix of a pending parent: most edits skip the scan for changes they replace.
+        self.under: set[tuple[str, ...]] = set()
+        self.owned: dict[int, Any] = {}  # the mappings copied for pending values, by id (see `_set_in`)
+
+    def add(self, edit: Edit) -> None:
+        """Plan `edit`: the first key on its way that is missing, or pending already, takes its value."""
         pointer = edit.pointer
         if not pointer:
             raise ValueError("an edit needs a non-empty pointer")
-        node: dict[str, Any] = data
+        pending = self.pending
+        node = self.data
         for i, key in enumerate(pointer):
             slot = (pointer[:i], key)
             rest = pointer[i + 1 :]
             if slot in pending:
-                if rest:
-                    current = pending[slot]
-                    if current is None:
-                        current = {}
-                    elif not isinstance(current, dict):
-                        raise InputError(
-                            f"cannot set {_show(pointer)}: {_show(pointer[: i + 1])} is not a mapping"
-                        )
-                    pending[slot] = _set_in(current, rest, edit.value, owned)
-                else:
-                    _drop_under(pending, under, pointer)
-                    pending[slot] = edit.value
-                break
+                self._fold(pointer, i, edit.value)
+                return
             if not rest:
-                _drop_under(pending, under, pointer)
+                _drop_under(pending, self.under, pointer)
                 pending[slot] = edit.value
-                under.update(pointer[:j] for j in range(i + 1))
-                break
+                self.under.update(pointer[:j] for j in range(i + 1))
+                return
             child = node.get(key)
             if child is None:
-                pending[slot] = _set_in({}, rest, edit.value, owned)
-                under.update(pointer[:j] for j in range(i + 1))
-                break
+                pending[slot] = _set_in({}, rest, edit.value, self.owned)
+                self.under.update(pointer[:j] for j in range(i + 1))
+                return
             if not isinstance(child, dict):
                 where = _show(pointer[: i + 1])
                 raise InputError(
                     f"cannot set {_show(pointer)}: {where} is a {type_name(child)}, not a mapping",
-                    locate(pointer[: i + 1]),
+                    self.locate(pointer[: i + 1]),
                 )
             node = child
-    changes = []
-    for (parent, key), value in pending.items():
-        mapping: dict[str, Any] = data
-        for step in parent:
-            mapping = mapping[step]
-        if key in mapping and same_value(mapping[key], value):
-            continue
-        changes.append(Change(parent, key, value, key in mapping))
-    return changes
+
+    def _fold(self, pointer: tuple[str, ...], i: int, value: Any) -> None:
+        """An edit at or under ``pointer[i]``, a key an earlier edit sets: folded into its new value."""
+        pending = self.pending
+        slot, rest = (pointer[:i], pointer[i]), pointer[i + 1 :]
+        if not rest:
+            _drop_under(pending, self.under, pointer)
+            pending[slot] = value
+            return
+        current = pending[slot]
+        if current is None:
+            current = {}
+        elif not isinstance(current, dict):
+            raise InputError(f"cannot set {_show(pointer)}: {_show(pointer[: i + 1])} is not a mapping")
+        pending[slot] = _set_in(current, rest, value, self.owned)
+
+    def changes(self) -> list[Change]:
+        """The planned changes, without those that would write a key's own value again."""
+        changes = []
+        for (parent, key), value in self.pending.items():
+            mapping: dict[str, Any] = self.data
+            for step in parent:
+                mapping = mapping[step]
+            if key in mapping and same_value(mapping[key], value):
+                continue
+            changes.append(Change(parent, key, value, key in mapping))
+        return changes
 
 
 def same_value(a: Any, b: Any) -> bool:

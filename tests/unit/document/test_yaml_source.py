@@ -8,8 +8,10 @@ import time
 from typing import Any
 
 import pytest
+import yaml
 
-from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.errors import InputError, Location, ToolError
+from apigw_cognito.document import yaml_parse, yaml_values
 from apigw_cognito.document.edits import Edit, apply_to_data
 from apigw_cognito.document.load import load_document
 
@@ -36,7 +38,7 @@ def data(text: str) -> Any:
 
 def render(text: str, *edits: Edit) -> str:
     document = doc(text)
-    out = document.render(edits).decode()
+    out: str = document.render(edits).decode()
     again = load_document(out.encode(), "api.yaml")
     assert again.data == apply_to_data(document.data, edits)
     assert again.render(edits).decode() == out  # a second run changes nothing
@@ -546,10 +548,8 @@ def test_other_scalar_types_are_written_to_read_back_the_same() -> None:
 def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from apigw_cognito.document import yaml_source as yaml_text
-
-    yaml_text._compose("a: 1\n", "api.yaml")  # fills the parser cache
-    monkeypatch.setitem(yaml_text._PARSER, "bounded", False)
+    yaml_parse.compose("a: 1\n", "api.yaml")  # fills the parser cache
+    monkeypatch.setitem(yaml_parse._PARSER, "bounded", False)
     error = refused("a: " + "[" * 1200 + "]" * 1200 + "\n")
     assert "nest" in error.message
     assert error.location is not None
@@ -558,11 +558,8 @@ def test_without_libyamls_bound_deep_nesting_is_refused_before_composing(
 
 
 def test_without_libyaml_the_error_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from apigw_cognito.basics.errors import ToolError
-    from apigw_cognito.document import yaml_source as yaml_text
-
-    monkeypatch.setattr(yaml_text.yaml, "__with_libyaml__", False)
-    monkeypatch.setattr(yaml_text, "_PARSER", {})
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    monkeypatch.setattr(yaml_parse, "_PARSER", {})
     with pytest.raises(ToolError, match="libyaml"):
         load_document(b"a: 1\n", "api.yaml")
 
@@ -596,10 +593,8 @@ def test_a_new_top_level_key_that_looks_like_a_marker_is_quoted() -> None:
 def test_the_self_check_catches_a_rendering_that_means_something_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from apigw_cognito.document import yaml_source as yaml_text
-
     document = doc(OPERATION)
-    monkeypatch.setattr(yaml_text, "_plain_ok", lambda value: True)
+    monkeypatch.setattr(yaml_values, "_plain_ok", lambda value: True)
     with pytest.raises(AssertionError, match=r"does not parse to the intended data|gives"):
         document.render([security(value=[{"Pool": ["on", "123"]}])])
     with pytest.raises(AssertionError, match="the rendered text does not parse"):
