@@ -1,13 +1,14 @@
-"""AWS faults through the whole `import` command, and two imports of one API at once.
+"""AWS faults: real HTTP failures at the adapter and through the whole `import` command; two imports at once.
 
-test_gateway.py and test_import_emulated.py cover the adapter's translation of each failure, throttling
-retried with paced waits, timeouts, and the deletion of an API whose deployment failed after `--create`.
-Here each fault hits one call among the several an import makes, through the CLI, against LocalStack behind
-the fault proxy, and every case checks: exit 3, exactly one `error:` line naming the call, no traceback,
-how many times the failing call was sent (bounded, and once only for a create), and that no API the run
-created is left behind. Resets in the middle of a response (after API Gateway did the work) are the case
-where a blind retry would do harm: an ImportRestApi whose answer is lost is never repeated, and the API it
-made is found and deleted.
+tests/unit/aws/test_clients.py covers the translation of each failure from botocore's exceptions, and
+test_import.py throttling retried with paced waits, timeouts, and the deletion of an API whose deployment
+failed after `--create`. Here real HTTP failures from the fault proxy in front of moto server reach the
+adapter as one `AwsError`. Then each fault hits one call among the several an import makes, through the
+CLI, against LocalStack behind the fault proxy, and every case checks: exit 3, exactly one `error:` line
+naming the call, no traceback, how many times the failing call was sent (bounded, and once only for a
+create), and that no API the run created is left behind. Resets in the middle of a response (after API
+Gateway did the work) are the case where a blind retry would do harm: an ImportRestApi whose answer is lost
+is never repeated, and the API it made is found and deleted.
 
 Two imports of one API from two processes at once (PutRestApi overwrite is last-writer-wins in API
 Gateway): each run verifies what it reads back after its own import, so a run whose document was
@@ -25,15 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from typer.testing import CliRunner
 
-from apigw_cognito.aws.clients import Pacing
+from apigw_cognito.aws.clients import Clients, Pacing, SessionOptions, aws_call
 from apigw_cognito.basics.errors import AwsError
 from apigw_cognito.cli.main import app
-from tests.emulated.test_import import Run
 from tests.support.apidocs import unique
+from tests.support.emulators import ImportRun
 from tests.support.faults import Fault, fault_proxy
 from tests.support.fuzzstats import record
 from tests.support.paths import ROOT
@@ -42,11 +42,62 @@ SPEC = "specs/securepets.yaml"
 SELECTOR = "specs/securepets.selector.yaml"
 
 
-@pytest.fixture
-def apigw(aws_env: None, localstack_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("SECUREPETS_USER_POOL", "")  # the selector's own ARN: no Cognito call
-    monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)  # botocore's default retries, as users get them
-    return boto3.client("apigateway", region_name="us-east-1", endpoint_url=localstack_url)
+@pytest.fixture(autouse=True)
+def _selector_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial selector's own pool ARN: imports through the CLI make no Cognito call."""
+    monkeypatch.setenv("SECUREPETS_USER_POOL", "")
+
+
+# --- real HTTP failures at the adapter, through the fault proxy in front of moto server ---------------------
+
+
+def _sts(url: str, **options: Any) -> Any:
+    return Clients(SessionOptions(region="us-east-1", endpoint_url=url, max_attempts=1, **options)).sts()
+
+
+def test_read_timeout(aws_env: None, moto_url: str) -> None:
+    """moto answers, but the proxy holds the answer past the client's read timeout."""
+    with fault_proxy(moto_url) as proxy:
+        proxy.add(Fault("GetCallerIdentity", kind="delay", delay=3.0, times=1))
+        with pytest.raises(AwsError, match="timed out waiting"), aws_call("sts GetCallerIdentity"):
+            _sts(proxy.url, read_timeout=1.0).get_caller_identity()
+
+
+def test_dropped_connection(aws_env: None, moto_url: str) -> None:
+    with fault_proxy(moto_url) as proxy:
+        proxy.add(Fault("GetCallerIdentity", kind="close", times=5))
+        with pytest.raises(AwsError, match="sts GetCallerIdentity: "), aws_call("sts GetCallerIdentity"):
+            _sts(proxy.url).get_caller_identity()
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Fault("GetCallerIdentity", status=403, code="AccessDenied", protocol="query"), "access denied"),
+        (Fault("GetCallerIdentity", status=403, code="ExpiredToken", protocol="query"), "have expired"),
+        (Fault("GetCallerIdentity", status=503, code="ServiceUnavailable", protocol="query"), "HTTP 503"),
+    ],
+)
+def test_sts_errors(aws_env: None, moto_url: str, fault: Fault, expected: str) -> None:
+    with fault_proxy(moto_url) as proxy:
+        proxy.add(fault)
+        with pytest.raises(AwsError, match=expected), aws_call("sts GetCallerIdentity"):
+            _sts(proxy.url).get_caller_identity()
+
+
+def test_transient_503_is_retried_by_botocore(aws_env: None, moto_url: str) -> None:
+    """With botocore's standard retries (3 attempts), two 503s in a row still end in success."""
+    with fault_proxy(moto_url) as proxy:
+        proxy.add(
+            Fault("GetCallerIdentity", status=503, code="ServiceUnavailable", protocol="query", times=2)
+        )
+        sts = Clients(SessionOptions(region="us-east-1", endpoint_url=proxy.url, max_attempts=3)).sts()
+        with aws_call("sts GetCallerIdentity"):
+            assert sts.get_caller_identity()["Account"] == "123456789012"
+        assert proxy.count("GetCallerIdentity") == 3
+
+
+# --- a fault on one call of an import -----------------------------------------------------------------------
 
 
 def api_ids(apigw: Any) -> set[str]:
@@ -162,14 +213,14 @@ def test_a_throttled_create_is_retried_with_paced_waits_and_gives_up_cleanly(
     """429 on ImportRestApi: retried (a throttled call did nothing), within the pacing's attempts."""
     with fault_proxy(localstack_url) as proxy:
         proxy.add(Fault("ImportRestApi", status=429, code="TooManyRequestsException", times=2))
-        run = Run(proxy.url)
+        run = ImportRun(proxy.url)
         outcome = run.run(api_name=unique("throttled"), create=True)
         assert outcome.created
         assert proxy.count("ImportRestApi") == 3
         assert run.pacing.waits[0] >= 1.0
         proxy.add(Fault("ImportRestApi", status=429, code="TooManyRequestsException", times=99))
         before = api_ids(apigw)
-        run = Run(proxy.url)
+        run = ImportRun(proxy.url)
         run.pacing = run.importer.pacing = Pacing(attempts=4, sleep=lambda _: None)
         with pytest.raises(AwsError, match="still throttled"):
             run.run(api_name=unique("throttled"), create=True)

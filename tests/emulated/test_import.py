@@ -1,4 +1,4 @@
-"""The import flow against the emulators, and its pure decisions.
+"""The import flow against the emulators.
 
 Which emulator proves what:
 - LocalStack (API Gateway): import by ImportRestApi and PutRestApi (overwrite and merge, Swagger 2.0 and
@@ -7,6 +7,8 @@ Which emulator proves what:
 - The fault proxy in front of LocalStack: throttling (429) retried with back-off, errors LocalStack never
   gives (AccessDenied, expired token, 5xx), timeouts; and a count of the calls made (none on a dry run).
 - moto server: pool names resolved to ARNs for the end-to-end CLI run.
+
+The pure decisions (parameters, refusals, plans, settings put back) are in tests/unit/aws/test_import_plan.py.
 """
 
 from __future__ import annotations
@@ -17,142 +19,16 @@ from typing import Any
 
 import boto3
 import pytest
+from typer.testing import CliRunner
 
-from apigw_cognito.aws.clients import Clients, Pacing, SessionOptions
-from apigw_cognito.aws.importer import (
-    MAX_BODY_BYTES,
-    Importer,
-    ImportOptions,
-    Outcome,
-    parse_parameters,
-    path_prefix,
-    plan_import,
-    refusals,
-    resource_paths,
-    restore_patches,
-    settings_of,
-)
-from apigw_cognito.aws.verify import LiveApi, LiveAuthorizer, LiveMethod, render_table
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.import_plan import ImportOptions
 from apigw_cognito.basics.errors import AwsError, InputError
-from tests.support.apidocs import PETS, POOL_ARN, secured, unique, version
+from apigw_cognito.cli.main import app
+from apigw_cognito.reports.verify_table import render_table
+from tests.support.apidocs import secured, unique, version
+from tests.support.emulators import ImportRun
 from tests.support.faults import Fault, FaultProxy, fault_proxy
-
-# --- pure decisions ----------------------------------------------------------------------------------
-
-
-def test_parameters_are_checked() -> None:
-    assert parse_parameters(["basepath=prepend", "endpointConfigurationTypes=REGIONAL"]) == {
-        "basepath": "prepend",
-        "endpointConfigurationTypes": "REGIONAL",
-    }
-    for bad in ["basepath", "mode=merge", "basepath=sideways", "ignore=everything"]:
-        with pytest.raises(InputError):
-            parse_parameters([bad])
-
-
-def test_base_path_prefix() -> None:
-    data, _ = secured("2.0", extra={"basePath": "/v1/pets"})
-    assert path_prefix(data, version("2.0"), {}) == ""
-    assert path_prefix(data, version("2.0"), {"basepath": "prepend"}) == "v1/pets"
-    assert path_prefix(data, version("2.0"), {"basepath": "split"}) == "pets"
-    data3, _ = secured("3.0", extra={"servers": [{"url": "https://api.example.com/v2"}]})
-    assert path_prefix(data3, version("3.0"), {"basepath": "prepend"}) == "v2"
-
-
-def test_resources_count_every_intermediate_path() -> None:
-    data, _ = secured("3.0")
-    assert resource_paths(data) == {"/", "/pets", "/pets/{petId}", "/purchase"}
-    assert "/v1" in resource_paths(data, "v1")
-
-
-def test_refusals_before_any_call() -> None:
-    data, _ = secured("3.0")
-    assert refusals(data, version("3.0"), b"{}") == []
-    assert "OpenAPI 3.1 cannot be imported" in refusals(data, version("3.1"), b"{}")[0]
-    assert "at most" in refusals(data, version("3.0"), b" " * (MAX_BODY_BYTES + 1))[0]
-    many = {("GET", f"/r{i}"): (None, ()) for i in range(300)}
-    wide, _ = secured("3.0", routes=many)
-    assert "301 resources" in refusals(wide, version("3.0"), b"{}")[0]
-    pools = {f"Pool{i}": (POOL_ARN,) for i in range(11)}
-    crowded, _ = secured("2.0", pools=pools)
-    assert "11 authorizers" in refusals(crowded, version("2.0"), b"{}")[0]
-
-
-def test_overwrite_plan_says_what_disappears() -> None:
-    data, _ = secured("3.0", routes={("GET", "/pets"): ("Pool", ())})
-    live = LiveApi(
-        (
-            LiveAuthorizer("a1", "Old", "COGNITO_USER_POOLS"),
-            LiveAuthorizer("a2", "Pool", "COGNITO_USER_POOLS"),
-        ),
-        (LiveMethod("GET", "/pets", "NONE"), LiveMethod("DELETE", "/pets/{id}", "NONE")),
-        ("/", "/pets", "/pets/{id}"),
-    )
-    settings = {"policy": "{}", "description": "old"}
-    plan = plan_import("overwrite", "api", b"{}", data, version("3.0"), "", live, settings, {}, False)
-    assert plan.removed_methods == ("DELETE /pets/{id}",)
-    assert plan.removed_paths == ("/pets/{id}",)
-    assert plan.removed_authorizers == ("Old (a1)",)
-    assert plan.kept_settings == ("description", "policy")
-    dropped = plan_import("overwrite", "api", b"{}", data, version("3.0"), "", live, settings, {}, True)
-    assert dropped.dropped_settings == ("description", "policy")
-    assert dropped.kept_settings == ()
-    merge = plan_import("merge", "api", b"{}", data, version("3.0"), "", live, settings, {}, False)
-    assert merge.kept_routes == ("DELETE /pets/{id}",)
-    assert merge.removed_methods == ()
-    assert any("keep serving" in line for line in merge.lines())
-
-
-def test_settings_set_by_the_document_are_not_kept() -> None:
-    data, _ = secured("3.0", extra={"x-amazon-apigateway-policy": {"Version": "2012-10-17"}})
-    live = LiveApi()
-    plan = plan_import("overwrite", "api", b"{}", data, version("3.0"), "", live, {"policy": "{}"}, {}, False)
-    assert plan.kept_settings == ()
-
-
-def test_restore_patches() -> None:
-    before = settings_of(
-        {
-            "description": "d",
-            "binaryMediaTypes": ["image/png"],
-            "policy": '{\\"Version\\":\\"2012-10-17\\"}',
-            "apiKeySource": "HEADER",
-            "endpointConfiguration": {"types": ["REGIONAL"], "ipAddressType": "ipv4"},
-        }
-    )
-    assert "apiKeySource" not in before  # the default is no setting
-    after = settings_of({"endpointConfiguration": {"types": ["EDGE"]}})
-    ops = restore_patches(before, after, sorted(before))
-    assert {"op": "replace", "path": "/description", "value": "d"} in ops
-    assert {"op": "add", "path": "/binaryMediaTypes/image~1png"} in ops
-    assert {"op": "replace", "path": "/policy", "value": '{"Version":"2012-10-17"}'} in ops
-    assert {"op": "replace", "path": "/endpointConfiguration/types/EDGE", "value": "REGIONAL"} in ops
-    assert restore_patches(before, before, sorted(before)) == []
-
-
-# --- LocalStack ----------------------------------------------------------------------------------
-
-
-def _options(url: str) -> SessionOptions:
-    return SessionOptions(region="us-east-1", endpoint_url=url, max_attempts=1, read_timeout=10)
-
-
-class Run:
-    """An importer talking to `url`, with no real sleeping and every progress line kept."""
-
-    def __init__(self, url: str) -> None:
-        self.lines: list[str] = []
-        self.pacing = Pacing(sleep=lambda _: None)
-        self.importer = Importer(Clients(_options(url)), self.lines.append, self.pacing)
-
-    def run(self, family: str = "3.0", routes: Any = PETS, **options: Any) -> Outcome:
-        data, result = secured(family, routes)
-        return self.importer.run(data, version(family), result, ImportOptions(**options))
-
-
-@pytest.fixture
-def apigw(aws_env: None, localstack_url: str) -> Any:
-    return boto3.client("apigateway", region_name="us-east-1", endpoint_url=localstack_url)
 
 
 @pytest.fixture
@@ -174,7 +50,7 @@ def _old_api(apigw: Any, routes: Any, family: str = "3.0") -> str:
 def test_create_deploy_verify(apigw: Any, localstack_url: str, family: str) -> None:
     """LocalStack: --create imports with ImportRestApi, names the API, deploys the stage; verify passes."""
     name = unique("create")
-    outcome = Run(localstack_url).run(
+    outcome = ImportRun(localstack_url).run(
         family, api_name=name, create=True, stage="dev", stage_description="demo"
     )
     assert outcome.created
@@ -193,7 +69,7 @@ def test_create_deploy_verify(apigw: Any, localstack_url: str, family: str) -> N
 def test_overwrite_existing_api(apigw: Any, localstack_url: str, family: str) -> None:
     """LocalStack: overwrite replaces the routes; the preview named the ones that went away."""
     api_id = _old_api(apigw, {("GET", "/legacy"): (None, ()), ("GET", "/pets"): (None, ())}, family)
-    run = Run(localstack_url)
+    run = ImportRun(localstack_url)
     outcome = run.run(family, rest_api_id=api_id, mode="overwrite", stage="prod")
     assert outcome.plan.removed_methods == ("GET /legacy",)
     assert "/legacy" in outcome.plan.removed_paths
@@ -210,7 +86,7 @@ def test_merge_existing_api(apigw: Any, localstack_url: str, family: str) -> Non
     live routes the document lacks. (LocalStack then drops those routes, which AWS keeps: a known deviation,
     so only the document's methods are asserted.)"""
     api_id = _old_api(apigw, {("GET", "/legacy"): (None, ())}, family)
-    run = Run(localstack_url)
+    run = ImportRun(localstack_url)
     outcome = run.run(family, rest_api_id=api_id, mode="merge")
     assert outcome.plan.kept_routes == ("GET /legacy",)
     assert outcome.verification is not None
@@ -227,7 +103,7 @@ def test_overwrite_keeps_api_settings(apigw: Any, localstack_url: str) -> None:
             {"op": "add", "path": "/binaryMediaTypes/image~1png"},
         ],
     )
-    outcome = Run(localstack_url).run(rest_api_id=api_id)
+    outcome = ImportRun(localstack_url).run(rest_api_id=api_id)
     assert set(outcome.plan.kept_settings) >= {"description", "binaryMediaTypes"}
     assert set(outcome.restored) == {"description", "binaryMediaTypes"}
     api = apigw.get_rest_api(restApiId=api_id)
@@ -240,7 +116,7 @@ def test_drop_api_settings(apigw: Any, localstack_url: str) -> None:
     apigw.update_rest_api(
         restApiId=api_id, patchOperations=[{"op": "replace", "path": "/description", "value": "drop me"}]
     )
-    outcome = Run(localstack_url).run(rest_api_id=api_id, drop_api_settings=True)
+    outcome = ImportRun(localstack_url).run(rest_api_id=api_id, drop_api_settings=True)
     assert outcome.restored == []
     assert "description" not in apigw.get_rest_api(restApiId=api_id)
 
@@ -248,7 +124,7 @@ def test_drop_api_settings(apigw: Any, localstack_url: str) -> None:
 def test_dry_run_sends_nothing(apigw: Any, proxy: FaultProxy) -> None:
     """The proxy counts the calls: a dry run reads the API and writes nothing."""
     api_id = _old_api(apigw, {("GET", "/legacy"): (None, ())})
-    run = Run(proxy.url)
+    run = ImportRun(proxy.url)
     outcome = run.run(rest_api_id=api_id, stage="dev", dry_run=True)
     assert outcome.dry_run
     assert outcome.verification is None
@@ -262,9 +138,9 @@ def test_dry_run_sends_nothing(apigw: Any, proxy: FaultProxy) -> None:
 
 
 def test_refused_import_makes_no_call(aws_env: None, proxy: FaultProxy) -> None:
-    run = Run(proxy.url)
+    run = ImportRun(proxy.url)
     data, result = secured("3.1")
-    with pytest.raises(InputError, match=r"3\.1 cannot be imported"):
+    with pytest.raises(InputError, match=r"would refuse this import: .*rejects 3\.1"):
         run.importer.run(data, version("3.1"), result, ImportOptions(rest_api_id="abc"))
     assert proxy.seen == []
 
@@ -275,30 +151,30 @@ def test_api_by_name(apigw: Any, localstack_url: str) -> None:
     apigw.update_rest_api(
         restApiId=first, patchOperations=[{"op": "replace", "path": "/name", "value": name}]
     )
-    outcome = Run(localstack_url).run(api_name=name)
+    outcome = ImportRun(localstack_url).run(api_name=name)
     assert outcome.rest_api_id == first
     second = _old_api(apigw, {("GET", "/a"): (None, ())})
     apigw.update_rest_api(
         restApiId=second, patchOperations=[{"op": "replace", "path": "/name", "value": name}]
     )
     with pytest.raises(AwsError, match="2 REST APIs are named") as caught:
-        Run(localstack_url).run(api_name=name)
+        ImportRun(localstack_url).run(api_name=name)
     assert first in caught.value.message
     assert second in caught.value.message
     with pytest.raises(AwsError, match="no REST API named"):
-        Run(localstack_url).run(api_name=unique("absent"))
+        ImportRun(localstack_url).run(api_name=unique("absent"))
 
 
 def test_unknown_api_id(apigw: Any, localstack_url: str) -> None:
     with pytest.raises(AwsError, match="REST API nope0000 not found in us-east-1"):
-        Run(localstack_url).run(rest_api_id="nope0000")
+        ImportRun(localstack_url).run(rest_api_id="nope0000")
 
 
 def test_failed_create_is_deleted(apigw: Any, proxy: FaultProxy) -> None:
     """CreateDeployment fails after --create made the API: the API is deleted again."""
     proxy.add(Fault("CreateDeployment", status=400, code="BadRequestException", message="No integration"))
     name = unique("rollback")
-    run = Run(proxy.url)
+    run = ImportRun(proxy.url)
     with pytest.raises(AwsError, match="CreateDeployment: rejected"):
         run.run(api_name=name, create=True, stage="dev")
     assert proxy.count("DeleteRestApi") == 1
@@ -311,7 +187,7 @@ def test_throttled_put_and_deployment_are_retried(apigw: Any, proxy: FaultProxy)
     api_id = _old_api(apigw, {("GET", "/pets"): (None, ())})
     proxy.add(Fault("PutRestApi", status=429, code="TooManyRequestsException", times=2))
     proxy.add(Fault("CreateDeployment", status=429, code="TooManyRequestsException", times=2))
-    run = Run(proxy.url)
+    run = ImportRun(proxy.url)
     outcome = run.run(rest_api_id=api_id, stage="dev")
     assert outcome.deployment_id
     assert proxy.count("PutRestApi") == 3
@@ -347,7 +223,7 @@ def test_each_failure_is_one_aws_error(apigw: Any, proxy: FaultProxy, fault: Fau
     )
     name = apigw.get_rest_api(restApiId=api_id)["name"]
     proxy.add(fault)
-    run = Run(proxy.url)
+    run = ImportRun(proxy.url)
     run.importer.clients = Clients(
         SessionOptions(region="us-east-1", endpoint_url=proxy.url, max_attempts=1, read_timeout=1.0)
     )
@@ -364,10 +240,6 @@ KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 
 
 def _invoke(*args: str) -> Any:
-    from typer.testing import CliRunner
-
-    from apigw_cognito.cli.main import app
-
     return CliRunner().invoke(app, list(args))
 
 

@@ -18,9 +18,10 @@ import os
 import pytest
 
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.importer import Importer, ImportOptions
+from apigw_cognito.aws.import_plan import ImportOptions
+from apigw_cognito.aws.importer import Importer
 from apigw_cognito.aws.pools import Resolver
-from apigw_cognito.aws.verify import render_table
+from apigw_cognito.reports.verify_table import render_table
 from tests.support.apidocs import secured, version
 
 API_ID = os.environ.get("APIGW_COGNITO_LIVE_API_ID", "")

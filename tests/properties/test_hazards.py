@@ -20,8 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from apigw_cognito.app.pipeline import load_spec
-from apigw_cognito.aws.importer import body_of
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.checks.rules import json_body
 from apigw_cognito.cli.main import app
 from apigw_cognito.document.edits import Edit
 from apigw_cognito.document.load import load_document
@@ -143,7 +143,7 @@ def test_a_lone_surrogate_escape_in_json_is_kept_and_imported_as_an_escape(tmp_p
     assert code == 0, stderr
     assert b"\\ud800" in out.read_bytes()
     spec = load_spec(str(out))
-    assert json.loads(body_of(spec.document.data))["info"]["description"] == "x\ud800"
+    assert json.loads(json_body(spec.document.data))["info"]["description"] == "x\ud800"
 
 
 @pytest.mark.parametrize(

@@ -28,12 +28,14 @@ from hypothesis import HealthCheck, given, settings
 
 from apigw_cognito.app.pipeline import Spec, run_apply, run_audit
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.importer import Importer, ImportOptions
-from apigw_cognito.aws.verify import compare, expected_methods, read_live_api, render_table
+from apigw_cognito.aws.import_plan import ImportOptions
+from apigw_cognito.aws.importer import Importer
+from apigw_cognito.aws.verify import compare, expected_methods, read_live_api
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import detect_version
 from apigw_cognito.core.access import document_access
 from apigw_cognito.document.load import load_document
+from apigw_cognito.reports.verify_table import render_table
 from apigw_cognito.selector.loader import Selector, load_selector
 from tests.support.apidocs import OTHER_POOL_ARN, PETS, secured, unique, version
 from tests.support.fuzzstats import record

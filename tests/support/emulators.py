@@ -5,6 +5,9 @@ Fixtures:
   PID at the end of the run. When APIGW_COGNITO_LOCALSTACK_URL / APIGW_COGNITO_MOTO_URL are set (for example
   by `eval "$(python scripts/emulators.py start)"`), those running emulators are used instead.
 - `aws_env` (function): dummy credentials and region, and nothing from the developer's own AWS setup.
+- `apigw` (function): a boto3 API Gateway client on LocalStack, to set up and inspect APIs around a test.
+
+`ImportRun` drives the importer against an emulator (or the fault proxy in front of one) without sleeping.
 
 Tests that use them are marked `emulator` automatically. When LocalStack cannot be installed or started the
 tests fail under CI (CI=true) and are skipped, with the reason, on a developer's machine.
@@ -18,9 +21,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
+from apigw_cognito.aws.clients import Clients, Pacing, SessionOptions
+from apigw_cognito.aws.import_plan import ImportOptions
+from apigw_cognito.aws.importer import Importer, ImportOutcome
+from tests.support.apidocs import PETS, secured, version
 from tests.support.paths import ROOT
 
 REGION = "us-east-1"
@@ -115,6 +123,28 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def apigw(aws_env: None, localstack_url: str) -> Any:
+    """A boto3 API Gateway client on LocalStack, with botocore's default retries."""
+    import boto3  # only emulator tests pay for boto3, not every test run that loads this plugin
+
+    return boto3.client("apigateway", region_name=REGION, endpoint_url=localstack_url)
+
+
+class ImportRun:
+    """An importer talking to `url`, with no real sleeping and every progress line kept."""
+
+    def __init__(self, url: str) -> None:
+        self.lines: list[str] = []
+        self.pacing = Pacing(sleep=lambda _: None)
+        options = SessionOptions(region=REGION, endpoint_url=url, max_attempts=1, read_timeout=10)
+        self.importer = Importer(Clients(options), self.lines.append, self.pacing)
+
+    def run(self, family: str = "3.0", routes: Any = PETS, **options: Any) -> ImportOutcome:
+        data, result = secured(family, routes)
+        return self.importer.run(data, version(family), result, ImportOptions(**options))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

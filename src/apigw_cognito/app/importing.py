@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.importer import Importer, ImportOptions, path_prefix
-from apigw_cognito.aws.importer import Outcome as ImportOutcome
+from apigw_cognito.aws.import_plan import ImportOptions, path_prefix
+from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
 from apigw_cognito.selector.loader import Selector

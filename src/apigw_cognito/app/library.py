@@ -21,15 +21,15 @@ from apigw_cognito.app.config import load_config as read_config
 from apigw_cognito.app.files import read_input
 from apigw_cognito.app.pipeline import FindingsError, Spec, parse_spec, run_apply, run_audit, run_validate
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.importer import ImportOptions
-from apigw_cognito.aws.importer import Outcome as ImportOutcome
+from apigw_cognito.aws.import_plan import ImportOptions
+from apigw_cognito.aws.importer import ImportOutcome
 from apigw_cognito.basics.errors import InputError, Location
 from apigw_cognito.basics.openapi import VERSIONS
 from apigw_cognito.core.overlay import build_overlay
 from apigw_cognito.core.transform import Result
 from apigw_cognito.reports.model import Report
-from apigw_cognito.selector.loader import Selector
 from apigw_cognito.selector.loader import load_selector as parse_selector
+from apigw_cognito.selector.loader import Selector
 
 __all__ = ["FindingsError"]  # raised here, defined with the runs it reports on
 

@@ -64,6 +64,7 @@ _SECRET_PATTERNS = (
     re.compile(r"(://)[^/@\s]+(?=@)"),  # user:password in an endpoint URL
 )
 MAX_MESSAGE = 300
+MAX_PAGES = 1000  # a guard against a service that keeps handing back new page tokens
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,28 @@ def scrub(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
+# What a refusal means, by the family of its error code, and what to do about it.
+_CODE_ANSWERS: tuple[tuple[frozenset[str], str, str | None], ...] = (
+    (
+        CREDENTIAL_CODES,
+        "AWS rejected the credentials ({code}){detail}",
+        "check the profile or the AWS_* variables in use",
+    ),
+    (
+        ACCESS_CODES,
+        "access denied ({code}){detail}",
+        "the credentials in use lack the IAM permission for this call",
+    ),
+    (
+        THROTTLING_CODES,
+        "still throttled by AWS after retrying ({code}){detail}",
+        "another deployment may be running in this account; try again in a minute",
+    ),
+    (NOT_FOUND_CODES, "not found ({code}){detail}", None),
+    (BAD_REQUEST_CODES, "rejected ({code}){detail}", None),
+)
+
+
 def _client_error(exc: Any, action: str) -> AwsError:
     error = exc.response.get("Error", {}) if isinstance(getattr(exc, "response", None), dict) else {}
     code = str(error.get("Code") or "Unknown")
@@ -102,75 +125,58 @@ def _client_error(exc: Any, action: str) -> AwsError:
             f"{action}: the AWS credentials have expired ({code})",
             hint="refresh them (for example `aws sso login`, or new temporary credentials) and run again",
         )
-    if code in CREDENTIAL_CODES:
-        return AwsError(
-            f"{action}: AWS rejected the credentials ({code}){detail}",
-            hint="check the profile or the AWS_* variables in use",
-        )
-    if code in ACCESS_CODES:
-        return AwsError(
-            f"{action}: access denied ({code}){detail}",
-            hint="the credentials in use lack the IAM permission for this call",
-        )
-    if code in THROTTLING_CODES:
-        return AwsError(
-            f"{action}: still throttled by AWS after retrying ({code}){detail}",
-            hint="another deployment may be running in this account; try again in a minute",
-        )
-    if code in NOT_FOUND_CODES:
-        return AwsError(f"{action}: not found ({code}){detail}")
-    if code in BAD_REQUEST_CODES:
-        return AwsError(f"{action}: rejected ({code}){detail}")
+    for family, text, hint in _CODE_ANSWERS:
+        if code in family:
+            return AwsError(f"{action}: " + text.format(code=code, detail=detail), hint=hint)
     if isinstance(status, int) and status >= 500:
         return AwsError(f"{action}: AWS service error (HTTP {status}, {code}){detail}")
     return AwsError(f"{action}: {code}{detail}")
 
 
+def _transport_answers(bce: Any) -> tuple[tuple[type | tuple[type, ...], str, str | None], ...]:
+    """What each botocore failure other than a refusal means: (exception types, message, hint).
+
+    First match wins, so subclasses come before their bases (ConnectTimeoutError is an
+    EndpointConnectionError). In messages, {to} is the endpoint (or AWS) and {detail} the scrubbed error.
+    """
+    return (
+        (bce.ConnectTimeoutError, "timed out connecting to {to}", "check the network or --endpoint-url"),
+        (bce.ReadTimeoutError, "timed out waiting for an answer from {to}", None),
+        (bce.SSLError, "TLS failure talking to {to}: {detail}", None),
+        (
+            (bce.EndpointConnectionError, bce.ConnectionClosedError, bce.ProxyConnectionError),
+            "cannot reach {to} (connection failed)",
+            "check the network, --region or --endpoint-url",
+        ),
+        (
+            (bce.NoCredentialsError, bce.PartialCredentialsError),
+            "no AWS credentials found",
+            "configure a profile (--profile, AWS_PROFILE) or AWS_ACCESS_KEY_ID and its secret",
+        ),
+        (
+            (bce.TokenRetrievalError, bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError),
+            "the AWS SSO session has expired or is missing",
+            "run `aws sso login` for this profile",
+        ),
+        (bce.CredentialRetrievalError, "could not obtain AWS credentials: {detail}", None),
+        (bce.ProfileNotFound, "{detail}", "list profiles with `aws configure list-profiles`"),
+        (bce.NoRegionError, "no AWS region given", "use --region or set AWS_REGION"),
+        (bce.ParamValidationError, "invalid request: {detail}", None),
+        (bce.HTTPClientError, "network failure talking to {to}: {detail}", None),
+        (bce.BotoCoreError, "{detail}", None),
+    )
+
+
 def translate(exc: BaseException, action: str, endpoint: str | None = None) -> AwsError | None:
     """The `AwsError` for a botocore or network failure of `action`; None for anything else (a bug)."""
-    from botocore import exceptions as bce
+    from botocore import exceptions as bce  # noqa: PLC0415  (boto3/botocore: only AWS commands pay for them)
 
-    url = getattr(exc, "kwargs", {}).get("endpoint_url") or endpoint
-    where = f" {url}" if url else ""
     if isinstance(exc, bce.ClientError):
         return _client_error(exc, action)
-    if isinstance(exc, bce.ConnectTimeoutError):
-        return AwsError(
-            f"{action}: timed out connecting to{where or ' AWS'}", hint="check the network or --endpoint-url"
-        )
-    if isinstance(exc, bce.ReadTimeoutError):
-        return AwsError(f"{action}: timed out waiting for an answer from{where or ' AWS'}")
-    if isinstance(exc, bce.SSLError):
-        return AwsError(f"{action}: TLS failure talking to{where or ' AWS'}: {scrub(str(exc))}")
-    if isinstance(exc, bce.EndpointConnectionError | bce.ConnectionClosedError | bce.ProxyConnectionError):
-        return AwsError(
-            f"{action}: cannot reach {url or 'AWS'} (connection failed)",
-            hint="check the network, --region or --endpoint-url",
-        )
-    if isinstance(exc, bce.NoCredentialsError | bce.PartialCredentialsError):
-        return AwsError(
-            f"{action}: no AWS credentials found",
-            hint="configure a profile (--profile, AWS_PROFILE) or AWS_ACCESS_KEY_ID and its secret",
-        )
-    if isinstance(exc, bce.TokenRetrievalError | bce.SSOTokenLoadError | bce.UnauthorizedSSOTokenError):
-        return AwsError(
-            f"{action}: the AWS SSO session has expired or is missing",
-            hint="run `aws sso login` for this profile",
-        )
-    if isinstance(exc, bce.CredentialRetrievalError):
-        return AwsError(f"{action}: could not obtain AWS credentials: {scrub(str(exc))}")
-    if isinstance(exc, bce.ProfileNotFound):
-        return AwsError(
-            f"{action}: {scrub(str(exc))}", hint="list profiles with `aws configure list-profiles`"
-        )
-    if isinstance(exc, bce.NoRegionError):
-        return AwsError(f"{action}: no AWS region given", hint="use --region or set AWS_REGION")
-    if isinstance(exc, bce.ParamValidationError):
-        return AwsError(f"{action}: invalid request: {scrub(str(exc))}")
-    if isinstance(exc, bce.HTTPClientError):
-        return AwsError(f"{action}: network failure talking to{where or ' AWS'}: {scrub(str(exc))}")
-    if isinstance(exc, bce.BotoCoreError):
-        return AwsError(f"{action}: {scrub(str(exc))}")
+    url = getattr(exc, "kwargs", {}).get("endpoint_url") or endpoint
+    for types, text, hint in _transport_answers(bce):
+        if isinstance(exc, types):
+            return AwsError(f"{action}: " + text.format(to=url or "AWS", detail=scrub(str(exc))), hint=hint)
     return None
 
 
@@ -236,6 +242,24 @@ def with_throttle_retry(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def paginate(call: Callable[..., Any], items: str, token: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every item under `items` of every page `call(**kwargs)` answers, asking for the next page with the
+    `token` the last one handed back (API Gateway's `position`, Cognito's `NextToken`).
+
+    Wrap the reading in `aws_call`. It stops at a token seen before and after `MAX_PAGES` pages: a service
+    that keeps handing back tokens must not keep a run going for ever.
+    """
+    seen: set[str] = set()
+    next_token: str | None = None
+    for _ in range(MAX_PAGES):
+        page = call(**kwargs, **{token: next_token}) if next_token else call(**kwargs)
+        yield from page.get(items) or []
+        next_token = page.get(token)
+        if not next_token or next_token in seen:
+            return
+        seen.add(next_token)
+
+
 def _retry_after(exc: BaseException) -> float:
     response = getattr(exc, "response", None) or {}
     value = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("retry-after")
@@ -256,7 +280,7 @@ class Clients:
     @property
     def session(self) -> boto3.session.Session:
         if self._session is None:
-            import boto3
+            import boto3  # noqa: PLC0415  (about 0.3 s: commands that never call AWS do not pay for it)
 
             with aws_call("AWS session"):
                 # AWS_REGION is the AWS CLI v2's variable and wins over AWS_DEFAULT_REGION, which
@@ -283,7 +307,7 @@ class Clients:
     def _client(self, service: str, region: str | None = None, single_attempt: bool = False) -> Any:
         key = (service, region, single_attempt)
         if key not in self._cache:
-            from botocore.config import Config
+            from botocore.config import Config  # noqa: PLC0415  (lazy, like boto3 above)
 
             retries: dict[str, Any] = {"mode": "standard"}
             if single_attempt:

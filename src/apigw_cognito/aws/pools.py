@@ -12,13 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from apigw_cognito.aws.clients import Clients, SessionOptions, aws_call, error_code
+from apigw_cognito.aws.clients import Clients, SessionOptions, aws_call, error_code, paginate
 from apigw_cognito.basics.errors import AwsError, InputError
 from apigw_cognito.selector.loader import Selector, pool_kind
 
 NAME_PREFIX = "name:"
 PAGE_SIZE = 60  # ListUserPools refuses more than 60 per page
-MAX_PAGES = 1000  # a guard against a service that keeps handing back tokens
 
 
 @dataclass(frozen=True)
@@ -93,24 +92,11 @@ class Resolver:
 
     def by_name(self, ref: PoolRef) -> str:
         region = self.clients.region
-        matches: list[str] = []
-        token: str | None = None
-        seen: set[str] = set()
         with aws_call("cognito-idp ListUserPools", self.clients.options.endpoint_url):
-            client = self.clients.cognito()
-            for _ in range(MAX_PAGES):
-                page = (
-                    client.list_user_pools(MaxResults=PAGE_SIZE, NextToken=token)
-                    if token
-                    else client.list_user_pools(MaxResults=PAGE_SIZE)
-                )
-                matches.extend(
-                    p["Id"] for p in page.get("UserPools", []) if p.get("Name") == ref.value and "Id" in p
-                )
-                token = page.get("NextToken")
-                if not token or token in seen:
-                    break
-                seen.add(token)
+            pools = paginate(
+                self.clients.cognito().list_user_pools, "UserPools", "NextToken", MaxResults=PAGE_SIZE
+            )
+            matches = [p["Id"] for p in pools if p.get("Name") == ref.value and "Id" in p]
         if not matches:
             raise AwsError(
                 f"no user pool named {ref.value!r} in {region}",

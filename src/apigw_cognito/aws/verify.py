@@ -1,10 +1,10 @@
 """Did API Gateway really attach the authorizers? Read a live REST API back and compare.
 
-The comparison (`expected_methods`, `compare`, `render_table`) is pure and works on plain records; only
-`read_live_api` talks to AWS. A secured operation must come back as COGNITO_USER_POOLS with an authorizer of
-the scheme's name, the scheme's provider ARNs and the decided scopes; a public one as NONE. The method's
-own `authorizerId` says which authorizer is attached, so duplicates of one name (emulators make them on
-every import) are reported, never guessed between.
+The comparison (`expected_methods`, `compare`) is pure and works on plain records; only `read_live_api`
+talks to AWS, and `reports.verify_table` renders the result. A secured operation must come back as
+COGNITO_USER_POOLS with an authorizer of the scheme's name, the scheme's provider ARNs and the decided
+scopes; a public one as NONE. The method's own `authorizerId` says which authorizer is attached, so
+duplicates of one name (emulators make them on every import) are reported, never guessed between.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from apigw_cognito.aws.clients import aws_call
+from apigw_cognito.aws.clients import aws_call, paginate
+from apigw_cognito.basics.openapi import AUTHORIZER_KEY, join_path
 from apigw_cognito.core.transform import Result
 
 if TYPE_CHECKING:
@@ -61,7 +62,9 @@ class LiveApi:
 
 
 @dataclass(frozen=True)
-class Row:
+class MethodCheck:
+    """One method compared: what the document decided against what the live API has."""
+
     method: str
     path: str
     status: Status
@@ -74,24 +77,16 @@ class Row:
 
 @dataclass(frozen=True)
 class Verification:
-    rows: tuple[Row, ...]
+    rows: tuple[MethodCheck, ...]
     notes: tuple[str, ...] = field(default=())
 
     @property
-    def mismatches(self) -> tuple[Row, ...]:
+    def mismatches(self) -> tuple[MethodCheck, ...]:
         return tuple(r for r in self.rows if r.status == "mismatch")
 
     @property
     def ok(self) -> bool:
         return not self.mismatches
-
-
-def join_path(prefix: str, path: str) -> str:
-    """The resource path API Gateway creates for `path` under a base path prefix ("" for none)."""
-    prefix = prefix.strip("/")
-    if not prefix:
-        return path
-    return "/" + prefix + ("" if path == "/" else path)
 
 
 def expected_methods(result: Result, path_prefix: str = "") -> list[Expected]:
@@ -102,7 +97,7 @@ def expected_methods(result: Result, path_prefix: str = "") -> list[Expected]:
         path = join_path(path_prefix, op.path)
         if decision.kind == "secured" and decision.authorizer is not None:
             scheme = result.schemes.get(decision.authorizer, {})
-            extension = scheme.get("x-amazon-apigateway-authorizer", {}) if isinstance(scheme, dict) else {}
+            extension = scheme.get(AUTHORIZER_KEY, {}) if isinstance(scheme, dict) else {}
             arns = extension.get("providerARNs", []) if isinstance(extension, dict) else []
             out.append(
                 Expected(
@@ -157,23 +152,22 @@ def compare(expected: Sequence[Expected], live: LiveApi) -> Verification:
     """One row per expected method (and per live method the document does not have), plus notes."""
     by_id = {a.id: a for a in live.authorizers}
     live_methods = {(m.method, m.path): m for m in live.methods}
-    rows: list[Row] = []
+    rows: list[MethodCheck] = []
     for e in expected:
         found = live_methods.pop((e.method, e.path), None)
-        problems = _problems(e, found, by_id)
+        problems = tuple(_problems(e, found, by_id))
+        status: Status = "mismatch" if problems else "ok"
         rows.append(
-            _row(
-                e.method,
-                e.path,
-                "mismatch" if problems else "ok",
-                _describe_expected(e),
-                found,
-                by_id,
-                problems,
+            MethodCheck(
+                e.method, e.path, status, _describe_expected(e), *_live_columns(found, by_id), problems
             )
         )
     for (method, path), found in sorted(live_methods.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        rows.append(_row(method, path, "extra", "(not in the document)", found, by_id, []))
+        rows.append(MethodCheck(method, path, "extra", "(not in the document)", *_live_columns(found, by_id)))
+    return Verification(tuple(rows), tuple(_notes(expected, live, rows)))
+
+
+def _notes(expected: Sequence[Expected], live: LiveApi, rows: Sequence[MethodCheck]) -> list[str]:
     notes: list[str] = []
     counts = Counter(a.name for a in live.authorizers)
     wanted = {e.authorizer for e in expected if e.authorizer}
@@ -189,20 +183,15 @@ def compare(expected: Sequence[Expected], live: LiveApi) -> Verification:
     extra = sum(1 for r in rows if r.status == "extra")
     if extra:
         notes.append(f"{extra} live method(s) are not in the document (a merge import keeps them serving)")
-    return Verification(tuple(rows), tuple(notes))
+    return notes
 
 
-def _row(
-    method: str,
-    path: str,
-    status: Status,
-    expected: str,
-    live: LiveMethod | None,
-    by_id: dict[str, LiveAuthorizer],
-    problems: Sequence[str],
-) -> Row:
+def _live_columns(
+    live: LiveMethod | None, by_id: dict[str, LiveAuthorizer]
+) -> tuple[str, str, tuple[str, ...]]:
+    """The live side of a row: authorizationType, the attached authorizer's name (and id), the scopes."""
     if live is None:
-        return Row(method, path, status, expected, "-", "-", (), tuple(problems))
+        return "-", "-", ()
     auth = by_id.get(live.authorizer_id or "") if live.authorization_type != NONE else None
     if auth is not None:
         name = f"{auth.name} ({auth.id})"
@@ -210,53 +199,10 @@ def _row(
         name = f"? ({live.authorizer_id})"
     else:
         name = "-"
-    return Row(method, path, status, expected, live.authorization_type, name, live.scopes, tuple(problems))
-
-
-def render_table(verification: Verification) -> str:
-    """A plain-text table of every method with its live authorizer and scopes, then problems and notes."""
-    headers = ("METHOD", "PATH", "AUTHORIZATION", "AUTHORIZER", "SCOPES", "STATUS")
-    cells = [
-        (
-            r.method,
-            r.path,
-            r.authorization,
-            r.authorizer,
-            " ".join(r.scopes) or "-",
-            r.status.upper() if r.status == "mismatch" else r.status,
-        )
-        for r in verification.rows
-    ]
-    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip() for cell in cells]
-    lines.append("")
-    for r in verification.mismatches:
-        lines += [f"mismatch: {r.method} {r.path}: {p}" for p in r.problems]
-    lines += [f"note: {n}" for n in verification.notes]
-    checked = sum(1 for r in verification.rows if r.status != "extra")
-    bad = len(verification.mismatches)
-    lines.append(
-        f"verify: {checked} methods checked, {bad} mismatch{'es' if bad != 1 else ''}"
-        + ("" if bad else ": API Gateway attached what the document says")
-    )
-    return "\n".join(lines) + "\n"
+    return live.authorization_type, name, live.scopes
 
 
 # --- the AWS side ------------------------------------------------------------------------------------------
-
-
-def _paginate(call: Any, key: str = "items", **kwargs: Any) -> Iterable[dict[str, Any]]:
-    position: str | None = None
-    seen: set[str] = set()
-    while True:
-        page = call(**kwargs, position=position) if position else call(**kwargs)
-        yield from page.get(key, [])
-        position = page.get("position")
-        if not position or position in seen:
-            return
-        seen.add(position)
 
 
 def parse_live(authorizers: Iterable[dict[str, Any]], resources: Iterable[dict[str, Any]]) -> LiveApi:
@@ -291,7 +237,13 @@ def parse_live(authorizers: Iterable[dict[str, Any]], resources: Iterable[dict[s
 def read_live_api(client: APIGatewayClient, rest_api_id: str) -> LiveApi:
     """GetAuthorizers and GetResources(embed=methods), every page."""
     with aws_call("apigateway GetAuthorizers"):
-        authorizers = list(_paginate(client.get_authorizers, restApiId=rest_api_id, limit=500))
+        authorizers = list(
+            paginate(client.get_authorizers, "items", "position", restApiId=rest_api_id, limit=500)
+        )
     with aws_call("apigateway GetResources"):
-        resources = list(_paginate(client.get_resources, restApiId=rest_api_id, embed=["methods"], limit=500))
+        resources = list(
+            paginate(
+                client.get_resources, "items", "position", restApiId=rest_api_id, embed=["methods"], limit=500
+            )
+        )
     return parse_live(authorizers, resources)

@@ -15,13 +15,13 @@ import typer
 from apigw_cognito.app import importing
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file, load_spec
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.importer import ImportOptions, parse_parameters
-from apigw_cognito.aws.verify import render_table
+from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.text import finding_line
+from apigw_cognito.reports.verify_table import render_table
 
 
 class ImportMode(StrEnum):

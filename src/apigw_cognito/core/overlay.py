@@ -121,7 +121,7 @@ def render_overlay(overlay: dict[str, Any], path: str) -> bytes:
             return (json.dumps(overlay, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate from the document: only an escape can write it
             return (json.dumps(overlay, indent=2) + "\n").encode("ascii")
-    import yaml
+    import yaml  # noqa: PLC0415  (PyYAML is only needed when an overlay is written as YAML)
 
     text = yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return (HEADER + text).encode()

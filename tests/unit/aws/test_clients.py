@@ -1,7 +1,7 @@
-"""The AWS adapter: error translation, credential scrubbing, throttling back-off, lazy imports.
+"""The AWS adapter: error translation, credential scrubbing, throttling back-off, pagination, lazy imports.
 
-Pure tests build botocore's exceptions directly. The `emulator` tests put the fault-injecting proxy in front
-of moto server (which answers the calls faithfully) to prove that real HTTP failures arrive as one `AwsError`.
+Tests build botocore's exceptions directly; one connects to a port nobody listens on. Real HTTP failures
+through the fault proxy in front of moto server are in tests/emulated/test_aws_faults.py.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ import pytest
 from botocore import exceptions as bce
 
 from apigw_cognito.aws.clients import (
+    MAX_PAGES,
     Clients,
     Pacing,
     SessionOptions,
     aws_call,
     backoff_delays,
+    paginate,
     scrub,
     translate,
     with_throttle_retry,
 )
 from apigw_cognito.basics.errors import AwsError, ExitCode, InputError
-from tests.support.faults import Fault, fault_proxy
+from tests.support.emulators import manager
 
 
 def client_error(
@@ -179,7 +181,48 @@ def test_help_and_apply_import_nothing_from_aws() -> None:
     assert out.stdout.strip() == "[]"
 
 
-# --- real HTTP failures, through the fault proxy in front of moto server ------------------------------------
+# --- pagination ------------------------------------------------------------------------------------------
+
+
+def _pages(*pages: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
+    """A fake list call answering `pages` in turn, and the arguments of every call made."""
+    calls: list[dict[str, Any]] = []
+
+    def call(**kwargs: Any) -> dict[str, Any]:
+        calls.append(kwargs)
+        return pages[len(calls) - 1]
+
+    return call, calls
+
+
+def test_paginate_follows_the_token() -> None:
+    call, calls = _pages({"items": [1, 2], "position": "p1"}, {"items": [3], "position": "p2"}, {"items": []})
+    assert list(paginate(call, "items", "position", limit=2)) == [1, 2, 3]
+    assert calls == [{"limit": 2}, {"limit": 2, "position": "p1"}, {"limit": 2, "position": "p2"}]
+
+
+def test_paginate_stops_at_a_repeated_token() -> None:
+    call, calls = _pages(
+        {"UserPools": [1], "NextToken": "t1"},
+        {"UserPools": [2], "NextToken": "t2"},
+        {"UserPools": [3], "NextToken": "t1"},
+    )
+    assert list(paginate(call, "UserPools", "NextToken")) == [1, 2, 3]
+    assert len(calls) == 3
+
+
+def test_paginate_stops_after_max_pages() -> None:
+    count = 0
+
+    def endless(**_: Any) -> dict[str, Any]:
+        nonlocal count
+        count += 1
+        return {"items": [count], "position": f"p{count}"}
+
+    assert len(list(paginate(endless, "items", "position"))) == MAX_PAGES
+
+
+# --- a real connection ------------------------------------------------------------------------------------
 
 
 def _sts(url: str, **options: Any) -> Any:
@@ -188,53 +231,9 @@ def _sts(url: str, **options: Any) -> Any:
 
 def test_connection_refused(aws_env: None) -> None:
     """Nothing listens on the port: EndpointConnectionError becomes 'cannot reach'."""
-    from tests.support.emulators import manager
-
     url = f"http://127.0.0.1:{manager.free_port()}"
     with (
         pytest.raises(AwsError, match=r"cannot reach http://127\.0\.0\.1:\d+"),
         aws_call("sts GetCallerIdentity"),
     ):
         _sts(url).get_caller_identity()
-
-
-def test_read_timeout(aws_env: None, moto_url: str) -> None:
-    """moto answers, but the proxy holds the answer past the client's read timeout."""
-    with fault_proxy(moto_url) as proxy:
-        proxy.add(Fault("GetCallerIdentity", kind="delay", delay=3.0, times=1))
-        with pytest.raises(AwsError, match="timed out waiting"), aws_call("sts GetCallerIdentity"):
-            _sts(proxy.url, read_timeout=1.0).get_caller_identity()
-
-
-def test_dropped_connection(aws_env: None, moto_url: str) -> None:
-    with fault_proxy(moto_url) as proxy:
-        proxy.add(Fault("GetCallerIdentity", kind="close", times=5))
-        with pytest.raises(AwsError, match="sts GetCallerIdentity: "), aws_call("sts GetCallerIdentity"):
-            _sts(proxy.url).get_caller_identity()
-
-
-@pytest.mark.parametrize(
-    ("fault", "expected"),
-    [
-        (Fault("GetCallerIdentity", status=403, code="AccessDenied", protocol="query"), "access denied"),
-        (Fault("GetCallerIdentity", status=403, code="ExpiredToken", protocol="query"), "have expired"),
-        (Fault("GetCallerIdentity", status=503, code="ServiceUnavailable", protocol="query"), "HTTP 503"),
-    ],
-)
-def test_sts_errors(aws_env: None, moto_url: str, fault: Fault, expected: str) -> None:
-    with fault_proxy(moto_url) as proxy:
-        proxy.add(fault)
-        with pytest.raises(AwsError, match=expected), aws_call("sts GetCallerIdentity"):
-            _sts(proxy.url).get_caller_identity()
-
-
-def test_transient_503_is_retried_by_botocore(aws_env: None, moto_url: str) -> None:
-    """With botocore's standard retries (3 attempts), two 503s in a row still end in success."""
-    with fault_proxy(moto_url) as proxy:
-        proxy.add(
-            Fault("GetCallerIdentity", status=503, code="ServiceUnavailable", protocol="query", times=2)
-        )
-        sts = Clients(SessionOptions(region="us-east-1", endpoint_url=proxy.url, max_attempts=3)).sts()
-        with aws_call("sts GetCallerIdentity"):
-            assert sts.get_caller_identity()["Account"] == "123456789012"
-        assert proxy.count("GetCallerIdentity") == 3
