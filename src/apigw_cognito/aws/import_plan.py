@@ -60,6 +60,8 @@ SETTING_DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class ImportOptions:
+    """What `import` is asked to do: the target API, the mode, what is passed on to API Gateway, the steps."""
+
     rest_api_id: str | None = None
     api_name: str | None = None
     create: bool = False
@@ -85,6 +87,7 @@ class Payload:
 
     @classmethod
     def of(cls, data: Mapping[str, Any], version: Version, parameters: Mapping[str, str]) -> Payload:
+        """`data` as sent with the `--parameter`s given (`basepath` decides the prefix)."""
         return cls(data, version, json_body(data), path_prefix(data, version, parameters))
 
 
