@@ -9,7 +9,7 @@ files in a fresh folder and checks the promises made to pipelines that run the t
 - the input files are byte-identical afterwards.
 
 `make test` runs a short, fixed-seed run (the `ci` profile when CI is set); `make fuzz` runs the `long`
-profile with many more cases. `tests.support.fuzzstats` counts the cases for the README.
+profile with many more cases. `tests.support.fuzzstats` counts the cases for docs/robustness.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pytest plugin: counts the fuzz cases run, by test, exit code and hazard, for the README's figures.
+"""Pytest plugin: counts the fuzz cases run, by test, exit code and hazard, for docs/robustness.md's figures.
 
 Fuzz tests call `record(test, code, hazards)` once per case. At the end of the session the counts go to
 the terminal summary and to `.hypothesis/fuzz-stats.json` (with the Hypothesis profile in use).
