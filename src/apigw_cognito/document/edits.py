@@ -168,14 +168,15 @@ def check_rendering(reparsed: Any, data: Any, changes: Sequence[Change], name: s
     if reparsed != expected:
         raise AssertionError(f"{name}: the rendered text does not parse to the intended data")
     for change in changes:
-        got, want = _get(reparsed, change.pointer), _get(expected, change.pointer)
+        got, want = value_at(reparsed, change.pointer), value_at(expected, change.pointer)
         if not same_value(got, want):
             raise AssertionError(
                 f"{name}: the rendered text gives {got!r} at {_show(change.pointer)}, not {want!r}"
             )
 
 
-def _get(data: Any, pointer: tuple[str, ...]) -> Any:
+def value_at(data: Any, pointer: tuple[str, ...]) -> Any:
+    """The value at `pointer` (mapping keys only)."""
     for step in pointer:
         data = data[step]
     return data

@@ -1,9 +1,9 @@
-"""JSON documents: data from the stdlib parser at C speed, positions from a walk of the levels edits touch.
+"""JSON documents: positions from a walk of the levels edits touch, changes spliced into the bytes.
 
-The data comes from one `json` parse of the text (duplicate keys and NaN/Infinity refused). Positions come
-from a second, shallow walk over the UTF-8 bytes seen as Latin-1, where one character is one byte: every
-offset is then a byte offset, the walk's string is a quarter of the size of a text holding an emoji, and
-JSON's structure (all ASCII) reads the same. The walk goes by hand only into ``paths`` -> path item ->
+The data comes from one strict `json` parse of the text (see `json_parse`). Positions come from a shallow
+walk over the UTF-8 bytes seen as Latin-1, where one character is one byte: every offset is then a byte
+offset, the walk's string is a quarter of the size of a text holding an emoji, and JSON's structure (all
+ASCII) reads the same. The walk goes by hand only into ``paths`` -> path item ->
 operation and into the security scheme containers; any other value is skipped by ``raw_decode``. Deeper
 positions are found on demand from the nearest walked ancestor, at a cost bounded by that subtree.
 
@@ -14,18 +14,23 @@ same decoder, one member value at a time, so it never holds a second copy of the
 from __future__ import annotations
 
 import json
-import re
-import sys
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from json import decoder as _decoder
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError, Location
-from apigw_cognito.document.edits import Change, Edit, Pointer, apply_to_data, plan_changes, same_value
+from apigw_cognito.document.edits import (
+    Change,
+    Edit,
+    Pointer,
+    apply_to_data,
+    plan_changes,
+    same_value,
+    value_at,
+)
+from apigw_cognito.document.json_parse import STRICT_DECODER, STRICT_ERRORS, WHITESPACE, scanstring
 
-_scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
-_WS = re.compile(r"[ \t\n\r]*")
 _ASCII_WS = " \t\n\r"
 # Levels walked by hand when loading ("*": any key); other values are skipped whole.
 _SPEC: dict[str, Any] = {
@@ -35,108 +40,7 @@ _SPEC: dict[str, Any] = {
 }
 # The self-check walks deeper so that no single decoded piece is large.
 _CHECK_DEPTH = 3
-
-
-class _Duplicate(Exception):
-    pass
-
-
-class _NotFinite(Exception):
-    pass
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise _Duplicate
-    return result
-
-
-def _not_finite(name: str) -> Any:
-    raise _NotFinite(name)
-
-
-_STRICT = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_not_finite)
 _SKIP = json.JSONDecoder()  # to find where a value ends; its strings are Latin-1 garbage and unused
-
-
-def parse(text: str, name: str) -> Any:
-    """The data of a JSON text; malformed input, duplicate keys and NaN/Infinity raise `InputError`."""
-    start = _WS.match(text).end()  # type: ignore[union-attr]
-    if start == len(text):
-        raise InputError("the document is empty", Location(name, 1, 1))
-    try:
-        data = _STRICT.decode(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", Location(name, exc.lineno, exc.colno)) from None
-    except (_Duplicate, _NotFinite, ValueError, RecursionError) as exc:
-        raise _pinpoint(text, name, exc) from None
-    if not isinstance(data, dict | list):
-        raise InputError(
-            "not an OpenAPI document: the top level is a single value, not an object", Location(name)
-        )
-    return data
-
-
-def _pinpoint(text: str, name: str, cause: BaseException) -> InputError:
-    """A slow second pass that finds where a duplicate key, NaN/Infinity, huge number or deep nesting is."""
-    token = re.compile(
-        r'[ \t\n\r]*(?:([{}\[\]])|(")|(-?Infinity|NaN)|(-?[0-9]+)|[,:]|[-+.eE0-9]+|true|false|null)'
-    )
-    limit = sys.get_int_max_str_digits() or sys.maxsize
-    deepest = (0, 0)  # (depth, offset): where the parser's recursion would have run out
-    stack: list[dict[str, int] | None] = []  # per open container: keys seen (objects) or None (arrays)
-    expect_key = False
-    i = 0
-    while i < len(text):
-        m = token.match(text, i)
-        if m is None:
-            break
-        at = m.start(m.lastindex) if m.lastindex else m.end()
-        i = m.end()
-        bracket, quote, constant, integer = m.group(1, 2, 3, 4)
-        if bracket in ("{", "["):
-            stack.append({} if bracket == "{" else None)
-            expect_key = bracket == "{"
-            if len(stack) > deepest[0]:
-                deepest = (len(stack), at)
-        elif bracket:
-            if not stack:  # malformed past the point where the parser stopped: nothing more to learn
-                break
-            stack.pop()
-            expect_key = False
-        elif quote:
-            try:
-                value, i = _scanstring(text, i)
-            except json.JSONDecodeError:  # an unterminated string, past where the parser stopped
-                break
-            keys = stack[-1] if stack else None
-            if expect_key and keys is not None:
-                if value in keys:
-                    first = _location(text, keys[value], name)
-                    return InputError(
-                        f"duplicate key {value!r} in one object (first at line {first.line})",
-                        _location(text, at, name),
-                    )
-                keys[value] = at
-            expect_key = False
-        elif constant:
-            return InputError(f"{constant} is not a JSON number", _location(text, at, name))
-        elif integer and len(integer.lstrip("-")) > limit:
-            return InputError(f"integer too long ({len(integer)} digits)", _location(text, at, name))
-        else:
-            expect_key = m.group().strip() == "," and bool(stack) and stack[-1] is not None
-    if isinstance(cause, RecursionError):
-        return InputError(
-            f"the document is nested {deepest[0]} levels deep, too deep to read",
-            _location(text, deepest[1], name),
-        )
-    return InputError(f"not valid JSON: {cause}", Location(name))
-
-
-def _location(text: str, index: int, name: str) -> Location:
-    line_start = text.rfind("\n", 0, index) + 1
-    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 # --- walking the bytes -------------------------------------------------------------------------------
@@ -170,7 +74,7 @@ class _Malformed(Exception):
 
 
 def _ws(view: str, i: int) -> int:
-    return _WS.match(view, i).end()  # type: ignore[union-attr]
+    return WHITESPACE.match(view, i).end()  # type: ignore[union-attr]
 
 
 def _key(view: str, body: bytes, start: int) -> tuple[str, int]:
@@ -178,11 +82,11 @@ def _key(view: str, body: bytes, start: int) -> tuple[str, int]:
     if view[start : start + 1] != '"':
         raise _Malformed(start, "expected a key")
     try:
-        key, end = _scanstring(view, start + 1)
+        key, end = scanstring(view, start + 1)
     except json.JSONDecodeError as exc:
         raise _Malformed(exc.pos, exc.msg) from None
     if not view[start:end].isascii():
-        key = _scanstring(body[start:end].decode("utf-8"), 1)[0]
+        key = scanstring(body[start:end].decode("utf-8"), 1)[0]
     return key, end
 
 
@@ -381,7 +285,7 @@ class JsonSource:
     def _indent_at(self, offset: int) -> str:
         """The whitespace that starts the line holding `offset` (its indentation)."""
         line_start = self.view.rfind("\n", 0, offset) + 1
-        indent = _WS.match(self.view, line_start, offset).group()  # type: ignore[union-attr]
+        indent = WHITESPACE.match(self.view, line_start, offset).group()  # type: ignore[union-attr]
         return indent.replace("\n", "").replace("\r", "")
 
     def _layout(self, obj: _Obj) -> _Layout:
@@ -414,16 +318,12 @@ class JsonSource:
 
     def _check(self, rendered: bytes, changes: list[Change]) -> None:
         expected = apply_to_data(self.data, [Edit(c.pointer, c.value) for c in changes])
-        changed = {c.pointer for c in changes}
-        strict: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # prefix -> the changed pointers under it
-        for c in changes:
-            for k in range(len(c.pointer) + 1):
-                strict.setdefault(c.pointer[:k], []).append(c.pointer)
-        view = rendered.decode("latin-1")
+        check = _Check(rendered, changes)
+        view = check.view
         try:
             start = _ws(view, 0)
             if isinstance(expected, dict):
-                end = _check_object(view, rendered, start, expected, _CHECK_DEPTH, (), strict, changed)
+                end = check.value(start, expected, _CHECK_DEPTH, ())
             else:
                 end = _skip(view, start)
             if _ws(view, end) != len(view):
@@ -440,71 +340,74 @@ class JsonSource:
             raise AssertionError(f"{self.name}: {exc}") from None
 
 
-def _check_object(
-    view: str,
-    body: bytes,
-    start: int,
-    expected: Any,
-    depth: int,
-    where: tuple[str, ...],
-    strict: dict[tuple[str, ...], list[tuple[str, ...]]],
-    changed: set[tuple[str, ...]],
-) -> int:
-    """Compare the value at `start` with `expected`, walking objects `depth` levels down; its end."""
-    if view[start : start + 1] != "{" or not isinstance(expected, dict) or depth == 0:
-        end = _skip(view, start)
+class _Check:
+    """The rendered bytes against the intended data: objects walked a few levels down, then decoded."""
+
+    def __init__(self, rendered: bytes, changes: list[Change]) -> None:
+        self.body = rendered
+        self.view = rendered.decode("latin-1")
+        self.changed = {c.pointer for c in changes}
+        self.strict: dict[
+            tuple[str, ...], list[tuple[str, ...]]
+        ] = {}  # prefix -> the changed pointers under it
+        for c in changes:
+            for k in range(len(c.pointer) + 1):
+                self.strict.setdefault(c.pointer[:k], []).append(c.pointer)
+
+    def value(self, start: int, expected: Any, depth: int, where: tuple[str, ...]) -> int:
+        """Compare the value at `start` with `expected`, walking objects `depth` levels down; its end."""
+        if self.view[start : start + 1] != "{" or not isinstance(expected, dict) or depth == 0:
+            return self._decoded(start, expected, where)
+        seen: set[str] = set()
+        gen = _members(self.view, self.body, start)
         try:
-            value = _STRICT.decode(body[start:end].decode("utf-8"))
-        except (ValueError, _Duplicate, _NotFinite) as exc:
+            item = next(gen)
+            while True:
+                key, _, _, vstart = item
+                if key in seen or key not in expected:
+                    raise AssertionError(
+                        f"unexpected or duplicate key {key!r} in the rendered JSON at {where}"
+                    )
+                seen.add(key)
+                item = gen.send(self.value(vstart, expected[key], depth - 1, (*where, key)))
+        except StopIteration as stop:
+            end = stop.value
+        if len(seen) != len(expected):
+            raise AssertionError(f"keys missing in the rendered JSON at {where}")
+        return int(end)
+
+    def _decoded(self, start: int, expected: Any, where: tuple[str, ...]) -> int:
+        """Decode the value at `start` whole and compare it with `expected`; its end."""
+        end = _skip(self.view, start)
+        try:
+            value = STRICT_DECODER.decode(self.body[start:end].decode("utf-8"))
+        except STRICT_ERRORS as exc:
             raise AssertionError(f"the rendered JSON does not parse at {where}: {exc!r}") from None
         if value != expected:
             raise AssertionError(f"the rendered JSON differs from the intended data at {where}")
         # Changed values are also compared strictly: `==` takes 1 for true or 1.0.
-        if any(where[:k] in changed for k in range(len(where))):
+        if any(where[:k] in self.changed for k in range(len(where))):
             pairs = [(value, expected)]
         else:
             pairs = [
-                (_get(value, p[len(where) :]), _get(expected, p[len(where) :])) for p in strict.get(where, ())
+                (value_at(value, p[len(where) :]), value_at(expected, p[len(where) :]))
+                for p in self.strict.get(where, ())
             ]
         if not all(same_value(got, want) for got, want in pairs):
             raise AssertionError(f"the rendered JSON does not hold the intended value under {where}")
         return end
-    seen: set[str] = set()
-    gen = _members(view, body, start)
-    try:
-        item = next(gen)
-        while True:
-            key, _, _, vstart = item
-            if key in seen or key not in expected:
-                raise AssertionError(f"unexpected or duplicate key {key!r} in the rendered JSON at {where}")
-            seen.add(key)
-            vend = _check_object(view, body, vstart, expected[key], depth - 1, (*where, key), strict, changed)
-            item = gen.send(vend)
-    except StopIteration as stop:
-        end = stop.value
-    if len(seen) != len(expected):
-        raise AssertionError(f"keys missing in the rendered JSON at {where}")
-    return int(end)
 
 
-def _get(data: Any, pointer: tuple[str, ...]) -> Any:
-    for step in pointer:
-        data = data[step]
-    return data
-
-
+@dataclass(frozen=True)
 class _Layout:
     """How one object writes its members: pretty (indent and unit) or on one line, and its separators."""
 
-    def __init__(
-        self, multiline: bool, indent: str, unit: str, member_sep: str, colon: str, newline: str
-    ) -> None:
-        self.multiline = multiline
-        self.indent = indent  # of the members' lines
-        self.unit = unit  # one level of indentation
-        self.member_sep = member_sep  # from the end of one member to the start of the next
-        self.colon = colon
-        self.newline = newline
+    multiline: bool
+    indent: str  # of the members' lines
+    unit: str  # one level of indentation
+    member_sep: str  # from the end of one member to the start of the next
+    colon: str
+    newline: str
 
     def key(self, key: str) -> str:
         return _dumps(key)

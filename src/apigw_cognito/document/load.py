@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from apigw_cognito.basics.errors import Location
 from apigw_cognito.basics.text import decode_utf8
-from apigw_cognito.document import json_source
+from apigw_cognito.document import json_parse, json_source
 from apigw_cognito.document.edits import Edit, Pointer
 
 Format = Literal["json", "yaml"]
@@ -73,7 +73,7 @@ def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     fmt = fmt or detect_format(name, text)
     source: Source
     if fmt == "json":
-        data = json_source.parse(text, name)
+        data = json_parse.parse(text, name)
         del text  # the JSON source works on the bytes: the str may be four times their size
         source = json_source.JsonSource(body, data, name, newline)
     else:

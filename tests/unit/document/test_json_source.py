@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.document import json_source
 from apigw_cognito.document.edits import Edit, apply_to_data
 from apigw_cognito.document.load import load_document
 
@@ -242,15 +243,13 @@ def test_yaml_named_file_with_json_content_is_read_as_yaml_when_asked() -> None:
 def test_the_self_check_catches_a_rendering_that_means_something_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from apigw_cognito.document import json_source as json_text
-
     document = load_document(PRETTY.encode(), "api.json")
-    real = json_text._dumps
+    real = json_source._dumps
     monkeypatch.setattr(
-        json_text, "_dumps", lambda value, **options: real(value, **options).replace("true", "1")
+        json_source, "_dumps", lambda value, **options: real(value, **options).replace("true", "1")
     )
     with pytest.raises(AssertionError, match=r"api\.json"):
         document.render([Edit(("paths", "/pets", "get", "x-flag"), True)])
-    monkeypatch.setattr(json_text, "_dumps", lambda value, **options: real(value, **options) + ", ")
+    monkeypatch.setattr(json_source, "_dumps", lambda value, **options: real(value, **options) + ", ")
     with pytest.raises(AssertionError, match="malformed"):
         document.render([security()])

@@ -1,0 +1,144 @@
+"""JSON parsing: the data from the stdlib parser at C speed, read strictly, refusals located.
+
+One `json` parse of the text gives the data; duplicate keys and NaN/Infinity are refused. When the parser
+refuses the text (or runs out of recursion), a slow second pass over its tokens finds the line and column
+to report. `json_source` reads the rendered text back with the same strict decoder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from json import decoder as _decoder
+from typing import Any
+
+from apigw_cognito.basics.errors import InputError, Location
+
+# The stdlib's string scanner: from just after an opening quote, the string and the offset past its end.
+scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
+WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Duplicate(Exception):
+    pass
+
+
+class _NotFinite(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate
+    return result
+
+
+def _not_finite(name: str) -> Any:
+    raise _NotFinite(name)
+
+
+STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_not_finite)
+STRICT_ERRORS = (ValueError, _Duplicate, _NotFinite)  # what it raises for a text it refuses
+
+
+def parse(text: str, name: str) -> Any:
+    """The data of a JSON text; malformed input, duplicate keys and NaN/Infinity raise `InputError`."""
+    start = WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    if start == len(text):
+        raise InputError("the document is empty", Location(name, 1, 1))
+    try:
+        data = STRICT_DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", Location(name, exc.lineno, exc.colno)) from None
+    except (_Duplicate, _NotFinite, ValueError, RecursionError) as exc:
+        raise _pinpoint(text, name, exc) from None
+    if not isinstance(data, dict | list):
+        raise InputError(
+            "not an OpenAPI document: the top level is a single value, not an object", Location(name)
+        )
+    return data
+
+
+def _pinpoint(text: str, name: str, cause: BaseException) -> InputError:
+    """A slow second pass that finds where a duplicate key, NaN/Infinity, huge number or deep nesting is."""
+    limit = sys.get_int_max_str_digits() or sys.maxsize
+    deepest = (0, 0)  # (depth, offset): where the parser's recursion would have run out
+    stack: list[dict[str, int] | None] = []  # per open container: keys seen (objects) or None (arrays)
+    expect_key = False
+    for kind, at, value in _tokens(text):
+        if kind in ("{", "["):
+            stack.append({} if kind == "{" else None)
+            expect_key = kind == "{"
+            if len(stack) > deepest[0]:
+                deepest = (len(stack), at)
+        elif kind in ("}", "]"):
+            if not stack:  # malformed past the point where the parser stopped: nothing more to learn
+                break
+            stack.pop()
+            expect_key = False
+        elif kind == '"':
+            keys = stack[-1] if stack else None
+            if expect_key and keys is not None:
+                if value in keys:
+                    first = _location(text, keys[value], name)
+                    return InputError(
+                        f"duplicate key {value!r} in one object (first at line {first.line})",
+                        _location(text, at, name),
+                    )
+                keys[value] = at
+            expect_key = False
+        elif kind == "constant":
+            return InputError(f"{value} is not a JSON number", _location(text, at, name))
+        elif kind == "integer" and len(value.lstrip("-")) > limit:
+            return InputError(f"integer too long ({len(value)} digits)", _location(text, at, name))
+        else:
+            expect_key = value == "," and bool(stack) and stack[-1] is not None
+    if isinstance(cause, RecursionError):
+        return InputError(
+            f"the document is nested {deepest[0]} levels deep, too deep to read",
+            _location(text, deepest[1], name),
+        )
+    return InputError(f"not valid JSON: {cause}", Location(name))
+
+
+_TOKEN = re.compile(
+    r'[ \t\n\r]*(?:([{}\[\]])|(")|(-?Infinity|NaN)|(-?[0-9]+)|[,:]|[-+.eE0-9]+|true|false|null)'
+)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, int, str]]:
+    """(kind, offset, text) of each token of `text`, up to the first that is not one.
+
+    The kind is the bracket itself, ``"`` for a string (its text is the string's value), ``constant``
+    (NaN, Infinity), ``integer``, or ``other`` (a comma, a colon, any other number or word).
+    """
+    i = 0
+    while i < len(text):
+        m = _TOKEN.match(text, i)
+        if m is None:
+            return
+        at = m.start(m.lastindex) if m.lastindex else m.end()
+        i = m.end()
+        bracket, quote, constant, integer = m.group(1, 2, 3, 4)
+        if quote:
+            try:
+                value, i = scanstring(text, i)
+            except json.JSONDecodeError:  # an unterminated string, past where the parser stopped
+                return
+            yield '"', at, value
+        elif bracket:
+            yield bracket, at, bracket
+        elif constant:
+            yield "constant", at, constant
+        elif integer:
+            yield "integer", at, integer
+        else:
+            yield "other", at, m.group().strip()
+
+
+def _location(text: str, index: int, name: str) -> Location:
+    line_start = text.rfind("\n", 0, index) + 1
+    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
