@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from apigw_cognito.app.pipeline import Spec
     from apigw_cognito.basics.errors import AwsError, ExitCode, Finding, InputError, Location, ToolError
     from apigw_cognito.reports.model import Report
-    from apigw_cognito.selector.loader import Selector
+    from apigw_cognito.selector.model import Selector
 
 _EXPORTS: dict[str, str] = {
     "load_document": "app.library",
@@ -48,7 +48,7 @@ _EXPORTS: dict[str, str] = {
     "Source": "app.library",
     "Spec": "app.pipeline",
     "Report": "reports.model",
-    "Selector": "selector.loader",
+    "Selector": "selector.model",
     "ToolError": "basics.errors",
     "InputError": "basics.errors",
     "AwsError": "basics.errors",

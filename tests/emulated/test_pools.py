@@ -15,7 +15,7 @@ import pytest
 from apigw_cognito.aws.clients import SessionOptions
 from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.basics.errors import AwsError
-from apigw_cognito.selector.loader import Authorizer, Selector
+from apigw_cognito.selector.model import Authorizer, Selector
 from tests.support.apidocs import POOL_ARN, unique
 from tests.support.faults import Fault, fault_proxy
 

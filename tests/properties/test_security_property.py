@@ -36,7 +36,8 @@ from apigw_cognito.basics.openapi import detect_version
 from apigw_cognito.core.access import document_access
 from apigw_cognito.document.load import load_document
 from apigw_cognito.reports.verify_table import render_table
-from apigw_cognito.selector.loader import Selector, load_selector
+from apigw_cognito.selector.loader import load_selector
+from apigw_cognito.selector.model import Selector
 from tests.support.apidocs import OTHER_POOL_ARN, PETS, secured, unique, version
 from tests.support.fuzzstats import record
 from tests.support.strategies import DENY_SELECTOR, ROOT, FuzzFile, hostile_documents

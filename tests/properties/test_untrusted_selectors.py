@@ -27,20 +27,19 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.limits import POOL_ARN_RE, POOL_ID_RE
 from apigw_cognito.selector import globs
 from apigw_cognito.selector.globs import PATH_GLOB_RE, Steps
-from apigw_cognito.selector.loader import (
+from apigw_cognito.selector.loader import load_selector
+from apigw_cognito.selector.syntax import (
     IDENTITY_SOURCE_RE,
     METHOD_RE,
     NAME_RE,
-    POOL_ARN_RE,
-    POOL_ID_RE,
     POOL_NAME_RE,
     POOL_RE,
     SCOPE_RE,
     SELECT_RE,
     VARIABLE_RE,
-    load_selector,
 )
 
 ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
@@ -129,7 +128,7 @@ def test_pass_in_a_name_counts_as_a_credential(variable: str) -> None:
 
 def test_a_pool_from_the_environment_is_not_echoed_when_it_needs_a_lookup() -> None:
     """Offline, a pool id or name must be resolved first; the message names the variable, not its value."""
-    from apigw_cognito.selector.loader import require_arns
+    from apigw_cognito.selector.model import require_arns
 
     raw = "version: 1\nauthorizers:\n  A:\n    user_pools: ['name:${POOL_NAME}']\nrules: []\ndefault: A\n"
     selector = load_selector(raw.encode(), "s.yaml", {"POOL_NAME": "hunter2"})
@@ -347,7 +346,7 @@ def test_hostile_globs_in_a_selector_stay_within_the_glob_bound(monkeypatch: pyt
         bound += 2 * (len(pattern) + 1) * (len(text) + 1)
         return real_name(pattern, text, counter)
 
-    import apigw_cognito.selector.loader as selector_module
+    import apigw_cognito.selector.model as selector_module
 
     monkeypatch.setattr(selector_module, "match_path", path)
     monkeypatch.setattr(selector_module, "match_name", name)

@@ -15,7 +15,7 @@ from apigw_cognito.aws.import_plan import ImportOptions, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
-from apigw_cognito.selector.loader import Selector
+from apigw_cognito.selector.model import Selector
 
 Log = Callable[[str], None]
 

@@ -29,7 +29,7 @@ from apigw_cognito.core.overlay import build_overlay
 from apigw_cognito.core.transform import Result
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.loader import load_selector as parse_selector
-from apigw_cognito.selector.loader import Selector
+from apigw_cognito.selector.model import Selector
 
 __all__ = ["FindingsError"]  # raised here, defined with the runs it reports on
 

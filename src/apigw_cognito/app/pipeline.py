@@ -21,7 +21,8 @@ from apigw_cognito.core.transform import Decision, Result, secure
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.document.load import Document, load_document
 from apigw_cognito.reports.model import Report, Row
-from apigw_cognito.selector.loader import Selector, load_selector, require_arns
+from apigw_cognito.selector.loader import load_selector
+from apigw_cognito.selector.model import Selector, require_arns
 
 # API Gateway's import restrictions: errors for `validate` and `import`, warnings for `apply`.
 IMPORT_CODES = frozenset({"AGC304", "AGC305", "AGC306", "AGC307", "AGC308"})

@@ -41,9 +41,6 @@ if TYPE_CHECKING:
 
 Log = Callable[[str], None]
 
-MAX_BODY_BYTES = 6 * 1024 * 1024
-MAX_RESOURCES = 300
-MAX_AUTHORIZERS = 10
 PUT_INTERVAL = 1.0  # PutRestApi and ImportRestApi: 1 request per second per account
 DEPLOY_INTERVAL = 5.0  # CreateDeployment: 1 request per 5 seconds per account
 DELETE_INTERVAL = 30.0  # DeleteRestApi: 1 request per 30 seconds per account

@@ -14,7 +14,7 @@ from typing import Literal
 
 from apigw_cognito.aws.clients import Clients, SessionOptions, aws_call, error_code, paginate
 from apigw_cognito.basics.errors import AwsError, InputError
-from apigw_cognito.selector.loader import Selector, pool_kind
+from apigw_cognito.selector.model import Selector, pool_kind
 
 NAME_PREFIX = "name:"
 PAGE_SIZE = 60  # ListUserPools refuses more than 60 per page

@@ -34,7 +34,7 @@ from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.cli.project_runs import run_project
 from apigw_cognito.core.starter import starter_selector
-from apigw_cognito.selector.loader import SCHEMA
+from apigw_cognito.selector.schema import SCHEMA
 
 
 def _echo_err(line: str) -> None:

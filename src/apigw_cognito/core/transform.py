@@ -21,7 +21,7 @@ from apigw_cognito.basics.openapi import (
     security_schemes,
 )
 from apigw_cognito.document.edits import Edit
-from apigw_cognito.selector.loader import Authorizer, Rule, Selector
+from apigw_cognito.selector.model import Authorizer, Rule, Selector
 
 Kind = Literal["secured", "public"]
 

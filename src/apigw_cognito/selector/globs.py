@@ -80,19 +80,24 @@ def path_glob_error(pattern: str) -> str | None:
         return f"a path glob starts with '/', as document paths do: '{pattern}' does not"
     if re.search(r"\s", pattern):
         return "a path glob cannot contain whitespace"
-    if pattern == "/":
-        return None
-    for segment in pattern[1:].split("/"):
-        if not segment:
-            return (
-                f"'{pattern}' has an empty segment: it ends with '/' or contains '//'"
-                " (write '/pets/**' for /pets and everything below it)"
-            )
-        if "**" in segment and segment != "**":
-            return (
-                f"'**' must be a whole segment, as in '/pets/**/photos': '{segment}' mixes it with"
-                " other characters (use '*' within a segment)"
-            )
+    for segment in pattern[1:].split("/") if pattern != "/" else ():
+        error = _segment_error(pattern, segment)
+        if error is not None:
+            return error
+    return None
+
+
+def _segment_error(pattern: str, segment: str) -> str | None:
+    if not segment:
+        return (
+            f"'{pattern}' has an empty segment: it ends with '/' or contains '//'"
+            " (write '/pets/**' for /pets and everything below it)"
+        )
+    if "**" in segment and segment != "**":
+        return (
+            f"'**' must be a whole segment, as in '/pets/**/photos': '{segment}' mixes it with"
+            " other characters (use '*' within a segment)"
+        )
     return None
 
 

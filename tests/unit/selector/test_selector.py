@@ -24,19 +24,12 @@ from ruamel.yaml import YAML
 
 from apigw_cognito.basics.errors import InputError, Location
 from apigw_cognito.basics.openapi import HTTP_METHODS, MISSING, Operation
-from apigw_cognito.selector.loader import (
-    CREDENTIAL_WORDS,
-    MAX_SELECTOR_BYTES,
-    METHODS,
-    SCHEMA,
-    SELECT_RE,
-    VARIABLE_RE,
-    Select,
-    Selector,
-    load_selector,
-    pool_kind,
-    require_arns,
-)
+from apigw_cognito.selector.loader import load_selector
+from apigw_cognito.selector.model import Select, Selector, pool_kind, require_arns
+from apigw_cognito.selector.parsing import MAX_SELECTOR_BYTES
+from apigw_cognito.selector.schema import SCHEMA
+from apigw_cognito.selector.syntax import METHODS, SELECT_RE, VARIABLE_RE
+from apigw_cognito.selector.variables import CREDENTIAL_WORDS
 from tests.support import paths
 
 DATA = paths.TESTS / "data" / "selectors"
@@ -551,10 +544,14 @@ def test_json_duplicate_keys_and_syntax_errors_are_located() -> None:
 
 
 def test_non_utf8_bytes_are_located() -> None:
+    """The message every file gets (basics.text.decode_utf8); the column counts characters, not bytes."""
     with pytest.raises(InputError) as caught:
         load_selector(b"version: 1\nauthorizers: \xff\n", "s.yaml", {})
     assert caught.value.location == Location("s.yaml", 2, 14)
-    assert "not UTF-8" in caught.value.message
+    assert caught.value.message == "not valid UTF-8: byte 0xff cannot start or continue a character"
+    with pytest.raises(InputError) as caught:
+        load_selector("version: 1\n# é".encode() + b"\xff\n", "s.yaml", {})
+    assert caught.value.location == Location("s.yaml", 2, 4)
 
 
 def test_byte_order_mark_is_accepted() -> None:

@@ -1,0 +1,227 @@
+"""The selector's ``authorizers`` section: names, user pools, identity source, app client regex, cache TTL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS, POOL_ARN_RE, POOL_ID_RE
+from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE, Authorizer
+from apigw_cognito.selector.reader import Reader, fail, kind_of, shown_value, whole_number
+from apigw_cognito.selector.syntax import (
+    AUTHORIZER_KEYS,
+    IDENTITY_SOURCE_RE,
+    NAME_RE,
+    POOL_NAME_RE,
+    RESERVED_NAMES,
+)
+from apigw_cognito.selector.variables import Text
+
+_POOL_FORMS = (
+    "a user pool is written as an ARN (arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>),"
+    " a pool id (<region>_<suffix>, such as us-east-1_AbCdEfGhI) or name:<PoolName>"
+)
+# The region prefix of every region outside the aws partition.
+_PARTITION_PREFIX = {"aws-cn": "cn-", "aws-us-gov": "us-gov-"}
+
+
+def read_authorizers(reader: Reader, data: Any) -> dict[str, Authorizer]:
+    value = data["authorizers"]
+    where = reader.value_at(data, "authorizers")
+    mapping = reader.mapping(value, where, "authorizers", "a mapping from authorizer names to their pools")
+    if not mapping:
+        fail(
+            "authorizers is empty: declare at least one",
+            where,
+            "authorizers: {MyPool: {user_pools: [arn:aws:cognito-idp:...]}}",
+        )
+    if len(mapping) > MAX_AUTHORIZERS:
+        extra = list(mapping)[MAX_AUTHORIZERS]
+        fail(
+            f"{len(mapping)} authorizers are declared; API Gateway allows {MAX_AUTHORIZERS} per API",
+            reader.key_at(mapping, extra),
+            "share authorizers between rules: one authorizer may list several user pools",
+        )
+    result: dict[str, Authorizer] = {}
+    for name, body in mapping.items():
+        result[name] = _authorizer(reader, mapping, name, body)
+    return result
+
+
+def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer:
+    key_at = reader.key_at(parent, name)
+    if not isinstance(name, str) or not re.fullmatch(NAME_RE, name):
+        shown = f"'{name}'" if isinstance(name, str) else f"the {kind_of(name)} {name}"
+        fail(
+            f"authorizer name {shown} is not a valid security scheme name",
+            key_at,
+            "use letters, digits, '.', '-' and '_' only (an OpenAPI components key)",
+        )
+    if name in RESERVED_NAMES:
+        fail(
+            f"'{name}' cannot name an authorizer: `default: {name}` already means something else",
+            key_at,
+            "pick another name, such as CognitoPool",
+        )
+    what = f"authorizer '{name}'"
+    body = reader.mapping(body, reader.value_at(parent, name), what, "a mapping with user_pools")
+    reader.keys(body, AUTHORIZER_KEYS, f"in {what}", ("user_pools",), reader.node_at(body, key_at))
+
+    pools, pool_locations, pool_variables = _user_pools(reader, body, what)
+    return Authorizer(
+        name=name,
+        user_pools=pools,
+        identity_source=_identity_source(reader, body, what),
+        app_client_id_regex=_client_id_regex(reader, body, what),
+        result_ttl_seconds=_result_ttl(reader, body, what),
+        location=key_at,
+        pool_locations=pool_locations,
+        pool_variables=pool_variables,
+    )
+
+
+def _user_pools(
+    reader: Reader, body: Any, what: str
+) -> tuple[tuple[str, ...], tuple[Location | None, ...], tuple[tuple[str, ...], ...]]:
+    value = body["user_pools"]
+    where = reader.value_at(body, "user_pools")
+    if isinstance(value, str):
+        fail(
+            f"{what}: user_pools must be a list, even for one pool",
+            where,
+            f"write it as a list: user_pools: [{value}]",
+        )
+    items = reader.sequence(value, where, f"{what}: user_pools", "pool ARNs, ids or names")
+    if not items:
+        fail(
+            f"{what}: user_pools is empty",
+            where,
+            "list the pools whose tokens the authorizer accepts, as ARNs, pool ids or name:<PoolName>",
+        )
+    pools: list[str] = []
+    locations: list[Location | None] = []
+    variables: list[tuple[str, ...]] = []
+    for index, item in enumerate(items):
+        item_at = reader.item_at(items, index)
+        pool = _pool(reader, item, item_at, f"{what}: user_pools item {index + 1}")
+        if pool.value in pools:
+            fail(
+                f"{what}: user pool {index + 1} repeats user pool {pools.index(pool.value) + 1}",
+                item_at,
+                "list each pool once",
+            )
+        pools.append(pool.value)
+        locations.append(item_at)
+        variables.append(pool.variables)
+    return tuple(pools), tuple(locations), tuple(variables)
+
+
+def _pool(reader: Reader, value: Any, where: Location, what: str) -> Text:
+    if isinstance(value, Mapping) and len(value) == 1 and "name" in value:
+        fail(
+            f"{what} is a mapping; 'name: X' with a space after the colon is YAML for a mapping",
+            where,
+            f"write name:{value['name']} without the space, or quote it: 'name:{value['name']}'",
+        )
+    text = reader.string(value, where, what, expand_variables=True)
+    match = re.fullmatch(POOL_ARN_RE, text.value)
+    if match is None:
+        if re.fullmatch(POOL_ID_RE, text.value) or re.fullmatch(POOL_NAME_RE, text.value):
+            return text
+        fail(f"{what}: {text.shown()} is not a user pool ARN, pool id or name", where, _POOL_FORMS)
+    _check_arn(match, text, where, what)
+    return text
+
+
+def _check_arn(match: re.Match[str], text: Text, where: Location, what: str) -> None:
+    """The ARN's region must be its pool id's, and belong to its partition."""
+    partition, region, _account, _pool_id, pool_region = match.groups()
+    if region != pool_region:
+        fail(
+            f"{what}: the ARN {text.shown()} names region {region}, but its pool id belongs to {pool_region}",
+            where,
+            "a pool id starts with its pool's region: copy the ARN from the Cognito console or"
+            " `aws cognito-idp describe-user-pool`",
+        )
+    in_partition = _PARTITION_PREFIX.get(partition)
+    if (in_partition is None and region.startswith(("cn-", "us-gov-"))) or (
+        in_partition is not None and not region.startswith(in_partition)
+    ):
+        fail(
+            f"{what}: the ARN {text.shown()} puts region {region} in partition {partition}",
+            where,
+            "China regions (cn-*) use arn:aws-cn, GovCloud regions (us-gov-*) arn:aws-us-gov,"
+            " all others arn:aws",
+        )
+
+
+def _identity_source(reader: Reader, body: Any, what: str) -> str:
+    if "identity_source" not in body:
+        return DEFAULT_IDENTITY_SOURCE
+    where = reader.value_at(body, "identity_source")
+    text = reader.string(body["identity_source"], where, f"{what}: identity_source")
+    if not re.fullmatch(IDENTITY_SOURCE_RE, text.value):
+        fail(
+            f"{what}: identity_source {text.shown()} is not a request header",
+            where,
+            f"Cognito authorizers read a token from a header: write method.request.header.<Name>,"
+            f" for instance {DEFAULT_IDENTITY_SOURCE} (the default)",
+        )
+    return text.value
+
+
+def _client_id_regex(reader: Reader, body: Any, what: str) -> str | None:
+    """The regex, compiled once to check it: API Gateway runs it, this tool never does."""
+    if "app_client_id_regex" not in body:
+        return None
+    where = reader.value_at(body, "app_client_id_regex")
+    text = reader.string(
+        body["app_client_id_regex"], where, f"{what}: app_client_id_regex", expand_variables=True
+    )
+    if not text.value:
+        fail(f"{what}: app_client_id_regex is empty", where, "omit it to accept every app client")
+    if text.variables and ("@" in text.value or "://" in text.value):
+        fail(
+            f"{what}: app_client_id_regex {text.shown()} holds '@' or '://', like a URL or a login;"
+            " an app client id pattern never does, and the document it goes into may be published",
+            where,
+            "keep app client ids in a plainly named variable that holds only the id or its pattern",
+        )
+    problem = _regex_problem(text.value)
+    if problem is not None:
+        fail(
+            f"{what}: app_client_id_regex {text.shown()} is not a valid regular expression: {problem}",
+            where,
+            "write a regular expression for app client ids, such as '^[0-9a-z]{26}$'",
+        )
+    return text.value
+
+
+def _regex_problem(pattern: str) -> str | None:
+    """Why Python cannot compile `pattern`, or None when it can."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return exc.msg + (f" at position {exc.pos}" if exc.pos is not None else "")
+    except OverflowError as exc:  # a repeat count such as {99999999999}
+        return str(exc)
+    except RecursionError:
+        return "it is nested too deeply to compile"
+    return None
+
+
+def _result_ttl(reader: Reader, body: Any, what: str) -> int | None:
+    if "result_ttl_seconds" not in body:
+        return None
+    value = body["result_ttl_seconds"]
+    ttl = whole_number(value)
+    if ttl is None or not 0 <= ttl <= MAX_RESULT_TTL_SECONDS:
+        fail(
+            f"{what}: result_ttl_seconds must be a whole number from 0 to"
+            f" {MAX_RESULT_TTL_SECONDS}, got {shown_value(value)}",
+            reader.value_at(body, "result_ttl_seconds"),
+            "0 turns the authorizer cache off; API Gateway's default is 300",
+        )
+    return ttl

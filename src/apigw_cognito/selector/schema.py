@@ -1,0 +1,205 @@
+"""The selector's JSON Schema (draft 2020-12), for editors and `apigw-cognito schema`.
+
+It sees structure and patterns; the loader also checks what a schema cannot: declared authorizer names,
+the environment, compiled regexes and YAML-level features. A test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
+from apigw_cognito.selector.globs import PATH_GLOB_RE
+from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
+from apigw_cognito.selector.syntax import (
+    CORS_PREFLIGHT,
+    IDENTITY_SOURCE_RE,
+    METHOD_RE,
+    METHODS,
+    NAME_RE,
+    POOL_RE,
+    RESERVED_NAMES,
+    SCOPE_RE,
+    SELECT_RE,
+    VARIABLE_RE,
+)
+
+
+def _literal(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` for a string where ``${`` is refused (anything but user_pools and app_client_id_regex)."""
+    return {**schema, "not": {"pattern": VARIABLE_RE}}
+
+
+def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"type": "array", "minItems": 1, "items": item, "description": description}
+
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "apigw-cognito selector, version 1",
+    "description": (
+        "Which API Gateway operations get which Amazon Cognito user pool authorizer, and which stay"
+        " public. Rules apply top-down; the first rule that selects an operation decides it."
+    ),
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["version", "authorizers", "rules"],
+    "properties": {
+        "version": {"const": 1, "description": "The selector format version: 1."},
+        "authorizers": {
+            "type": "object",
+            "description": (
+                f"Cognito user pool authorizers, 1 to {MAX_AUTHORIZERS} (API Gateway's limit per API). Each"
+                " name becomes the security scheme's name in the document."
+            ),
+            "minProperties": 1,
+            "maxProperties": MAX_AUTHORIZERS,
+            "propertyNames": {"pattern": NAME_RE, "not": {"enum": list(RESERVED_NAMES)}},
+            "additionalProperties": {"$ref": "#/$defs/authorizer"},
+        },
+        "rules": {
+            "type": "array",
+            "description": "Rules in order; the first one whose select matches an operation decides it.",
+            "items": {"$ref": "#/$defs/rule"},
+        },
+        "default": {
+            "type": "string",
+            "description": (
+                "What happens to operations no rule selects: deny (report them as errors), public"
+                " (leave them open) or the name of an authorizer that secures them."
+            ),
+            "default": "deny",
+            "anyOf": [{"enum": list(RESERVED_NAMES)}, {"pattern": NAME_RE}],
+        },
+        "cors_preflight": {
+            "enum": list(CORS_PREFLIGHT),
+            "default": "public",
+            "description": (
+                "public: OPTIONS methods stay open, since browsers send CORS preflights without"
+                " credentials. secured: only rules that name OPTIONS explicitly may secure them."
+            ),
+        },
+    },
+    "$defs": {
+        "name": {
+            "type": "string",
+            "pattern": NAME_RE,
+            "description": "An authorizer name declared under authorizers.",
+        },
+        "authorizer": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["user_pools"],
+            "properties": {
+                "user_pools": {
+                    **_list_of(
+                        {
+                            "type": "string",
+                            "anyOf": [{"pattern": POOL_RE}, {"pattern": VARIABLE_RE}],
+                            "description": (
+                                "arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>, a pool id"
+                                " (<region>_<suffix>, resolved with AWS) or name:<PoolName> (resolved"
+                                " with AWS). ${VAR} and ${VAR:-default} are read from the environment."
+                            ),
+                        },
+                        "The user pools whose tokens the authorizer accepts (its providerARNs).",
+                    ),
+                    "uniqueItems": True,
+                },
+                "identity_source": {
+                    "type": "string",
+                    "pattern": IDENTITY_SOURCE_RE,
+                    "default": DEFAULT_IDENTITY_SOURCE,
+                    "description": "The header that carries the token: method.request.header.<Name>.",
+                },
+                "app_client_id_regex": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": (
+                        "A regular expression app client ids must match (identityValidationExpression);"
+                        " API Gateway matches it against the ID token's aud. ${VAR} is read from the"
+                        " environment."
+                    ),
+                },
+                "result_ttl_seconds": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": MAX_RESULT_TTL_SECONDS,
+                    "description": (
+                        "How long API Gateway caches the authorizer's result"
+                        " (authorizerResultTtlInSeconds); 0 disables the cache, API Gateway's default is 300."
+                    ),
+                },
+            },
+        },
+        "rule": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["select"],
+            "anyOf": [{"required": ["authorizer"]}, {"required": ["public"]}],
+            "dependentSchemas": {
+                "public": {"not": {"anyOf": [{"required": ["authorizer"]}, {"required": ["scopes"]}]}},
+                "scopes": {"required": ["authorizer"]},
+            },
+            "properties": {
+                "select": {
+                    "$ref": "#/$defs/select",
+                    "description": "The operations this rule decides, unless an earlier rule selected them.",
+                },
+                "authorizer": {
+                    "$ref": "#/$defs/name",
+                    "description": "Secure the selected operations with this authorizer.",
+                },
+                "scopes": _list_of(
+                    _literal({"type": "string", "pattern": SCOPE_RE}),
+                    (
+                        "OAuth scopes (authorizationScopes): the method then takes access tokens carrying"
+                        " any one of them. Without scopes it takes ID tokens."
+                    ),
+                ),
+                "public": {"const": True, "description": "Leave the selected operations open."},
+                "optional": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "true: selecting no operation is not an error for this rule.",
+                },
+            },
+        },
+        "select": {
+            "description": (
+                "Which operations the rule selects: '<METHODS> <PATH>' (such as 'GET /pets/*',"
+                " 'GET,POST /pets/**', '* /admin/**', or '*' for every operation) or a mapping."
+            ),
+            "anyOf": [
+                _literal({"type": "string", "pattern": SELECT_RE}),
+                {"$ref": "#/$defs/selectMapping"},
+            ],
+        },
+        "selectMapping": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "description": "Every key given must match, and any item within a key.",
+            "properties": {
+                "methods": _list_of(
+                    {"type": "string", "anyOf": [{"enum": list(METHODS)}, {"pattern": METHOD_RE}]},
+                    "HTTP methods, in any case; ANY is x-amazon-apigateway-any-method. Omit for all.",
+                ),
+                "paths": _list_of(
+                    _literal({"type": "string", "pattern": PATH_GLOB_RE}),
+                    (
+                        "Path globs: '*' within a segment matches any text, '?' one character, a '**'"
+                        " segment any number of segments; {petId} matches {petId}, {*} any parameter."
+                    ),
+                ),
+                "tags": _list_of(
+                    _literal({"type": "string", "minLength": 1}), "Operation tags, matched exactly."
+                ),
+                "operation_ids": _list_of(
+                    _literal({"type": "string", "minLength": 1}),
+                    "operationId globs: '*' any text, '?' one character.",
+                ),
+            },
+        },
+    },
+}

@@ -1,0 +1,35 @@
+"""The selector file's vocabulary: its keys, method names and the regular expressions that the loader and
+`schema.SCHEMA` share.
+
+The expressions use only syntax that Python's `re` and ECMA-262 (which editors use for JSON Schema) read
+alike. The loader applies them with `re.fullmatch`.
+"""
+
+from __future__ import annotations
+
+from apigw_cognito.basics.limits import POOL_ARN_RE, POOL_ID_RE
+from apigw_cognito.selector.globs import PATH_GLOB_BODY
+
+# The method names a selector accepts (openapi.HTTP_METHODS), in the order error messages list them.
+METHODS: tuple[str, ...] = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "ANY")
+
+NAME_RE = r"^[A-Za-z0-9._-]+$"  # an OpenAPI components key
+_POOL_NAME = r"[\w+=,.@-](?:[\w\s+=,.@-]{0,126}[\w+=,.@-])?"  # Cognito's pool name characters, 1..128
+POOL_NAME_RE = rf"^name:{_POOL_NAME}$"
+POOL_RE = rf"^(?:{POOL_ARN_RE[1:-1]}|{POOL_ID_RE[1:-1]}|name:{_POOL_NAME})$"
+# RFC 9110 token characters.
+IDENTITY_SOURCE_RE = r"^method\.request\.header\.[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+SCOPE_RE = r"^\S+$"
+# A `${` that is not part of the escape `$${`, as `variables.expand` scans them (a property test compares).
+VARIABLE_RE = r"(?:^|[^$])\$\{"
+_METHOD_ALTERNATIVES = "|".join("".join(f"[{c}{c.lower()}]" for c in m) for m in METHODS)
+METHOD_RE = rf"^(?:{_METHOD_ALTERNATIVES})$"
+_METHOD_LIST = rf"(?:\*|(?:{_METHOD_ALTERNATIVES})(?:\s*,\s*(?:{_METHOD_ALTERNATIVES}))*)"
+SELECT_RE = rf"^\s*(?:\*|{_METHOD_LIST}\s+{PATH_GLOB_BODY})\s*$"
+
+RESERVED_NAMES = ("deny", "public")  # the other values of `default`
+CORS_PREFLIGHT = ("public", "secured")
+TOP_KEYS = ("version", "authorizers", "rules", "default", "cors_preflight")
+AUTHORIZER_KEYS = ("user_pools", "identity_source", "app_client_id_regex", "result_ttl_seconds")
+RULE_KEYS = ("select", "authorizer", "scopes", "public", "optional")
+SELECT_KEYS = ("methods", "paths", "tags", "operation_ids")
