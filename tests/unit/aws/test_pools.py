@@ -10,7 +10,7 @@ import pytest
 from apigw_cognito.aws.clients import SessionOptions
 from apigw_cognito.aws.pools import classify, pool_arn, resolve_pools
 from apigw_cognito.basics.errors import InputError
-from apigw_cognito.selector.loader import Authorizer, Selector
+from apigw_cognito.selector.model import Authorizer, Selector
 from tests.support.apidocs import POOL_ARN
 
 
