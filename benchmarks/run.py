@@ -1396,6 +1396,19 @@ def render_verdicts(verdicts: Sequence[Verdict]) -> list[str]:
     return parts
 
 
+def source_state(root: Path = ROOT / "src") -> str:
+    """A digest of the names, sizes and modification times of the CLI's sources: equal before and after a
+    run unless someone edited them meanwhile (the editable install runs whatever is there)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def environment(s: Settings) -> dict[str, Any]:
     def git(*args: str) -> str:
         try:
@@ -1624,6 +1637,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment(settings)
     env["peers"] = peer_setup.record()
+    source_before = source_state()
     started = time.perf_counter()
     startup_peers: dict[str, PeerResult] = {}
     startup = bench_startup(settings, startup_peers)
@@ -1631,9 +1645,14 @@ def main(argv: list[str] | None = None) -> int:
         bench_document(doc, selectors[doc.path], settings, f"{k}/{len(docs)}")
     env["loadavg_end"] = os.getloadavg()
     env["seconds"] = round(time.perf_counter() - started, 1)
+    env["source_changed_during_run"] = source_state() != source_before
 
     verdicts = judge(docs, startup, args.min_ops, startup_peers, peer_setup.skipped)
     print(render(docs, startup, verdicts, startup_peers, peer_setup.skipped))
+    if env["source_changed_during_run"]:
+        print(
+            "\nwarning: files under src/ changed during the run: the figures may mix two versions of the CLI"
+        )
     args_record = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     args_record["documents"] = [str(p) for p in args.documents]
     report = to_json(docs, startup, verdicts, env, args_record, peer_setup.record(), startup_peers)
