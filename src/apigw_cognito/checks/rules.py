@@ -12,6 +12,13 @@ from typing import Any
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.limits import (
+    MAX_AUTHORIZERS,
+    MAX_BODY_BYTES,
+    MAX_RESOURCES,
+    MAX_RESULT_TTL_SECONDS,
+    POOL_ARN_RE,
+)
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
     MISSING,
@@ -24,12 +31,6 @@ from apigw_cognito.basics.openapi import (
     security_schemes,
 )
 
-MAX_BODY_BYTES = 6 * 1024 * 1024
-MAX_RESOURCES = 300
-MAX_AUTHORIZERS = 10
-POOL_ARN = re.compile(
-    r"^arn:aws(-cn|-us-gov)?:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[a-z0-9-]+_[0-9A-Za-z]+$"
-)
 # Literal segments: alphanumerics and _ - . , : ; a parameter takes the whole segment ({id} or {proxy+}).
 PATH_SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
 
@@ -115,7 +116,7 @@ def _provider_problems(arns: Any) -> Iterator[str]:
         yield "providerARNs must be a non-empty list of user pool ARNs"
         return
     for arn in arns:
-        if not isinstance(arn, str) or not POOL_ARN.match(arn):
+        if not isinstance(arn, str) or not re.fullmatch(POOL_ARN_RE, arn):
             yield (
                 f"providerARNs item {arn!r} is not a user pool ARN"
                 " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
@@ -124,8 +125,10 @@ def _provider_problems(arns: Any) -> Iterator[str]:
 
 def _setting_problems(scheme: Mapping[str, Any], ext: Mapping[str, Any]) -> Iterator[str]:
     ttl = ext.get("authorizerResultTtlInSeconds")
-    if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= 3600):
-        yield "authorizerResultTtlInSeconds must be a whole number from 0 to 3600"
+    if ttl is not None and (
+        isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= MAX_RESULT_TTL_SECONDS
+    ):
+        yield f"authorizerResultTtlInSeconds must be a whole number from 0 to {MAX_RESULT_TTL_SECONDS}"
     regex = ext.get("identityValidationExpression")
     if regex is not None:
         try:
