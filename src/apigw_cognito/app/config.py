@@ -36,7 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from apigw_cognito.app.files import read_input
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.text import decode_utf8
 
 CONFIG_FILE = "apigw-cognito.toml"
 PYPROJECT = "pyproject.toml"
@@ -484,12 +486,5 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
                 hint=f"give a SPEC, or list your APIs in {CONFIG_FILE} (README: Pipelines and tools)",
             )
         path = found
-    from apigw_cognito.app.files import read_input
-
     name = display_path(Path(path))
-    raw = read_input(name)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", Location(name)) from None
-    return parse_config(text, name)
+    return parse_config(decode_utf8(read_input(name), name), name)
