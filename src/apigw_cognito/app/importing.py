@@ -49,7 +49,7 @@ def verify_live(
     log: Log,
 ) -> Verification:
     """Compare the live REST API named by `options` with the decisions in `applied`."""
-    api_id, _ = Importer(clients, log).locate(options)
-    assert api_id is not None  # locate raises when no API matches
+    api_id, _ = Importer(clients, log).find_api(options)
+    assert api_id is not None  # find_api raises when no API matches
     prefix = path_prefix(applied.data, spec.version, parameters)
     return compare(expected_methods(applied.result, prefix), read_live_api(clients.apigateway(), api_id))

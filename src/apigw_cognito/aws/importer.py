@@ -99,7 +99,7 @@ class Importer:
         with aws_call(action):
             return with_throttle_retry(fn, base=base, pacing=self.pacing, on_retry=on_retry)
 
-    def locate(self, options: ImportOptions) -> tuple[str | None, dict[str, Any]]:
+    def find_api(self, options: ImportOptions) -> tuple[str | None, dict[str, Any]]:
         """The target API's id and its GetRestApi answer; (None, {}) when it is to be created."""
         client = self.clients.apigateway()
         rest_api_id = options.rest_api_id
@@ -141,7 +141,7 @@ class Importer:
         problems = refusals(payload)
         if problems:
             raise InputError("API Gateway would refuse this import: " + "; ".join(problems))
-        rest_api_id, api = self.locate(options)
+        rest_api_id, api = self.find_api(options)
         before = settings_of(api)
         live = None if rest_api_id is None else read_live_api(self.clients.apigateway(), rest_api_id)
         target = rest_api_id or f"REST API {options.api_name!r} (ImportRestApi)"

@@ -1,27 +1,19 @@
 """The commands that talk to AWS: `import` and `verify`.
 
-Like every command they only parse options, call the application layer (`app.importing`) and pick the
-exit code: 0 ok, 1 findings or a mismatch, 2 bad input, 3 an AWS or network failure.
+Here are their options; what they run is in `aws_runs`, loaded when one of them runs. Exit codes: 0 ok,
+1 findings or a mismatch, 2 bad input, 3 an AWS or network failure.
 """
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
+from types import ModuleType
 from typing import Annotated
 
 import typer
 
-from apigw_cognito.app import importing
-from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file, load_spec
-from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
-from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
-from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
-from apigw_cognito.cli.progress import progress
-from apigw_cognito.reports.text import finding_line
-from apigw_cognito.reports.verify_table import render_table
+from apigw_cognito.cli.output import fail, guarded
 
 
 class ImportMode(StrEnum):
@@ -57,37 +49,17 @@ ParameterOption = Annotated[
 ]
 
 
-def _echo_err(line: str) -> None:
-    typer.echo(line, err=True)
+def _aws_runs() -> ModuleType:
+    """What the AWS commands run, loaded only by them: the boto3 adapter, import planning and verification
+    cost about 40 ms to import, which `apply`, `audit`, `validate` and `--help` never pay."""
+    from apigw_cognito.cli import aws_runs  # noqa: PLC0415  (see the docstring)
 
-
-def _session(
-    region: str | None, profile: str | None, endpoint_url: str | None, read_timeout: float
-) -> SessionOptions:
-    return SessionOptions(
-        region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
-    )
+    return aws_runs
 
 
 def _target(rest_api_id: str | None, api_name: str | None) -> None:
     if (rest_api_id is None) == (api_name is None):
         fail("give exactly one of --rest-api-id and --api-name")
-
-
-def _prepare(
-    spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
-) -> tuple[Spec, Applied]:
-    """Load both files and prepare the document; errors print the report and exit 1."""
-    spec = load_spec(spec_path)
-    selector = load_selector_file(selector_path)
-    try:
-        applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)
-    except FindingsError as exc:
-        emit_report(exc.report, ReportFormat.text, to_stderr=True)
-        raise typer.Exit(int(ExitCode.FINDINGS)) from None
-    for finding in applied.report.findings:
-        _echo_err(finding_line(finding))
-    return spec, applied
 
 
 def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -152,34 +124,24 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             fail("--create needs --api-name (the name of the API to create)")
         if stage_description and not stage:
             fail("--stage-description needs --stage")
-        parameters = parse_parameters(parameter or [])
-        session = _session(region, profile, endpoint_url, read_timeout)
-        clients = Clients(session)
-        spec_loaded, applied = _prepare(spec, selector, session, clients, validate=True)
-        options = ImportOptions(
+        runs = _aws_runs()
+        options = runs.ImportOptions(
             rest_api_id=rest_api_id,
             api_name=api_name,
             create=create,
             mode=mode.value,
             fail_on_warnings=fail_on_warnings,
-            parameters=parameters,
+            parameters=runs.parse_parameters(parameter or []),
             drop_api_settings=drop_api_settings,
             stage=stage,
             stage_description=stage_description,
             dry_run=dry_run,
             verify=not no_verify,
         )
-        with progress(f"importing {spec_loaded.name}") as shown:
-            outcome = importing.send(spec_loaded, applied, clients, options, shown.echo)
-        if outcome.verification is not None:
-            sys.stdout.write(render_table(outcome.verification))
-            if not outcome.verification.ok:
-                raise typer.Exit(int(ExitCode.FINDINGS))
-        if outcome.rest_api_id and not dry_run:
-            _echo_err(
-                f"REST API {outcome.rest_api_id}: import done"
-                + (f", stage {stage!r} deployed" if stage else "")
-            )
+        session = runs.SessionOptions(
+            region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
+        )
+        raise typer.Exit(runs.run_import(spec, selector, session, options))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -196,12 +158,11 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     """Compare a live REST API's authorizers with what SPEC and the selector decide; exit 1 on any drift."""
     with guarded():
         _target(rest_api_id, api_name)
-        parameters = parse_parameters(parameter or [])
-        session = _session(region, profile, endpoint_url, read_timeout)
-        clients = Clients(session)
-        spec_loaded, applied = _prepare(spec, selector, session, clients, validate=False)
-        options = ImportOptions(rest_api_id=rest_api_id, api_name=api_name)
-        verification = importing.verify_live(spec_loaded, applied, clients, options, parameters, _echo_err)
-        sys.stdout.write(render_table(verification))
-        if not verification.ok:
-            raise typer.Exit(int(ExitCode.FINDINGS))
+        runs = _aws_runs()
+        options = runs.ImportOptions(
+            rest_api_id=rest_api_id, api_name=api_name, parameters=runs.parse_parameters(parameter or [])
+        )
+        session = runs.SessionOptions(
+            region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
+        )
+        raise typer.Exit(runs.run_verify(spec, selector, session, options))

@@ -10,15 +10,13 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from apigw_cognito.app.delivery import deliver, write_overlay
 from apigw_cognito.app.files import write_atomic
 from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply, run_audit, run_validate
-from apigw_cognito.aws.clients import SessionOptions
-from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.options import (
     ApiOption,
@@ -32,13 +30,43 @@ from apigw_cognito.cli.options import (
 )
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
-from apigw_cognito.cli.project_runs import run_project
 from apigw_cognito.core.starter import starter_selector
+from apigw_cognito.selector.model import Selector
 from apigw_cognito.selector.schema import SCHEMA
 
 
 def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
+
+
+@dataclass(frozen=True)
+class ResolveWith:
+    region: str | None
+    profile: str | None
+    endpoint_url: str | None
+
+
+def _resolved(rules: Selector, where: ResolveWith) -> Selector:
+    """Pool ids and names looked up in Cognito; only `--resolve` loads the AWS side (40 ms of imports)."""
+    from apigw_cognito.aws.clients import SessionOptions  # noqa: PLC0415  (see the docstring)
+    from apigw_cognito.aws.pools import resolve_pools  # noqa: PLC0415
+
+    session = SessionOptions(region=where.region, profile=where.profile, endpoint_url=where.endpoint_url)
+    return resolve_pools(rules, session, note=_echo_err)
+
+
+def run_project(
+    command: Literal["apply", "audit"],
+    config: str | None,
+    api: list[str] | None,
+    jobs: int | None,
+    report: ReportFormat | None,
+    **flags: bool,
+) -> int:
+    """Every configured API; the project machinery (configuration, worker processes) loads only here."""
+    from apigw_cognito.cli import project_runs  # noqa: PLC0415  (see the docstring)
+
+    return project_runs.run_project(command, config, api, jobs, report, **flags)
 
 
 def _without_spec_only(config: str | None, api: list[str] | None, jobs: int | None) -> None:
@@ -100,7 +128,6 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             fail("--in-place and --output exclude each other")
         if in_place and spec == "-":
             fail("--in-place needs a file, not standard input")
-        session = SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
         run = _ApplyRun(
             target=output or (spec if in_place else None),
             report_format=report_choice or ReportFormat.text,
@@ -108,7 +135,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             diff=diff,
             validate=not no_validate,
             overlay=emit_overlay,
-            session=session if resolve else None,
+            resolve=ResolveWith(region, profile, endpoint_url) if resolve else None,
         )
         _apply_one(spec, selector, run)
 
@@ -121,14 +148,14 @@ class _ApplyRun:
     diff: bool
     validate: bool
     overlay: str | None  # where --emit-overlay writes
-    session: SessionOptions | None  # for --resolve
+    resolve: ResolveWith | None  # for --resolve: where Cognito is
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     spec = load_spec(spec_path)
     rules = load_selector_file(selector_path)
-    if run.session is not None:
-        rules = resolve_pools(rules, run.session, note=_echo_err)
+    if run.resolve is not None:
+        rules = _resolved(rules, run.resolve)
     with progress(f"securing and validating {spec.name}"):
         applied = run_apply(spec, rules, validate=run.validate)
     stdout_busy = run.diff or (run.target is None and not run.check)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import signal
 import sys
-from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -29,6 +28,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import version  # noqa: PLC0415  (25 ms to import; only --version needs it)
+
         typer.echo(f"apigw-cognito {version('apigw-cognito')}")
         raise typer.Exit()
 

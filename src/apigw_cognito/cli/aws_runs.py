@@ -1,0 +1,69 @@
+"""What `import` and `verify` run once their options are checked: the import and verify flows, printed.
+
+Loaded only by those two commands (see `aws_commands`), so the AWS side costs the others nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from apigw_cognito.app import importing
+from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file, load_spec
+from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
+from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.cli.output import ReportFormat, emit_report
+from apigw_cognito.cli.progress import progress
+from apigw_cognito.reports.text import finding_line
+from apigw_cognito.reports.verify_table import render_table
+
+__all__ = ["ImportOptions", "SessionOptions", "parse_parameters", "run_import", "run_verify"]
+
+
+def _echo_err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _prepare(
+    spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
+) -> tuple[Spec, Applied]:
+    """Load both files and prepare the document; errors print the report and exit 1."""
+    spec = load_spec(spec_path)
+    selector = load_selector_file(selector_path)
+    try:
+        applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)
+    except FindingsError as exc:
+        emit_report(exc.report, ReportFormat.text, to_stderr=True)
+        raise typer.Exit(int(ExitCode.FINDINGS)) from None
+    for finding in applied.report.findings:
+        _echo_err(finding_line(finding))
+    return spec, applied
+
+
+def run_import(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
+    """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
+    clients = Clients(session)
+    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True)
+    with progress(f"importing {spec.name}") as shown:
+        outcome = importing.send(spec, applied, clients, options, shown.echo)
+    if outcome.verification is not None:
+        sys.stdout.write(render_table(outcome.verification))
+        if not outcome.verification.ok:
+            return int(ExitCode.FINDINGS)
+    if outcome.rest_api_id and not options.dry_run:
+        stage = options.stage
+        _echo_err(
+            f"REST API {outcome.rest_api_id}: import done" + (f", stage {stage!r} deployed" if stage else "")
+        )
+    return int(ExitCode.OK)
+
+
+def run_verify(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
+    """Compare the live API with the files' decisions; print the table; 1 on any drift."""
+    clients = Clients(session)
+    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=False)
+    verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
+    sys.stdout.write(render_table(verification))
+    return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)
