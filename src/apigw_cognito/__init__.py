@@ -13,6 +13,7 @@ Names are imported on first use, so `import apigw_cognito` stays cheap (no valid
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -84,14 +85,12 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import version
+        from importlib.metadata import version  # noqa: PLC0415  (25 ms to import: only when asked)
 
         return version("apigw-cognito")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'apigw_cognito' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value

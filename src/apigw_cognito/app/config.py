@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,8 +189,8 @@ class TomlPositions:
     def __init__(self, text: str, name: str) -> None:
         self.name = name
         self.places: dict[Key, Location] = {}
-        counts: dict[Key, int] = {}
-        table: Key = ()
+        self._counts: dict[Key, int] = {}
+        self._table: Key = ()
         in_multiline: str | None = None
         for number, line in enumerate(text.splitlines(), start=1):
             if in_multiline is not None:
@@ -199,45 +200,49 @@ class TomlPositions:
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            indent = len(line) - len(line.lstrip())
+            column = len(line) - len(line.lstrip()) + 1
             if stripped.startswith("[["):
-                keys = _split_keys(stripped[2 : stripped.find("]]")])
-                if keys is None:
-                    continue
-                names = [k for k, _ in keys]
-                base = (*self._resolve(names[:-1], counts), names[-1])
-                counts[base] = counts.get(base, -1) + 1
-                table = (*base, counts[base])
-                self.places.setdefault(base, Location(name, number, indent + 1))
-                self.places[table] = Location(name, number, indent + 1)
-                continue
-            if stripped.startswith("["):
-                keys = _split_keys(stripped[1 : stripped.find("]")])
-                if keys is None:
-                    continue
-                table = self._resolve([k for k, _ in keys], counts)
-                self.places.setdefault(table, Location(name, number, indent + 1))
-                continue
-            eq = self._assignment(line)
-            if eq is None:
-                continue
-            keys = _split_keys(line[:eq])
-            if keys is None:
-                continue
-            path: Key = table
-            for key, offset in keys:
-                path = (*path, key)
-                self.places.setdefault(path, Location(name, number, offset + 1))
-            rest = line[eq + 1 :].strip()
-            if rest.startswith("{"):  # a one-line inline table: its keys, one level deep
-                start = line.index("{", eq)
-                for m in _INLINE_KEY.finditer(line, start):
-                    key = m.group(1)
-                    key = key[1:-1] if key[:1] in "\"'" else key
-                    self.places.setdefault((*path, key), Location(name, number, m.start(1) + 1))
-            for quote in ('"""', "'''"):
-                if rest.startswith(quote) and rest.count(quote) == 1:
-                    in_multiline = quote
+                self._array_table(stripped[2 : stripped.find("]]")], Location(name, number, column))
+            elif stripped.startswith("["):
+                self._table_header(stripped[1 : stripped.find("]")], Location(name, number, column))
+            else:
+                in_multiline = self._key_line(line, number)
+
+    def _array_table(self, header: str, where: Location) -> None:
+        keys = _split_keys(header)
+        if keys is None:
+            return
+        names = [k for k, _ in keys]
+        base = (*self._resolve(names[:-1], self._counts), names[-1])
+        self._counts[base] = self._counts.get(base, -1) + 1
+        self._table = (*base, self._counts[base])
+        self.places.setdefault(base, where)
+        self.places[self._table] = where
+
+    def _table_header(self, header: str, where: Location) -> None:
+        keys = _split_keys(header)
+        if keys is None:
+            return
+        self._table = self._resolve([k for k, _ in keys], self._counts)
+        self.places.setdefault(self._table, where)
+
+    def _key_line(self, line: str, number: int) -> str | None:
+        """Record a `key = value` line; the quote that opens a multi-line string on it, if any."""
+        eq = self._assignment(line)
+        keys = _split_keys(line[:eq]) if eq is not None else None
+        if eq is None or keys is None:
+            return None
+        path: Key = self._table
+        for key, offset in keys:
+            path = (*path, key)
+            self.places.setdefault(path, Location(self.name, number, offset + 1))
+        rest = line[eq + 1 :].strip()
+        if rest.startswith("{"):  # a one-line inline table: its keys, one level deep
+            for m in _INLINE_KEY.finditer(line, line.index("{", eq)):
+                key = m.group(1)
+                key = key[1:-1] if key[:1] in "\"'" else key
+                self.places.setdefault((*path, key), Location(self.name, number, m.start(1) + 1))
+        return next((q for q in ('"""', "'''") if rest.startswith(q) and rest.count(q) == 1), None)
 
     @staticmethod
     def _assignment(line: str) -> int | None:
@@ -358,11 +363,37 @@ TARGET_KEYS = ("rest_api_id", "api_name", "region", "profile", "stage", "mode", 
 
 def parse_config(text: str, name: str, *, pyproject: bool | None = None) -> Config:
     """Check and read configuration `text`; `name` is its path (relative paths inside it start there)."""
-    import tomllib
-
     is_pyproject = Path(name).name == PYPROJECT if pyproject is None else pyproject
+    data = _toml(text, name)
+    positions = TomlPositions(text, name)
+    root: Key = ("tool", TOOL_KEY) if is_pyproject else ()
+    reader = _Reader(positions, root, Path(name).resolve().parent)
+    if is_pyproject:
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or TOOL_KEY not in tool:
+            raise InputError(f"{PYPROJECT} has no [tool.{TOOL_KEY}] table", Location(name))
+        data = tool[TOOL_KEY]
+    top = reader.table(data, (), TOP_KEYS, f"[tool.{TOOL_KEY}]" if is_pyproject else "the configuration")
+    report = reader.choice(top, "report", (), REPORTS)
+    validate = reader.boolean(top, "validate", ())
+    jobs = _jobs(reader, top)
+    raw_apis = top.get("apis")
+    if not isinstance(raw_apis, list) or not raw_apis:
+        raise reader.error(
+            ("apis",),
+            "the configuration lists no APIs",
+            hint='add an [[apis]] table with spec = "..." and selector = "..."'
+            if not is_pyproject
+            else f'add a [[tool.{TOOL_KEY}.apis]] table with spec = "..." and selector = "..."',
+        )
+    seen: dict[str, int] = {}
+    apis = tuple(_api(reader, index, raw, seen) for index, raw in enumerate(raw_apis))
+    return Config(path=name, apis=apis, report=report, validate=validate, jobs=jobs)
+
+
+def _toml(text: str, name: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _DECODE_AT.search(message)
@@ -376,69 +407,48 @@ def parse_config(text: str, name: str, *, pyproject: bool | None = None) -> Conf
         raise InputError(
             f"invalid TOML: {_DECODE_AT.sub('', message).removesuffix(_AT_END)}", where
         ) from None
-    positions = TomlPositions(text, name)
-    root: Key = ("tool", TOOL_KEY) if is_pyproject else ()
-    reader = _Reader(positions, root, Path(name).resolve().parent)
-    if is_pyproject:
-        tool = data.get("tool", {})
-        if not isinstance(tool, dict) or TOOL_KEY not in tool:
-            raise InputError(f"{PYPROJECT} has no [tool.{TOOL_KEY}] table", Location(name))
-        data = tool[TOOL_KEY]
-    top = reader.table(data, (), TOP_KEYS, f"[tool.{TOOL_KEY}]" if is_pyproject else "the configuration")
-    report = reader.choice(top, "report", (), REPORTS)
-    validate = reader.boolean(top, "validate", ())
-    jobs: int | None = None
-    if "jobs" in top:
-        jobs_value = top["jobs"]
-        if isinstance(jobs_value, bool) or not isinstance(jobs_value, int) or not 0 <= jobs_value <= 64:
-            raise reader.error(
-                ("jobs",), f"'jobs' must be a whole number from 0 to 64, got {_kind(jobs_value)}"
-            )
-        jobs = jobs_value
-    raw_apis = top.get("apis")
-    if not isinstance(raw_apis, list) or not raw_apis:
+
+
+def _jobs(reader: _Reader, top: dict[str, Any]) -> int | None:
+    if "jobs" not in top:
+        return None
+    jobs = top["jobs"]
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= 64:
+        raise reader.error(("jobs",), f"'jobs' must be a whole number from 0 to 64, got {_kind(jobs)}")
+    return jobs
+
+
+def _api(reader: _Reader, index: int, raw: Any, seen: dict[str, int]) -> Api:
+    """The `index`th [[apis]] table; `seen` maps the names so far to their index, to refuse a second."""
+    path: Key = ("apis", index)
+    table = reader.table(raw, path, API_KEYS, f"API {index + 1}")
+    spec = reader.file(table, "spec", path, required=True)
+    selector = reader.file(table, "selector", path, required=True)
+    assert spec is not None
+    assert selector is not None
+    api_name = reader.string(table, "name", path) or spec
+    if api_name in seen:
         raise reader.error(
-            ("apis",),
-            "the configuration lists no APIs",
-            hint='add an [[apis]] table with spec = "..." and selector = "..."'
-            if not is_pyproject
-            else f'add a [[tool.{TOOL_KEY}.apis]] table with spec = "..." and selector = "..."',
+            (*path, "name") if "name" in table else path,
+            f"two APIs are called {api_name!r} (APIs {seen[api_name] + 1} and {index + 1})",
+            hint="give each a different `name`",
         )
-    apis: list[Api] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(raw_apis):
-        path: Key = ("apis", index)
-        table = reader.table(raw, path, API_KEYS, f"API {index + 1}")
-        spec = reader.file(table, "spec", path, required=True)
-        selector = reader.file(table, "selector", path, required=True)
-        assert spec is not None
-        assert selector is not None
-        api_name = reader.string(table, "name", path) or spec
-        if api_name in seen:
-            raise reader.error(
-                (*path, "name") if "name" in table else path,
-                f"two APIs are called {api_name!r} (APIs {seen[api_name] + 1} and {index + 1})",
-                hint="give each a different `name`",
-            )
-        seen[api_name] = index
-        targets: dict[str, Target] = {}
-        raw_targets = table.get("targets", {})
-        if not isinstance(raw_targets, dict):
-            raise reader.error((*path, "targets"), f"'targets' must be a table, got {_kind(raw_targets)}")
-        for env_name, raw_target in raw_targets.items():
-            targets[env_name] = _target(reader, (*path, "targets", env_name), env_name, raw_target)
-        apis.append(
-            Api(
-                name=api_name,
-                spec=spec,
-                selector=selector,
-                output=reader.file(table, "output", path),
-                validate=reader.boolean(table, "validate", path),
-                targets=targets,
-                location=positions.locate((*root, *path)),
-            )
-        )
-    return Config(path=name, apis=tuple(apis), report=report, validate=validate, jobs=jobs)
+    seen[api_name] = index
+    raw_targets = table.get("targets", {})
+    if not isinstance(raw_targets, dict):
+        raise reader.error((*path, "targets"), f"'targets' must be a table, got {_kind(raw_targets)}")
+    return Api(
+        name=api_name,
+        spec=spec,
+        selector=selector,
+        output=reader.file(table, "output", path),
+        validate=reader.boolean(table, "validate", path),
+        targets={
+            env: _target(reader, (*path, "targets", env), env, raw_target)
+            for env, raw_target in raw_targets.items()
+        },
+        location=reader.positions.locate((*reader.root, *path)),
+    )
 
 
 def _target(reader: _Reader, path: Key, environment: str, raw: Any) -> Target:
