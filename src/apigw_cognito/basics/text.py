@@ -21,3 +21,9 @@ def decode_utf8(raw: bytes, name: str) -> str:
             Location(name, line, column),
             hint=hint,
         ) from None
+
+
+def offset_location(text: str, index: int, name: str) -> Location:
+    """The line and column (both from 1) of the character at `index` of `text`."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)

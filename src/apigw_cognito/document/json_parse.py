@@ -15,6 +15,7 @@ from json import decoder as _decoder
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.text import offset_location
 
 # The stdlib's string scanner: from just after an opening quote, the string and the offset past its end.
 scanstring: Callable[[str, int], tuple[str, int]] = _decoder.scanstring  # type: ignore[attr-defined]
@@ -83,23 +84,23 @@ def _pinpoint(text: str, name: str, cause: BaseException) -> InputError:
             keys = stack[-1] if stack else None
             if expect_key and keys is not None:
                 if value in keys:
-                    first = _location(text, keys[value], name)
+                    first = offset_location(text, keys[value], name)
                     return InputError(
                         f"duplicate key {value!r} in one object (first at line {first.line})",
-                        _location(text, at, name),
+                        offset_location(text, at, name),
                     )
                 keys[value] = at
             expect_key = False
         elif kind == "constant":
-            return InputError(f"{value} is not a JSON number", _location(text, at, name))
+            return InputError(f"{value} is not a JSON number", offset_location(text, at, name))
         elif kind == "integer" and len(value.lstrip("-")) > limit:
-            return InputError(f"integer too long ({len(value)} digits)", _location(text, at, name))
+            return InputError(f"integer too long ({len(value)} digits)", offset_location(text, at, name))
         else:
             expect_key = value == "," and bool(stack) and stack[-1] is not None
     if isinstance(cause, RecursionError):
         return InputError(
             f"the document is nested {deepest[0]} levels deep, too deep to read",
-            _location(text, deepest[1], name),
+            offset_location(text, deepest[1], name),
         )
     return InputError(f"not valid JSON: {cause}", Location(name))
 
@@ -137,8 +138,3 @@ def _tokens(text: str) -> Iterator[tuple[str, int, str]]:
             yield "integer", at, integer
         else:
             yield "other", at, m.group().strip()
-
-
-def _location(text: str, index: int, name: str) -> Location:
-    line_start = text.rfind("\n", 0, index) + 1
-    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from apigw_cognito.basics.errors import InputError, Location, ToolError
+from apigw_cognito.basics.text import offset_location
 
 # Tags as the composer reports them. PLAIN marks an untagged plain scalar: the core schema resolves it.
 PLAIN = "?plain"
@@ -132,12 +133,6 @@ def mark_location(node: Any, name: str) -> Location:
     """Where a node or event starts."""
     mark = node.start_mark
     return Location(name, mark.line + 1, mark.column + 1)
-
-
-def offset_location(text: str, index: int, name: str) -> Location:
-    """The line and column of the character at `index`."""
-    line_start = text.rfind("\n", 0, index) + 1
-    return Location(name, text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 def check_expansion(root: Node, shared: set[int], name: str) -> None:

@@ -19,9 +19,9 @@ import re
 from collections.abc import Iterator, Sequence
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.text import offset_location
 from apigw_cognito.document.edits import Change, Edit, Pointer, check_rendering, plan_changes
 from apigw_cognito.document.yaml_data import MAPPING, SCALAR, SEQUENCE, Built, Tree, parse
-from apigw_cognito.document.yaml_parse import offset_location
 from apigw_cognito.document.yaml_values import Style, block_lines, block_pair, block_value, flow
 
 # Line breaks of YAML 1.1 that YAML 1.2 reads as text: name and double-quoted escape.
