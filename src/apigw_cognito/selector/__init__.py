@@ -1,2 +1,3 @@
-"""The selector file: its model, its loader (every mistake located), its JSON Schema, and the globs it
-matches with."""
+"""The selector file: `model` (authorizers and rules), `loader` (reading and checking a file, every mistake
+located; its docstring is the format's reference) with its parts `parsing`, `reader`, `variables`,
+`authorizers` and `rules`, `syntax` (keys and patterns), `schema` (the JSON Schema) and `globs` (matching)."""
