@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apigw_cognito.basics.errors import Finding, Level, Location
+from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_BODY_BYTES, MAX_RESOURCES
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,9 @@ CODES: dict[str, Code] = {
         Code("AGC302", "error", "malformed x-amazon-apigateway-authorizer"),
         Code("AGC303", "error", "security scheme in a place this OpenAPI version does not read"),
         Code("AGC304", "error", "API Gateway does not import OpenAPI 3.1"),
-        Code("AGC305", "error", "document over API Gateway's 6 MB import limit"),
-        Code("AGC306", "error", "more than 300 resources"),
-        Code("AGC307", "error", "more than 10 authorizers"),
+        Code("AGC305", "error", f"document over API Gateway's {MAX_BODY_BYTES // 1048576} MB import limit"),
+        Code("AGC306", "error", f"more than {MAX_RESOURCES} resources"),
+        Code("AGC307", "error", f"more than {MAX_AUTHORIZERS} authorizers"),
         Code("AGC308", "error", "path segment API Gateway does not accept"),
         Code("AGC309", "error", "security requirement API Gateway cannot express"),
         Code("AGC401", "error", "OpenAPI validation error"),

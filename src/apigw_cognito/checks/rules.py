@@ -185,7 +185,8 @@ def check_import_limits(
     if size > MAX_BODY_BYTES:
         yield codes.finding(
             "AGC305",
-            f"the document is {size / 1048576:.1f} MB as JSON; API Gateway imports at most 6 MB",
+            f"the document is {size / 1048576:.1f} MB as JSON;"
+            f" API Gateway imports at most {MAX_BODY_BYTES // 1048576} MB",
         )
     yield from _path_characters(data, locate)
     resources = len(resource_paths(data, prefix))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
     Locate,
@@ -112,7 +113,7 @@ def starter_selector(
         "version: 1",
         "",
         "# Cognito user pool authorizers, by name; each name becomes a security scheme in the document",
-        "# (at most 10 per API).",
+        f"# (at most {MAX_AUTHORIZERS} per API).",
         "authorizers:",
     ]
     authorizers = list(existing.values()) or [_Existing(default, ())]
@@ -134,7 +135,8 @@ def starter_selector(
                 "    # Optional, with their defaults or examples:",
                 "    # identity_source: method.request.header.Authorization  # the header with the token",
                 "    # app_client_id_regex: '^[0-9a-z]{26}$'  # only ID tokens of matching app clients",
-                "    # result_ttl_seconds: 300  # how long API Gateway caches a decision, 0 to 3600",
+                "    # result_ttl_seconds: 300  # how long API Gateway caches a decision, 0 to"
+                f" {MAX_RESULT_TTL_SECONDS}",
             ]
     out += [
         "",

@@ -14,11 +14,12 @@ import yaml
 from openapi_spec_validator import validate
 from ruamel.yaml import YAML
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import generate, run  # noqa: E402
+from benchmarks import generate, run
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
