@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+import boto3
 import emulators
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +69,6 @@ def main() -> int:
         env["SECUREPETS_USER_POOL"] = f"name:{POOL_NAME}"
 
         say(f"creating the Cognito user pool {POOL_NAME!r} in moto")
-        import boto3
-
         cognito = boto3.client(
             "cognito-idp",
             region_name=REGION,
