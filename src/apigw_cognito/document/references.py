@@ -56,6 +56,7 @@ class DocumentSet:
 
     root: Document
     allowed_root: str  # the folder no reference may leave (real path)
+    allowed_shown: str = "."  # the same folder as the user named it, for messages
     files: dict[str, Document] = field(default_factory=dict)  # by name, the root included
     raws: dict[str, bytes] = field(default_factory=dict)  # each file's bytes as read, the root's too
     origins: dict[str, Origin] = field(default_factory=dict)  # by path, for path items behind `$ref`
@@ -158,7 +159,10 @@ def resolve(root: Document, raw: bytes, read: Read, allowed_root: str | None = N
     """
     base = os.path.dirname(root.name) if root.name != "<stdin>" else ""
     folder = os.path.realpath(allowed_root if allowed_root is not None else (base or "."))
-    documents = DocumentSet(root=root, allowed_root=folder, files={root.name: root}, raws={root.name: raw})
+    shown = allowed_root if allowed_root is not None else (base or ".")
+    documents = DocumentSet(
+        root=root, allowed_root=folder, allowed_shown=shown, files={root.name: root}, raws={root.name: raw}
+    )
     documents.resolver = _Resolver(documents, read, explicit_root=allowed_root is not None)
     documents.data = documents.resolver.effective(root.data)
     return documents
@@ -275,7 +279,12 @@ class _Resolver:
         real = os.path.realpath(name)
         if os.path.commonpath([real, self.documents.allowed_root]) != self.documents.allowed_root:
             raise InputError(
-                f"$ref {ref!r} leaves the folder {self.documents.allowed_root}",
+                f"$ref {ref!r} leaves "
+                + (
+                    f"the allowed root {self.documents.allowed_shown}"
+                    if self.explicit_root
+                    else f"the document's folder ({self.documents.allowed_shown})"
+                ),
                 self._locate(ref_at),
                 hint=_ALLOW_ROOT_HINT,
             )

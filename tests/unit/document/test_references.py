@@ -182,7 +182,7 @@ def test_bundle_brings_external_references_in_with_stable_unique_names(tmp_path:
         ({"openapi.yaml": ROOT_HEAD + "  /a:\n    $ref: /etc/passwd\n"}, "absolute path", "openapi.yaml:5"),
         (
             {"openapi.yaml": ROOT_HEAD + "  /a:\n    $ref: ../../outside.yaml\n"},
-            "leaves the folder",
+            "leaves the document",
             "openapi.yaml:5",
         ),
         ({"openapi.yaml": ROOT_HEAD + "  /a:\n    $ref: 12\n"}, "must be a string", "openapi.yaml:5"),
@@ -254,7 +254,7 @@ def test_an_allowed_root_admits_files_outside_the_documents_folder(tmp_path: Pat
             "shared/a.yaml": "get: {responses: {'200': {description: ok}}}\n",
         },
     )
-    with pytest.raises(InputError, match="leaves the folder"):
+    with pytest.raises(InputError, match="leaves the document"):
         load(tmp_path / "api")
     documents = load(tmp_path / "api", allowed_root=str(tmp_path))
     assert operations(documents) == ["GET /a"]
@@ -269,5 +269,5 @@ def test_a_symbolic_link_cannot_lead_out_of_the_folder(tmp_path: Path) -> None:
         },
     )
     (tmp_path / "api" / "a.yaml").symlink_to(tmp_path / "outside" / "a.yaml")
-    with pytest.raises(InputError, match="leaves the folder"):
+    with pytest.raises(InputError, match="leaves the document"):
         load(tmp_path / "api")
