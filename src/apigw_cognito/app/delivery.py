@@ -89,7 +89,9 @@ def _compared(spec: Spec, applied: Applied, target: str | None) -> dict[str, tup
         current: bytes | None = read_input(target)
     except InputError:
         current = None  # an output that does not exist yet differs from anything
-    return {target: (current, applied.output)}
+    output = applied.output_for(target, spec.document.format)
+    assert output is not None
+    return {target: (current, output)}
 
 
 def write_overlay(path: str, spec: Spec, applied: Applied) -> None:

@@ -172,6 +172,16 @@ class Applied:
     output: bytes | None  # the one file to write (a bundle for a split document); None when errors forbid
     data: Any  # the new document's data, bundled (the input's when nothing may be written)
     files: dict[str, bytes] = field(default_factory=dict)  # each file of the document set that changes
+    bundled: bool = False  # `output` is a bundle of a split document, written anew
+
+    def output_for(self, target: str | None, root_format: str) -> bytes | None:
+        """`output`, for a bundle in the format `target`'s name asks for (JSON for .json, else YAML)."""
+        if not self.bundled or target is None or self.output is None:
+            return self.output
+        fmt = "json" if target.lower().endswith(".json") else "yaml"
+        if target.lower().endswith((".json", ".yaml", ".yml")) and fmt != root_format:
+            return render_bundle(self.data, fmt)
+        return self.output
 
 
 def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = "apply") -> Applied:
@@ -211,7 +221,7 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
     if not spec.documents.split:
         return Applied(result, report, files.get(spec.name, spec.raw), data, files)
     body = bundled(spec, data).data
-    return Applied(result, report, render_bundle(body, spec.document.format), body, files)
+    return Applied(result, report, render_bundle(body, spec.document.format), body, files, bundled=True)
 
 
 def _shared_conflicts(spec: Spec, result: Result) -> list[Finding]:
