@@ -26,13 +26,12 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from apigw_cognito.app.pipeline import Spec, run_apply, run_audit
+from apigw_cognito.app.pipeline import Spec, parse_spec, run_apply, run_audit
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions
 from apigw_cognito.aws.importer import Importer
 from apigw_cognito.aws.verify import compare, expected_methods, read_live_api
 from apigw_cognito.basics.errors import InputError
-from apigw_cognito.basics.openapi import detect_version
 from apigw_cognito.core.access import document_access
 from apigw_cognito.document.load import load_document
 from apigw_cognito.reports.verify_table import render_table
@@ -65,8 +64,7 @@ DENY_ALL = load_selector(
 
 def load_spec_bytes(raw: bytes, name: str) -> Spec | None:
     try:
-        document = load_document(raw, name)
-        return Spec(document, detect_version(document.data, name, document.locate), raw)
+        return parse_spec(raw, name)
     except InputError:
         return None
 
