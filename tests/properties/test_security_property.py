@@ -69,6 +69,25 @@ def load_spec_bytes(raw: bytes, name: str) -> Spec | None:
         return None
 
 
+def _paths_resolved(data: Any) -> Any:
+    """`data` with each path item behind a same-file `$ref` in place: what an importer creates (a resolver
+    of the test's own, so that the tool's is not judged by itself)."""
+    paths = data.get("paths") if isinstance(data, dict) else None
+    if not isinstance(paths, dict):
+        return data
+    resolved = {}
+    for path, item in paths.items():
+        seen = 0
+        while isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
+            node: Any = data
+            for step in item["$ref"][2:].split("/"):
+                node = node[step.replace("~1", "/").replace("~0", "~")]
+            item, seen = node, seen + 1
+            assert seen < 100
+        resolved[path] = item
+    return {**data, "paths": resolved}
+
+
 def check_property(spec: Spec, selector: Selector) -> str:
     """Check the property for one document; the outcome's name for the statistics."""
     try:
@@ -85,7 +104,7 @@ def check_property(spec: Spec, selector: Selector) -> str:
         outcome = "refused-unmatched" if unmatched else "refused"
     else:
         out = load_document(applied.output, spec.name)
-        access = document_access(out.data, spec.version, out.locate)
+        access = document_access(_paths_resolved(out.data), spec.version, out.locate)
         assert {(a.operation.path, a.operation.key) for a in access} == set(decided)
         for a in access:
             decision = decided[(a.operation.path, a.operation.key)]

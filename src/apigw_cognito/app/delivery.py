@@ -54,7 +54,7 @@ def deliver(
     """
     report = applied.report
     report.output = target
-    if applied.output is None:
+    if not applied.writable:
         report.notes.append("nothing was written: fix the errors above")
         return Delivery(ExitCode.FINDINGS, "errors")
     pairs = _compared(spec, applied, target)
@@ -79,17 +79,16 @@ def deliver(
 
 def _compared(spec: Spec, applied: Applied, target: str | None) -> dict[str, tuple[bytes | None, bytes]]:
     """Each file to compare: its current bytes (None when it does not exist yet) and the new ones."""
-    assert applied.output is not None
     if target is None or target == spec.name:
         if spec.documents.split:
             raws = spec.documents.raws
             return {name: (raws[name], new) for name, new in applied.files.items()}
-        return {spec.name: (spec.raw, applied.output)}
+        return {spec.name: (spec.raw, applied.files.get(spec.name, spec.raw))}
     try:
         current: bytes | None = read_input(target)
     except InputError:
         current = None  # an output that does not exist yet differs from anything
-    output = applied.output_for(target, spec.document.format)
+    output = applied.output_for(target)
     assert output is not None
     return {target: (current, output)}
 

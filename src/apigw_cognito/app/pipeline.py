@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from apigw_cognito.app.files import read_input
@@ -122,9 +123,12 @@ def bundled(spec: Spec, data: Any) -> Bundle:
     return bundle(spec.documents, data, spec.version)
 
 
-def validation_findings(data: Any, spec: Spec, *, for_import: bool) -> list[Finding]:
-    """OpenAPI validation and our own checks of `data` as bundled, placed in the file each part comes from."""
-    body = bundled(spec, data)
+def validation_findings(
+    data: Any, spec: Spec, *, for_import: bool, body: Bundle | None = None
+) -> list[Finding]:
+    """OpenAPI validation and our own checks of `data` as bundled (`body`, when already made), placed in
+    the file each part comes from."""
+    body = body or bundled(spec, data)
     locate = _bundle_locate(spec, body)
     findings = [
         codes.finding("AGC401", error.message, locate(error.pointer), error.pointer)
@@ -165,22 +169,65 @@ def _mark_inherited(after: list[Finding], before: list[Finding]) -> list[Finding
     ]
 
 
-@dataclass
 class Applied:
-    result: Result
-    report: Report
-    output: bytes | None  # the one file to write (a bundle for a split document); None when errors forbid
-    data: Any  # the new document's data, bundled (the input's when nothing may be written)
-    files: dict[str, bytes] = field(default_factory=dict)  # each file of the document set that changes
-    bundled: bool = False  # `output` is a bundle of a split document, written anew
+    """What `apply` made of a document: decisions and report, and (unless errors forbid it) the results.
 
-    def output_for(self, target: str | None, root_format: str) -> bytes | None:
-        """`output`, for a bundle in the format `target`'s name asks for (JSON for .json, else YAML)."""
-        if not self.bundled or target is None or self.output is None:
+    A split document's bundle is built only when asked for (`output` or `data`), since editing its files
+    in place needs none.
+    """
+
+    def __init__(
+        self,
+        result: Result,
+        report: Report,
+        spec: Spec,
+        data: Any,
+        files: dict[str, bytes] | None = None,
+        body: Bundle | None = None,
+    ) -> None:
+        self.result = result
+        self.report = report
+        self.files = files or {}  # each file of the document set that changes, with the change inserted
+        self._spec = spec
+        self._data = data  # pointers as in `spec.data`
+        self._writable = files is not None
+        self._body = body
+
+    @property
+    def writable(self) -> bool:
+        """Whether a result may be written (no errors); cheaper than asking for `output`."""
+        return self._writable
+
+    @property
+    def bundled(self) -> bool:
+        """Whether `output` and `data` are a bundle of a split document, written anew."""
+        return self._spec.documents.split
+
+    @cached_property
+    def data(self) -> Any:
+        """The new document's data as an importer reads it (bundled); the input's when nothing is written."""
+        if not self.bundled:
+            return self._data
+        return (self._body or bundled(self._spec, self._data)).data
+
+    @cached_property
+    def output(self) -> bytes | None:
+        """The one file to write (the bundle, for a split document); None when errors forbid writing."""
+        if not self._writable:
+            return None
+        if self.bundled:
+            return render_bundle(self.data, self._spec.document.format)
+        return self.files.get(self._spec.name, self._spec.raw)
+
+    def output_for(self, target: str | None) -> bytes | None:
+        """`output`, for a bundle in the format `target`'s name asks for (JSON for .json, YAML for .yaml)."""
+        if not self.bundled or target is None or not self._writable:
             return self.output
-        fmt = "json" if target.lower().endswith(".json") else "yaml"
-        if target.lower().endswith((".json", ".yaml", ".yml")) and fmt != root_format:
-            return render_bundle(self.data, fmt)
+        name = target.lower()
+        if name.endswith(".json"):
+            return render_bundle(self.data, "json")
+        if name.endswith((".yaml", ".yml")):
+            return render_bundle(self.data, "yaml")
         return self.output
 
 
@@ -208,20 +255,17 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
         findings=[*result.findings, *_shared_conflicts(spec, result)],
     )
     if report.errors:
-        return Applied(result, report, None, spec.data)
+        return Applied(result, report, spec, spec.data)
     data = apply_to_data(spec.data, result.edits, spec.locate)
-    if validate:
-        after = validation_findings(data, spec, for_import=command == "import")
+    body = bundled(spec, data) if validate else None
+    if body is not None:
+        after = validation_findings(data, spec, for_import=command == "import", body=body)
         if any(f.level == "error" for f in after):
             after = _mark_inherited(after, validation_findings(spec.data, spec, for_import=False))
         report.findings.extend(after)
     if report.errors:
-        return Applied(result, report, None, data)
-    files = spec.documents.render(result.edits)
-    if not spec.documents.split:
-        return Applied(result, report, files.get(spec.name, spec.raw), data, files)
-    body = bundled(spec, data).data
-    return Applied(result, report, render_bundle(body, spec.document.format), body, files, bundled=True)
+        return Applied(result, report, spec, data)
+    return Applied(result, report, spec, data, spec.documents.render(result.edits), body)
 
 
 def _shared_conflicts(spec: Spec, result: Result) -> list[Finding]:

@@ -181,7 +181,7 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     )
     if done.diff:
         sys.stdout.write(done.diff)
-    if applied.output is not None and run.target is None and not run.diff and not run.check:
+    if run.target is None and not run.diff and not run.check and applied.output is not None:
         sys.stdout.buffer.write(applied.output)
         sys.stdout.flush()
     emit_report(applied.report, run.report_format, to_stderr=stdout_busy)

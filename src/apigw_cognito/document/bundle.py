@@ -74,7 +74,19 @@ def bundle(documents: DocumentSet, data: Any, version: Version) -> Bundle:
     if not documents.split:
         return Bundle(data)
     bundler = _Bundler(documents, data, version)
-    out = bundler.walk(data, (), documents.root.name, ())
+    root = documents.root.name
+    if documents.refers_out(root) or not isinstance(data, Mapping):
+        out = bundler.walk(data, (), root, ())
+    else:  # the root's own references are all local: only what comes from other files needs a look
+        out = dict(data)
+        paths = data.get("paths")
+        if isinstance(paths, Mapping):
+            out["paths"] = {
+                path: bundler.walk(item, ("paths", path), root, ("paths", path))
+                if path in documents.origins and documents.origins[path].place.file != root
+                else item
+                for path, item in paths.items()
+            }
     if bundler.added:
         out = dict(out)
         for kind, members in bundler.added.items():

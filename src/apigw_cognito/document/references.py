@@ -30,6 +30,8 @@ Read = Callable[[str], bytes]
 
 MAX_CHAIN = 64  # references followed from one path item before the chain is refused
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# `$ref` with a value that does not start with '#', in JSON or YAML (quoted or not, block or flow).
+_REFERS_OUT = re.compile(rb"\$ref[\"']?\s*:\s*[\"']?(?!#)")
 _BUNDLE_HINT = "bundle the document first (for example `redocly bundle`), or use a relative file"
 
 
@@ -80,6 +82,11 @@ class DocumentSet:
     def locate(self, pointer: Sequence[str | int]) -> Location | None:
         where = self.place(pointer)
         return self.files[where.file].locate(where.pointer)
+
+    def refers_out(self, name: str) -> bool:
+        """Whether file `name` may hold a `$ref` to another file (a quick look at its text: false positives
+        cost only time)."""
+        return _REFERS_OUT.search(self.raws[name]) is not None
 
     def locate_place(self, place: Place) -> Location | None:
         """Where `place` is written, or its nearest ancestor that is; the file when none is."""
@@ -184,6 +191,7 @@ class _Resolver:
         self.read = read
         self.explicit_root = explicit_root
         self.by_real_path: dict[str, Document] = {}
+        self.targets: dict[tuple[str, str], Place] = {}  # (reference, file it is written in) -> target
 
     def effective(self, data: Any) -> Any:
         paths = data.get("paths") if isinstance(data, Mapping) else None
@@ -257,6 +265,14 @@ class _Resolver:
 
     def target(self, ref: Any, ref_at: Place) -> Place:
         """The place a `$ref` value written at `ref_at` names; the file it names is read and parsed."""
+        known = self.targets.get((ref, ref_at.file)) if isinstance(ref, str) else None
+        if known is not None:
+            return known
+        place = self._target(ref, ref_at)
+        self.targets[(ref, ref_at.file)] = place
+        return place
+
+    def _target(self, ref: Any, ref_at: Place) -> Place:
         if not isinstance(ref, str):
             raise InputError(f"$ref must be a string, got a {type_name(ref)}", self._locate(ref_at))
         file_part, _, fragment = ref.partition("#")
