@@ -76,8 +76,8 @@ def _paths_resolved(data: Any) -> Any:
     if not isinstance(paths, dict):
         return data
     resolved = {}
-    for path, item in paths.items():
-        seen = 0
+    for path, written in paths.items():
+        item, seen = written, 0
         while isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
             node: Any = data
             for step in item["$ref"][2:].split("/"):
