@@ -70,3 +70,17 @@ def test_overwrite_deploy_and_verify_on_aws() -> None:
     body = json.loads(export["body"].read())
     scheme = body["components"]["securitySchemes"]["Pool"]
     assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [arn]
+
+
+def test_aws_follows_a_path_item_reference_like_localstack() -> None:
+    """Whether AWS's own import creates the method behind a same-file path-item `$ref` (LocalStack does):
+    the tool sends bundles either way, but the answer says how dangerous unbundled documents are."""
+    clients = Clients(SessionOptions())
+    arn = Resolver(clients).resolve(POOL)
+    data, _ = secured("3.0", pools={"Pool": (arn,)}, title="apigw-cognito-live")
+    item = next(iter(data["paths"].values()))
+    data = {**data, "paths": {"/behind-ref": {"$ref": "#/x-path-items/item"}}, "x-path-items": {"item": item}}
+    client = clients.apigateway()
+    client.put_rest_api(restApiId=API_ID, mode="overwrite", body=json.dumps(data).encode())
+    paths = {r["path"]: r.get("resourceMethods", {}) for r in client.get_resources(restApiId=API_ID)["items"]}
+    assert "/behind-ref" in paths, f"AWS did not follow the path-item $ref: {sorted(paths)}"

@@ -9,10 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apigw_cognito.app.pipeline import Spec, run_apply
-from apigw_cognito.basics.openapi import detect_version
+from apigw_cognito.app.pipeline import Spec, parse_spec, run_apply
 from apigw_cognito.core.access import document_access
-from apigw_cognito.document.load import load_document
 from apigw_cognito.selector.loader import load_selector
 from tests.support.strategies import STYLES, openapi_documents, render, selectors
 
@@ -21,8 +19,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 def spec_of(raw: bytes, style: str) -> Spec:
     name = "api.json" if style.startswith("json") else "api.yaml"
-    document = load_document(raw, name)
-    return Spec(document, detect_version(document.data, name), raw)
+    return parse_spec(raw, name)
 
 
 def strip_security(data: dict[str, Any]) -> dict[str, Any]:

@@ -489,3 +489,80 @@ def hostile_selectors(draw: st.DrawFn, max_mutations: int = 2) -> FuzzFile:
 def plain_selector(name: str = "deny.yaml") -> FuzzFile:
     """The deny-by-default selector the security property uses, as a file."""
     return FuzzFile(name, _dump(DENY_SELECTOR, name, True), ("deny-selector",))
+
+
+# --- split documents: path items behind $ref, in the layouts spec-first teams use ---------------------
+
+# Layouts of one path item: inline, elsewhere in the root, its own file, under a pointer in a shared file,
+# behind a chain of two references, or the same file as an earlier path (a shared item).
+LAYOUTS = ["inline", "local", "file", "pointer", "chain", "shared"]
+# What can be wrong with a reference; each must stop the run with one located message and touch no file.
+REFERENCE_HAZARDS = ["missing", "cycle", "escape", "nothing", "not-mapping", "remote", "deep-chain", "beside"]
+
+
+@dataclass(frozen=True)
+class SplitTree:
+    root: str  # the root file's name, relative to the tree
+    files: dict[str, bytes]
+    hazards: tuple[str, ...]
+
+
+def _text(data: Any, name: str) -> bytes:
+    if name.endswith(".json"):
+        return (json.dumps(data, indent=2) + "\n").encode()
+    return yaml.safe_dump(data, sort_keys=False).encode()
+
+
+@st.composite
+def split_trees(draw: st.DrawFn) -> SplitTree:
+    """A document whose path items are written in the layouts above; now and then a bad reference."""
+    doc = draw(openapi_documents())
+    ext = draw(st.sampled_from([".yaml", ".json"]))
+    data: dict[str, dict[str, Any]] = {}  # file name -> content
+    refs: dict[str, Any] = {}
+    hazards: list[str] = []
+    first_file: str | None = None
+    for i, (path, item) in enumerate(doc["paths"].items()):
+        layout = draw(st.sampled_from(LAYOUTS))
+        if layout == "local":
+            doc.setdefault("x-path-items", {})[f"i{i}"] = item
+            refs[path] = {"$ref": f"#/x-path-items/i{i}"}
+        elif layout in ("file", "shared") and not (layout == "shared" and first_file):
+            first_file = first_file or f"paths/p{i}{ext}"
+            data[f"paths/p{i}{ext}"] = item
+            refs[path] = {"$ref": f"paths/p{i}{ext}"}
+        elif layout == "shared":
+            refs[path] = {"$ref": first_file}
+        elif layout == "pointer":
+            data.setdefault(f"shared{ext}", {}).setdefault("x-items", {})[f"i{i}"] = item
+            refs[path] = {"$ref": f"shared{ext}#/x-items/i{i}"}
+        elif layout == "chain":
+            data[f"c{i}a{ext}"] = {"$ref": f"c{i}b{ext}"}
+            data[f"c{i}b{ext}"] = item
+            refs[path] = {"$ref": f"c{i}a{ext}"}
+        else:
+            refs[path] = item
+    if draw(st.integers(0, 4)) == 0:
+        hazard = draw(st.sampled_from(REFERENCE_HAZARDS))
+        hazards.append(hazard)
+        bad = {
+            "missing": {"$ref": f"missing{ext}"},
+            "cycle": {"$ref": f"loop{ext}"},
+            "escape": {"$ref": f"../outside{ext}"},
+            "nothing": {"$ref": f"bad{ext}#/no/such/place"},
+            "not-mapping": {"$ref": f"bad{ext}#/list"},
+            "remote": {"$ref": "https://example.com/paths/item.yaml"},
+            "deep-chain": {"$ref": f"d0{ext}"},
+            "beside": {"$ref": f"bad{ext}#/item", "get": {"responses": {"200": {"description": "ok"}}}},
+        }[hazard]
+        refs["/hazard"] = bad
+        data[f"loop{ext}"] = {"$ref": f"loop2{ext}"}
+        data[f"loop2{ext}"] = {"$ref": f"loop{ext}"}
+        data[f"bad{ext}"] = {"list": [1, 2], "item": {"post": {"responses": {}}}}
+        if hazard == "deep-chain":
+            data.update({f"d{n}{ext}": {"$ref": f"d{n + 1}{ext}"} for n in range(70)})
+            data[f"d70{ext}"] = {"get": {"responses": {}}}
+    doc["paths"] = refs
+    root = f"openapi{ext}"
+    files = {root: _text(doc, root), **{name: _text(value, name) for name, value in data.items()}}
+    return SplitTree(root, files, tuple(hazards))

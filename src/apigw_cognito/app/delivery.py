@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from apigw_cognito.app.files import read_input, write_atomic
+from apigw_cognito.app.files import read_input, write_atomic, write_atomic_many
 from apigw_cognito.app.pipeline import Applied, Spec
 from apigw_cognito.basics.errors import ExitCode, InputError
 from apigw_cognito.core.overlay import build_overlay, render_overlay
@@ -43,39 +43,54 @@ def deliver(
     make_dirs: bool = False,
     before_write: Callable[[], None] | None = None,
 ) -> Delivery:
-    """Compare `applied` with `target` (None: standard output, compared with the input) and write it there.
+    """Compare `applied` with `target` and write it there.
 
-    With `check` nothing is written and a note says whether the target would change. `before_write` runs
-    once nothing can stop the write any more (the overlay goes out first, so a failing overlay leaves the
-    target as it was). `make_dirs` creates the target's folder, which a fresh clone may lack.
+    `target` None (standard output) or the document itself compares with the document's own files: for a
+    split document, each file that changes (and `--in-place` writes each of them). Another target gets the
+    one file `applied.output` (a bundle for a split document). With `check` nothing is written and a note
+    says what would change. `before_write` runs once nothing can stop the write any more (the overlay goes
+    out first, so a failing overlay leaves the target as it was). `make_dirs` creates the target's folder,
+    which a fresh clone may lack.
     """
     report = applied.report
     report.output = target
-    if applied.output is None:
+    if not applied.writable:
         report.notes.append("nothing was written: fix the errors above")
         return Delivery(ExitCode.FINDINGS, "errors")
-    compare_with = target or spec.name
-    current: bytes | None = spec.raw
-    if target is not None and target != spec.name:
-        try:
-            current = read_input(target)
-        except InputError:
-            current = None  # an output that does not exist yet differs from anything
-    differs = current != applied.output
-    text = unified_diff(current or b"", applied.output, compare_with, compare_with) if diff else ""
+    pairs = _compared(spec, applied, target)
+    changed = [name for name, (old, new) in pairs.items() if old != new]
+    text = "".join(unified_diff(pairs[n][0] or b"", pairs[n][1], n, n) for n in pairs) if diff else ""
     if check:
-        report.notes.append(f"{compare_with}: {'would change' if differs else 'up to date'}")
-        code = ExitCode.FINDINGS if differs else ExitCode.OK
-        return Delivery(code, "would change" if differs else "up to date", text)
+        report.notes.extend(f"{name}: would change" for name in changed)
+        if not changed:
+            report.notes.append(f"{target or spec.name}: up to date")
+        code = ExitCode.FINDINGS if changed else ExitCode.OK
+        return Delivery(code, "would change" if changed else "up to date", text)
     if before_write is not None:
         before_write()
-    if target is None or not differs:
+    if target is None or not changed:
         return Delivery(ExitCode.OK, "up to date" if target is not None else "written", text)
     if make_dirs:
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-    write_atomic(target, applied.output)
+    write_atomic_many({name: pairs[name][1] for name in changed})
     report.wrote = True
     return Delivery(ExitCode.OK, "written", text, wrote=True)
+
+
+def _compared(spec: Spec, applied: Applied, target: str | None) -> dict[str, tuple[bytes | None, bytes]]:
+    """Each file to compare: its current bytes (None when it does not exist yet) and the new ones."""
+    if target is None or target == spec.name:
+        if spec.documents.split:
+            raws = spec.documents.raws
+            return {name: (raws[name], new) for name, new in applied.files.items()}
+        return {spec.name: (spec.raw, applied.files.get(spec.name, spec.raw))}
+    try:
+        current: bytes | None = read_input(target)
+    except InputError:
+        current = None  # an output that does not exist yet differs from anything
+    output = applied.output_for(target)
+    assert output is not None
+    return {target: (current, output)}
 
 
 def write_overlay(path: str, spec: Spec, applied: Applied) -> None:

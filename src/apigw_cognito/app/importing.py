@@ -29,7 +29,7 @@ def prepare(
     """
     resolved = resolve_pools(selector, session, clients=clients, note=log)
     applied = run_apply(spec, resolved, validate=validate, command="import")
-    if applied.output is None:
+    if not applied.writable:
         applied.report.notes.append("nothing was sent to API Gateway: fix the errors above")
         raise FindingsError(f"{spec.name}: errors forbid the import", applied.report)
     return applied

@@ -8,18 +8,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from apigw_cognito.app.files import read_input
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import ExitCode, Finding, Location, ToolError
-from apigw_cognito.basics.openapi import Version, detect_version
+from apigw_cognito.basics.openapi import Locate, Version, detect_version
 from apigw_cognito.checks.rules import check_document
 from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
 from apigw_cognito.core.transform import Decision, Result, secure
+from apigw_cognito.document.bundle import Bundle, bundle, render_bundle
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.document.load import Document, load_document
+from apigw_cognito.document.references import DocumentSet, Place, resolve
 from apigw_cognito.reports.model import Report, Row
 from apigw_cognito.selector.loader import load_selector
 from apigw_cognito.selector.model import Selector, require_arns
@@ -30,23 +33,25 @@ IMPORT_CODES = frozenset({"AGC304", "AGC305", "AGC306", "AGC307", "AGC308"})
 
 @dataclass(frozen=True)
 class Spec:
-    document: Document
+    """An OpenAPI document as an importer reads it: the root file and the files its path items reference."""
+
+    document: Document  # the root file
     version: Version
-    raw: bytes  # the file as read, to compare results with
+    raw: bytes  # the root file as read, to compare results with
+    documents: DocumentSet
 
     @property
     def name(self) -> str:
         return self.document.name
 
+    @property
+    def data(self) -> Any:
+        """The root's data with every path item behind `$ref` in its place."""
+        return self.documents.data
+
     def locate(self, pointer: Sequence[str | int]) -> Location | None:
-        """The place of `pointer`, or of its nearest ancestor present in the file."""
-        steps = tuple(pointer)
-        while steps:
-            found = self.document.locate(steps)
-            if found is not None:
-                return found
-            steps = steps[:-1]
-        return Location(self.name)
+        """The place of `pointer`, or of its nearest ancestor present in its file."""
+        return self.documents.locate_place(self.documents.place(pointer))
 
 
 def rows_from_decisions(decisions: Sequence[Decision], unmatched: Sequence[Row] = ()) -> list[Row]:
@@ -84,15 +89,17 @@ def rows_from_access(access: Sequence[Access]) -> list[Row]:
     ]
 
 
-def parse_spec(raw: bytes, name: str) -> Spec:
-    """An OpenAPI document from its bytes; `name` is how messages and reports call it."""
+def parse_spec(raw: bytes, name: str, *, allowed_root: str | None = None) -> Spec:
+    """An OpenAPI document from its bytes; `name` is how messages and reports call it, and where relative
+    references start. Referenced files are read from disk, never outside `allowed_root`."""
     document = load_document(raw, name)
-    return Spec(document, detect_version(document.data, name, document.locate), raw)
+    version = detect_version(document.data, name, document.locate)
+    return Spec(document, version, raw, resolve(document, raw, read_input, allowed_root))
 
 
-def load_spec(path: str) -> Spec:
-    """The OpenAPI document at `path` (``-`` for standard input)."""
-    return parse_spec(read_input(path), "<stdin>" if path == "-" else path)
+def load_spec(path: str, *, allowed_root: str | None = None) -> Spec:
+    """The OpenAPI document at `path` (``-`` for standard input) and the files it references."""
+    return parse_spec(read_input(path), "<stdin>" if path == "-" else path, allowed_root=allowed_root)
 
 
 def load_selector_file(path: str, environ: Mapping[str, str] | None = None) -> Selector:
@@ -111,19 +118,45 @@ class FindingsError(ToolError):
         self.report = report
 
 
-def validation_findings(data: Any, spec: Spec, *, for_import: bool) -> list[Finding]:
-    """OpenAPI validation and our own checks of `data`, placed in `spec`'s file."""
+def bundled(spec: Spec, data: Any) -> Bundle:
+    """`data` (pointers as in `spec.data`) as one self-contained document: what import sends."""
+    return bundle(spec.documents, data, spec.version)
+
+
+def validation_findings(
+    data: Any, spec: Spec, *, for_import: bool, body: Bundle | None = None
+) -> list[Finding]:
+    """OpenAPI validation and our own checks of `data` as bundled (`body`, when already made), placed in
+    the file each part comes from."""
+    body = body or bundled(spec, data)
+    locate = _bundle_locate(spec, body)
     findings = [
-        codes.finding("AGC401", error.message, spec.locate(error.pointer), error.pointer)
-        for error in validate_spec(data)
+        codes.finding("AGC401", error.message, locate(error.pointer), error.pointer)
+        for error in validate_spec(body.data)
     ]
     findings.extend(
         replace(f, level="warning", message=f"{f.message} (import would refuse it)")
         if not for_import and f.code in IMPORT_CODES
         else f
-        for f in check_document(data, spec.version, spec.locate)
+        for f in check_document(body.data, spec.version, locate)
     )
     return findings
+
+
+def _bundle_locate(spec: Spec, body: Bundle) -> Locate:
+    """Places in the bundle: components brought in from other files are found in those files."""
+    if not body.origins:
+        return spec.locate
+
+    def locate(pointer: Sequence[str | int]) -> Location | None:
+        steps = tuple(pointer)
+        for length in (3, 2):  # components/schemas/Name, definitions/Name
+            origin = body.origins.get(tuple(str(s) for s in steps[:length]))
+            if origin is not None:
+                return spec.documents.locate_place(Place(origin.file, origin.pointer + steps[length:]))
+        return spec.locate(steps)
+
+    return locate
 
 
 def _mark_inherited(after: list[Finding], before: list[Finding]) -> list[Finding]:
@@ -136,18 +169,72 @@ def _mark_inherited(after: list[Finding], before: list[Finding]) -> list[Finding
     ]
 
 
-@dataclass
 class Applied:
-    result: Result
-    report: Report
-    output: bytes | None  # None when errors forbid writing
-    data: Any  # the new document's data (the input's when nothing may be written)
+    """What `apply` made of a document: decisions and report, and (unless errors forbid it) the results.
+
+    A split document's bundle is built only when asked for (`output` or `data`), since editing its files
+    in place needs none.
+    """
+
+    def __init__(
+        self,
+        result: Result,
+        report: Report,
+        spec: Spec,
+        data: Any,
+        files: dict[str, bytes] | None = None,
+        body: Bundle | None = None,
+    ) -> None:
+        self.result = result
+        self.report = report
+        self.files = files or {}  # each file of the document set that changes, with the change inserted
+        self._spec = spec
+        self._data = data  # pointers as in `spec.data`
+        self._writable = files is not None
+        self._body = body
+
+    @property
+    def writable(self) -> bool:
+        """Whether a result may be written (no errors); cheaper than asking for `output`."""
+        return self._writable
+
+    @property
+    def bundled(self) -> bool:
+        """Whether `output` and `data` are a bundle of a split document, written anew."""
+        return self._spec.documents.split
+
+    @cached_property
+    def data(self) -> Any:
+        """The new document's data as an importer reads it (bundled); the input's when nothing is written."""
+        if not self.bundled:
+            return self._data
+        return (self._body or bundled(self._spec, self._data)).data
+
+    @cached_property
+    def output(self) -> bytes | None:
+        """The one file to write (the bundle, for a split document); None when errors forbid writing."""
+        if not self._writable:
+            return None
+        if self.bundled:
+            return render_bundle(self.data, self._spec.document.format)
+        return self.files.get(self._spec.name, self._spec.raw)
+
+    def output_for(self, target: str | None) -> bytes | None:
+        """`output`, for a bundle in the format `target`'s name asks for (JSON for .json, YAML for .yaml)."""
+        if not self.bundled or target is None or not self._writable:
+            return self.output
+        name = target.lower()
+        if name.endswith(".json"):
+            return render_bundle(self.data, "json")
+        if name.endswith((".yaml", ".yml")):
+            return render_bundle(self.data, "yaml")
+        return self.output
 
 
 def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = "apply") -> Applied:
     """Decide, render and check the secured document; `output` is None when it must not be written."""
     require_arns(selector)
-    result = secure(spec.document.data, spec.version, selector, spec.locate)
+    result = secure(spec.data, spec.version, selector, spec.locate)
     unmatched = [
         Row(
             method=op.method,
@@ -165,24 +252,49 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
         openapi=spec.version.family,
         rows=rows_from_decisions(result.decisions, unmatched),
         schemes=[(name, name in result.changed_schemes) for name in result.schemes],
-        findings=list(result.findings),
+        findings=[*result.findings, *_shared_conflicts(spec, result)],
     )
-    if result.errors:
-        return Applied(result, report, None, spec.document.data)
-    data = apply_to_data(spec.document.data, result.edits, spec.locate)
-    if validate:
-        after = validation_findings(data, spec, for_import=command == "import")
+    if report.errors:
+        return Applied(result, report, spec, spec.data)
+    data = apply_to_data(spec.data, result.edits, spec.locate)
+    body = bundled(spec, data) if validate else None
+    if body is not None:
+        after = validation_findings(data, spec, for_import=command == "import", body=body)
         if any(f.level == "error" for f in after):
-            after = _mark_inherited(after, validation_findings(spec.document.data, spec, for_import=False))
+            after = _mark_inherited(after, validation_findings(spec.data, spec, for_import=False))
         report.findings.extend(after)
     if report.errors:
-        return Applied(result, report, None, data)
-    return Applied(result, report, spec.document.render(result.edits), data)
+        return Applied(result, report, spec, data)
+    return Applied(result, report, spec, data, spec.documents.render(result.edits), body)
+
+
+def _shared_conflicts(spec: Spec, result: Result) -> list[Finding]:
+    """A path item that several paths reach through `$ref` can be secured one way only."""
+    decided: dict[tuple[str, ...], Decision] = {
+        (*d.operation.pointer, "security"): d for d in result.decisions
+    }
+    findings = []
+    for first, second in spec.documents.conflicts(result.edits):
+        a, b = decided.get(first.pointer), decided.get(second.pointer)
+        if a is None or b is None:
+            continue
+        where = spec.documents.place(first.pointer)
+        findings.append(
+            codes.finding(
+                "AGC103",
+                f"{a.operation} and {b.operation} are one operation, written once at"
+                f" {where.file} through $ref, but are decided differently ({a.kind} by {a.reason},"
+                f" {b.kind} by {b.reason})",
+                spec.locate(first.pointer),
+                first.pointer,
+            )
+        )
+    return findings
 
 
 def run_audit(spec: Spec, selector: Selector | None) -> Report:
     """Every operation's effective authorization, of the document or of what `selector` would make of it."""
-    data = spec.document.data
+    data = spec.data
     findings: list[Finding] = []
     if selector is not None:
         require_arns(selector)
@@ -214,5 +326,5 @@ def run_validate(spec: Spec) -> Report:
         command="validate",
         document=spec.name,
         openapi=spec.version.family,
-        findings=validation_findings(spec.document.data, spec, for_import=True),
+        findings=validation_findings(spec.data, spec, for_import=True),
     )

@@ -12,7 +12,13 @@ from typing import Annotated
 
 import typer
 
-from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
+from apigw_cognito.cli.options import (
+    AllowRootOption,
+    EndpointOption,
+    ProfileOption,
+    RegionOption,
+    SelectorOption,
+)
 from apigw_cognito.cli.output import fail, guarded
 
 
@@ -116,6 +122,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
     read_timeout: ReadTimeoutOption = 60.0,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Secure SPEC with the selector, validate it, import it into API Gateway, deploy and verify."""
     with guarded():
@@ -141,7 +148,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_import(spec, selector, session, options))
+        raise typer.Exit(runs.run_import(spec, selector, session, options, allow_root=allow_root))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -154,6 +161,7 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
     read_timeout: ReadTimeoutOption = 60.0,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Compare a live REST API's authorizers with what SPEC and the selector decide; exit 1 on any drift."""
     with guarded():
@@ -165,4 +173,4 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_verify(spec, selector, session, options))
+        raise typer.Exit(runs.run_verify(spec, selector, session, options, allow_root=allow_root))

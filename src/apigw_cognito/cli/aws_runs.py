@@ -27,10 +27,16 @@ def _echo_err(line: str) -> None:
 
 
 def _prepare(
-    spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
+    spec_path: str,
+    selector_path: str,
+    session: SessionOptions,
+    clients: Clients,
+    *,
+    validate: bool,
+    allow_root: str | None,
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
-    spec = load_spec(spec_path)
+    spec = load_spec(spec_path, allowed_root=allow_root)
     selector = load_selector_file(selector_path)
     try:
         applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)
@@ -42,10 +48,17 @@ def _prepare(
     return spec, applied
 
 
-def run_import(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
+def run_import(
+    spec_path: str,
+    selector_path: str,
+    session: SessionOptions,
+    options: ImportOptions,
+    *,
+    allow_root: str | None = None,
+) -> int:
     """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True)
+    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True, allow_root=allow_root)
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
     if outcome.verification is not None:
@@ -60,10 +73,19 @@ def run_import(spec_path: str, selector_path: str, session: SessionOptions, opti
     return int(ExitCode.OK)
 
 
-def run_verify(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
+def run_verify(
+    spec_path: str,
+    selector_path: str,
+    session: SessionOptions,
+    options: ImportOptions,
+    *,
+    allow_root: str | None = None,
+) -> int:
     """Compare the live API with the files' decisions; print the table; 1 on any drift."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=False)
+    spec, applied = _prepare(
+        spec_path, selector_path, session, clients, validate=False, allow_root=allow_root
+    )
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
     sys.stdout.write(render_table(verification))
     return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)

@@ -16,9 +16,17 @@ import typer
 
 from apigw_cognito.app.delivery import deliver, write_overlay
 from apigw_cognito.app.files import write_atomic
-from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply, run_audit, run_validate
+from apigw_cognito.app.pipeline import (
+    bundled,
+    load_selector_file,
+    load_spec,
+    run_apply,
+    run_audit,
+    run_validate,
+)
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.options import (
+    AllowRootOption,
     ApiOption,
     ConfigOption,
     EndpointOption,
@@ -31,6 +39,7 @@ from apigw_cognito.cli.options import (
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.core.starter import starter_selector
+from apigw_cognito.document.bundle import render_bundle
 from apigw_cognito.selector.model import Selector
 from apigw_cognito.selector.schema import SCHEMA
 
@@ -109,6 +118,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Add the selector's authorizers and per-operation security to SPEC (or every configured API)."""
     with guarded():
@@ -136,6 +146,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             validate=not no_validate,
             overlay=emit_overlay,
             resolve=ResolveWith(region, profile, endpoint_url) if resolve else None,
+            allow_root=allow_root,
         )
         _apply_one(spec, selector, run)
 
@@ -149,10 +160,11 @@ class _ApplyRun:
     validate: bool
     overlay: str | None  # where --emit-overlay writes
     resolve: ResolveWith | None  # for --resolve: where Cognito is
+    allow_root: str | None  # the folder referenced files may be in
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
-    spec = load_spec(spec_path)
+    spec = load_spec(spec_path, allowed_root=run.allow_root)
     rules = load_selector_file(selector_path)
     if run.resolve is not None:
         rules = _resolved(rules, run.resolve)
@@ -169,7 +181,7 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     )
     if done.diff:
         sys.stdout.write(done.diff)
-    if applied.output is not None and run.target is None and not run.diff and not run.check:
+    if run.target is None and not run.diff and not run.check and applied.output is not None:
         sys.stdout.buffer.write(applied.output)
         sys.stdout.flush()
     emit_report(applied.report, run.report_format, to_stderr=stdout_busy)
@@ -190,6 +202,7 @@ def audit(
     config: ConfigOption = None,
     api: ApiOption = None,
     jobs: JobsOption = None,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Show every operation's effective authorization; exit 1 if any is OPEN."""
     with guarded():
@@ -198,7 +211,8 @@ def audit(
                 fail("--selector needs a SPEC (configured APIs use their own selector)")
             raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
         _without_spec_only(config, api, jobs)
-        report = run_audit(load_spec(spec), load_selector_file(selector) if selector else None)
+        loaded = load_spec(spec, allowed_root=allow_root)
+        report = run_audit(loaded, load_selector_file(selector) if selector else None)
         emit_report(report, report_choice or ReportFormat.text, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))
@@ -210,13 +224,12 @@ def init(
         str | None, typer.Option("--output", "-o", help="Write the selector here instead of standard output.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Write a starter selector: every operation of SPEC, grouped by path, with default: deny."""
     with guarded():
-        loaded = load_spec(spec)
-        text = starter_selector(
-            loaded.document.data, loaded.version, document=loaded.name, locate=loaded.locate
-        )
+        loaded = load_spec(spec, allowed_root=allow_root)
+        text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
         if output is None:
             sys.stdout.write(text)
             return
@@ -229,15 +242,44 @@ def init(
 def validate(
     spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON).")],
     report_format: ReportOption = ReportFormat.text,
+    allow_root: AllowRootOption = None,
 ) -> None:
     """Validate SPEC: OpenAPI rules, authorizer extensions and API Gateway's import restrictions."""
     with guarded():
-        loaded = load_spec(spec)
+        loaded = load_spec(spec, allowed_root=allow_root)
         with progress(f"validating {loaded.name}"):
             report = run_validate(loaded)
         emit_report(report, report_format, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def bundle(
+    spec: Annotated[
+        str, typer.Argument(help="OpenAPI document whose path items or schemas are in other files.")
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", help="Write the bundle here (JSON for .json) instead of standard output."
+        ),
+    ] = None,
+    allow_root: AllowRootOption = None,
+) -> None:
+    """Write SPEC and the files it references as one self-contained document (what `import` sends)."""
+    with guarded():
+        loaded = load_spec(spec, allowed_root=allow_root)
+        fmt = "json" if (output or loaded.name).lower().endswith(".json") else "yaml"
+        text = render_bundle(bundled(loaded, loaded.data).data, fmt) if loaded.documents.split else loaded.raw
+        if output is None:
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+            return
+        write_atomic(output, text)
+        files = len(loaded.documents.files)
+        typer.echo(
+            f"wrote {output}: {loaded.name} and {files - 1} referenced file(s) in one document", err=True
+        )
 
 
 def schema() -> None:

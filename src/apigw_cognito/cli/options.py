@@ -44,3 +44,13 @@ EndpointOption = Annotated[
         help="Send every AWS call (API Gateway, Cognito, STS) here; AWS_ENDPOINT_URL_<SERVICE> also work.",
     ),
 ]
+
+# Split documents: referenced files may not leave the document's folder unless the user widens it.
+AllowRootOption = Annotated[
+    str | None,
+    typer.Option(
+        "--allow-root",
+        metavar="DIR",
+        help="Let $ref name files anywhere under DIR (default: only under the document's folder).",
+    ),
+]
