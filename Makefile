@@ -52,11 +52,14 @@ emulators-down:
 # --- benchmarks ---
 # Synthetic documents (cached in benchmarks/.cache) plus any given: make bench ARGS="path/to/api.json ..."
 # BENCH_FLAGS=--quick by default (about 10 minutes on 2 cores); BENCH_FLAGS= for the full matrix.
+# Then a split document (GitHub's description, one file per path item, from ../shared/corpus when present)
+# times apply --in-place, audit and bundle beside Redocly's bundle.
 # With node and npm on PATH the peers (openapi-format, @redocly/cli, pinned) are installed into
 # benchmarks/.cache/peers and measured in the same run; without them the run says they were skipped.
 BENCH_FLAGS ?= --quick
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_FLAGS) $(ARGS)
+	$(PY) -m benchmarks.split --rounds 3
 
 # --- long fuzz run ---
 # Thousands of hostile documents and selectors through the CLI, and the security property over thousands of
