@@ -26,7 +26,7 @@ def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _prepare(
+def prepare_files(
     spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
@@ -45,7 +45,7 @@ def _prepare(
 def run_import(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
     """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True)
+    spec, applied = prepare_files(spec_path, selector_path, session, clients, validate=True)
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
     if outcome.verification is not None:
@@ -63,7 +63,7 @@ def run_import(spec_path: str, selector_path: str, session: SessionOptions, opti
 def run_verify(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
     """Compare the live API with the files' decisions; print the table; 1 on any drift."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=False)
+    spec, applied = prepare_files(spec_path, selector_path, session, clients, validate=False)
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
     sys.stdout.write(render_table(verification))
     return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)
