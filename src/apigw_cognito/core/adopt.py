@@ -38,9 +38,11 @@ class Adoption:
     rules: int
 
 
-def _yaml(text: str) -> str:
-    """`text` as a YAML scalar: plain when that reads back as the same string, single-quoted otherwise."""
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS and not re.fullmatch(r"[0-9._:-]+", text):
+def _yaml(text: str, *, flow: bool = False) -> str:
+    """`text` as a YAML scalar: plain when that reads back as the same string, single-quoted otherwise
+    (and in a flow sequence whenever it holds a colon, which some readers take for a mapping there)."""
+    plain = _PLAIN.match(text) and not (flow and ":" in text)
+    if plain and text.lower() not in _YAML_WORDS and not re.fullmatch(r"[0-9._:-]+", text):
         return text
     return "'" + text.replace("'", "''") + "'"
 
@@ -128,7 +130,7 @@ def _rule_lines(
     if m.authorization_type == COGNITO and auth is not None and auth.id in names:
         lines = [f"{select}{renamed}authorizer {auth.id}", f"    authorizer: {names[auth.id]}"]
         if m.scopes:
-            lines.append("    scopes: [" + ", ".join(_yaml(s) for s in m.scopes) + "]")
+            lines.append("    scopes: [" + ", ".join(_yaml(s, flow=True) for s in m.scopes) + "]")
         return [*lines, *keyed], None
     kind = f"{m.authorization_type}" + (f" with authorizer {auth.name!r}" if auth else "")
     return (
