@@ -303,3 +303,134 @@ def test_verify_stage(apigw: Any, console: str, tmp_path: Path) -> None:
     missing = _cli("verify", str(spec), "-s", str(selector), "--rest-api-id", console, "--stage", "nope")
     assert missing.exit_code == 1
     assert "does not exist" in missing.stdout
+
+
+# --- import and verify by target -----------------------------------------------------------------------------
+
+PUBLIC_SPEC = {
+    "openapi": "3.0.1",
+    "info": {"title": "target", "version": "1"},
+    "paths": {
+        "/items": {
+            "get": {
+                "responses": {"200": {"description": "ok"}},
+                "x-amazon-apigateway-integration": {
+                    "type": "mock",
+                    "requestTemplates": {"application/json": '{"statusCode": 200}'},
+                    "responses": {"default": {"statusCode": "200"}},
+                },
+            }
+        }
+    },
+}
+SECURED_SELECTOR = f"""version: 1
+authorizers:
+  Pool:
+    user_pools:
+      - ${{POOL_ARN}}
+rules:
+  - select: GET /items
+    authorizer: Pool
+default: deny
+"""
+
+
+def _project(tmp_path: Path, apis: dict[str, str], selector: str = SECURED_SELECTOR) -> Path:
+    """A configuration with one API per entry of `apis` (name -> target table body)."""
+    (tmp_path / "items.json").write_text(json.dumps(PUBLIC_SPEC))
+    (tmp_path / "items.selector.yaml").write_text(selector)
+    (tmp_path / "broken.selector.yaml").write_text(selector.replace("authorizer: Pool", "authorizer: Nope"))
+    parts = []
+    for name, target in apis.items():
+        sel = "broken.selector.yaml" if name.startswith("broken") else "items.selector.yaml"
+        parts.append(
+            f'[[apis]]\nname = "{name}"\nspec = "items.json"\nselector = "{sel}"\n'
+            f'[apis.targets.staging]\n{target}\nenv = {{ POOL_ARN = "{POOL_ARN}" }}\n'
+        )
+    config = tmp_path / "apigw-cognito.toml"
+    config.write_text("\n".join(parts))
+    return config
+
+
+def _empty_api(apigw: Any) -> str:
+    body = {"openapi": "3.0.1", "info": {"title": unique("target"), "version": "1"}, "paths": {}}
+    return str(apigw.import_rest_api(body=json.dumps(body))["id"])
+
+
+def test_import_by_target_paces_through_one_pacer_and_reports_the_worst(
+    apigw: Any, localstack_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three configured APIs, one with a broken selector: the others are imported and deployed, and the
+    shared pacer (a fake clock that moves only when it sleeps) spaced PutRestApi by 1 s and CreateDeployment
+    by 5 s."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", localstack_url)
+    ids = [_empty_api(apigw) for _ in range(3)]
+    config = _project(
+        tmp_path,
+        {
+            "first": f'rest_api_id = "{ids[0]}"\nstage = "staging"',
+            "broken": f'rest_api_id = "{ids[1]}"\nstage = "staging"',
+            "third": f'rest_api_id = "{ids[2]}"\nstage = "staging"',
+        },
+    )
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = Pacer(clock=lambda: now[0], sleep=sleep)
+    runs = target_runs(parse_config(config.read_text(), str(config)), "staging")
+    outcomes = run_targets("import", runs, pacer=pacer, log=lambda _: None)
+    assert [(o.name, o.exit_code) for o in outcomes] == [("first", 0), ("broken", 2), ("third", 0)]
+    # The third's PutRestApi 1 s after the first's; its CreateDeployment 4 s later, 5 s after the first's.
+    assert pacer.waits == [1.0, 4.0]
+    assert now[0] == 5.0
+    for api_id in (ids[0], ids[2]):
+        assert authorization(apigw, api_id)[("GET", "/items")][0] == "COGNITO_USER_POOLS"
+    result = _cli("verify", "--target", "staging", "--config", str(config))
+    assert result.exit_code == 2, result.output
+    assert "verify --target staging: 3 APIs, 2 passed, 1 failed: broken (invalid input)" in result.stderr
+    assert "made by `import --stage` from these files" in result.stderr
+
+
+def test_an_api_deleted_mid_run(apigw: Any, localstack_url: str, tmp_path: Path, monkeypatch: Any) -> None:
+    """The second API is deleted while the first is verified: it fails alone, with one line and exit 3."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", localstack_url)
+    ids = [_empty_api(apigw) for _ in range(2)]
+    config = _project(tmp_path, {"one": f'rest_api_id = "{ids[0]}"', "two": f'rest_api_id = "{ids[1]}"'})
+    runs = target_runs(parse_config(config.read_text(), str(config)), "staging")
+    run_targets("import", runs, pacer=Pacer(sleep=lambda _: None), log=lambda _: None)
+
+    def log(line: str) -> None:
+        if line.startswith("verify one"):
+            apigw.delete_rest_api(restApiId=ids[1])
+
+    outcomes = run_targets("verify", runs, log=log)
+    assert [o.exit_code for o in outcomes] == [0, 3]
+    assert outcomes[1].error is not None and "not found" in outcomes[1].error
+    assert "\n" not in outcomes[1].error
+
+
+def test_two_apis_on_one_rest_api_are_refused_before_any_call(tmp_path: Path) -> None:
+    """By id: refused from the configuration alone (the endpoint answers nothing, so a call would be exit 3)."""
+    config = _project(tmp_path, {"a": 'rest_api_id = "same1"', "b": 'rest_api_id = "same1"'})
+    result = _cli(
+        "import", "--target", "staging", "--config", str(config), "--endpoint-url", "http://127.0.0.1:9"
+    )
+    assert result.exit_code == 2, result.output
+    assert "both import into same1" in result.stderr
+    assert "nothing was sent" in result.stderr
+    with pytest.raises(InputError, match="both import into"):
+        runs = target_runs(parse_config(config.read_text(), str(config)), "staging")
+        run_targets("import", runs, log=lambda _: None)
+
+
+def test_two_apis_on_one_rest_api_by_name_and_id(apigw: Any, localstack_url: str, tmp_path: Path) -> None:
+    """A name and an id that turn out to be the same API: refused after the lookup, before any write."""
+    api_id = _empty_api(apigw)
+    name = apigw.get_rest_api(restApiId=api_id)["name"]
+    config = _project(tmp_path, {"a": f'rest_api_id = "{api_id}"', "b": f'api_name = "{name}"'})
+    result = _cli("import", "--target", "staging", "--config", str(config), "--endpoint-url", localstack_url)
+    assert result.exit_code == 2, result.output
+    assert "both import into" in result.stderr
+    assert authorization(apigw, api_id) == {}
