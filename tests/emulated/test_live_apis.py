@@ -143,7 +143,7 @@ def console(apigw: Any, localstack_url: str, monkeypatch: pytest.MonkeyPatch) ->
     return console_api(apigw, unique("console"))
 
 
-# --- adopt ---------------------------------------------------------------------------------------------------
+# --- adopt --------------------------------------------------------------------------------------------------
 
 
 def test_adopt_with_the_users_own_spec_round_trips(apigw: Any, console: str, tmp_path: Path) -> None:
@@ -197,7 +197,8 @@ def test_adopt_with_spec_out_writes_the_export_and_a_matching_selector(
         applied.result,
         ImportOptions(api_name=unique("copy"), create=True),
     )
-    assert outcome.verification is not None and outcome.verification.ok
+    assert outcome.verification is not None
+    assert outcome.verification.ok
     assert outcome.rest_api_id is not None
     assert authorization(apigw, outcome.rest_api_id) == authorization(apigw, console)
 
@@ -210,7 +211,7 @@ def test_adopt_says_what_it_cannot_express(apigw: Any, console: str, tmp_path: P
     )
     result = _cli("init", "--from-api", console)
     assert result.exit_code == 1
-    assert "# PUT /purchase: AWS_IAM; a selector cannot express it" in result.stdout
+    assert "# PUT /purchase: AWS_IAM, which no rule can express" in result.stdout
     assert "decide: PUT /purchase uses AWS_IAM" in result.stderr
 
 
@@ -223,7 +224,7 @@ def test_adopt_an_api_without_cognito_is_refused(apigw: Any, localstack_url: str
     assert "Traceback" not in result.output
 
 
-# --- audit --live --------------------------------------------------------------------------------------------
+# --- audit --live -------------------------------------------------------------------------------------------
 
 
 def test_audit_live_without_allowances_finds_the_open_method(console: str) -> None:
@@ -266,7 +267,7 @@ def test_audit_live_of_every_api_of_the_region(apigw: Any, console: str) -> None
     assert "apigw-cognito audit --live:" in result.stdout  # the markdown heading of a run over many APIs
 
 
-# --- what a stage serves -------------------------------------------------------------------------------------
+# --- what a stage serves ------------------------------------------------------------------------------------
 
 
 def test_verify_stage(apigw: Any, console: str, tmp_path: Path) -> None:
@@ -292,7 +293,8 @@ def test_verify_stage(apigw: Any, console: str, tmp_path: Path) -> None:
     drift = _cli("verify", str(spec), "-s", str(selector), *common)
     assert drift.exit_code == 1
     assert "0 mismatches" in drift.stdout  # the API's methods are right
-    assert "STAGE DRIFT" in drift.stdout and "another document" in drift.stdout
+    assert "STAGE DRIFT" in drift.stdout
+    assert "another document" in drift.stdout
     assert (
         _cli("import", str(spec), "-s", str(selector), "--rest-api-id", console, "--stage", "dev").exit_code
         == 0
@@ -305,7 +307,7 @@ def test_verify_stage(apigw: Any, console: str, tmp_path: Path) -> None:
     assert "does not exist" in missing.stdout
 
 
-# --- import and verify by target -----------------------------------------------------------------------------
+# --- import and verify by target ----------------------------------------------------------------------------
 
 PUBLIC_SPEC = {
     "openapi": "3.0.1",
@@ -323,11 +325,11 @@ PUBLIC_SPEC = {
         }
     },
 }
-SECURED_SELECTOR = f"""version: 1
+SECURED_SELECTOR = """version: 1
 authorizers:
   Pool:
     user_pools:
-      - ${{POOL_ARN}}
+      - ${POOL_ARN}
 rules:
   - select: GET /items
     authorizer: Pool
@@ -407,12 +409,13 @@ def test_an_api_deleted_mid_run(apigw: Any, localstack_url: str, tmp_path: Path,
 
     outcomes = run_targets("verify", runs, log=log)
     assert [o.exit_code for o in outcomes] == [0, 3]
-    assert outcomes[1].error is not None and "not found" in outcomes[1].error
+    assert outcomes[1].error is not None
+    assert "not found" in outcomes[1].error
     assert "\n" not in outcomes[1].error
 
 
 def test_two_apis_on_one_rest_api_are_refused_before_any_call(tmp_path: Path) -> None:
-    """By id: refused from the configuration alone (the endpoint answers nothing, so a call would be exit 3)."""
+    """By id: refused from the configuration alone (nothing answers at the endpoint: a call gives exit 3)."""
     config = _project(tmp_path, {"a": 'rest_api_id = "same1"', "b": 'rest_api_id = "same1"'})
     result = _cli(
         "import", "--target", "staging", "--config", str(config), "--endpoint-url", "http://127.0.0.1:9"
@@ -420,8 +423,8 @@ def test_two_apis_on_one_rest_api_are_refused_before_any_call(tmp_path: Path) ->
     assert result.exit_code == 2, result.output
     assert "both import into same1" in result.stderr
     assert "nothing was sent" in result.stderr
+    runs = target_runs(parse_config(config.read_text(), str(config)), "staging")
     with pytest.raises(InputError, match="both import into"):
-        runs = target_runs(parse_config(config.read_text(), str(config)), "staging")
         run_targets("import", runs, log=lambda _: None)
 
 

@@ -52,8 +52,12 @@ def run_live_audit(session: SessionOptions, request: LiveAuditRequest, fmt: Repo
     """Audit the live APIs; one report for one API, the combined report (and a summary) for several."""
     with progress(f"{COMMAND}: reading APIs") as shown:
         outcomes = audit_account(Clients(session), request, shown.update)
-    if len(outcomes) == 1 and outcomes[0].report is not None:
-        typer.echo(RENDERERS[fmt.value](outcomes[0].report), nl=False)
+    if len(outcomes) == 1:  # one API: its report, or its failure as one line
+        (outcome,) = outcomes
+        if outcome.report is not None:
+            typer.echo(RENDERERS[fmt.value](outcome.report), nl=False)
+        else:
+            typer.echo(f"error: {outcome.error}", err=True)
     else:
         text, summary = render(COMMAND, outcomes, fmt.value)
         typer.echo(text, nl=False)

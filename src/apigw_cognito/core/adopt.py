@@ -134,7 +134,7 @@ def _rule_lines(
         return [*lines, *keyed], None
     kind = f"{m.authorization_type}" + (f" with authorizer {auth.name!r}" if auth else "")
     return (
-        [f"  # {live}: {kind}; a selector cannot express it, so no rule (default: deny stops apply)"],
+        [f"  # {live}: {kind}, which no rule can express (default: deny stops apply)"],
         f"{live} uses {kind}, which a selector cannot express: decide it by hand",
     )
 
@@ -184,10 +184,14 @@ def adopt(
         gaps.append(f"{item} is in {document} but not live: decide it")
     if rules == 0:
         out.append("  []")
+    # A live OPTIONS method without a rule has an authorization a rule cannot write: `public` would open it.
+    guarded = any(f.method.method == "OPTIONS" and f.method.authorization_type != NONE for f in matched)
     out += [
         "",
         "# Anything no rule decides stops `apply` with an error, so nothing goes live unsecured.",
         "default: deny",
-        "cors_preflight: public",
+        "cors_preflight: secured  # a live OPTIONS method is not public: no rule may open it by default"
+        if guarded
+        else "cors_preflight: public",
     ]
     return Adoption("\n".join(out) + "\n", tuple(notes), tuple(gaps), rules)
