@@ -9,7 +9,6 @@ method is still OPEN. Methods with an authorizer are reported with it, whatever 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -118,7 +117,3 @@ def audit_live(snapshot: LiveSnapshot, allowances: Allowances = Allowances()) ->
             )
         )
     return LiveAudit(snapshot, tuple(verdicts), tuple(findings))
-
-
-def open_count(audits: Sequence[LiveAudit]) -> int:
-    return sum(len(a.findings) for a in audits)
