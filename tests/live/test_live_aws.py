@@ -6,8 +6,9 @@
 
 The API is overwritten with a small secured document and deployed to the stage `apigw-cognito-live`.
 Checked here and nowhere else: that an overwrite leaves exactly one authorizer of each name (emulators add
-one per import), that the deployed stage's export carries the Cognito authorizer extension, and that the
-real PutRestApi / CreateDeployment rate limits are absorbed by the back-off.
+one per import), that the deployed stage's export carries the Cognito authorizer extension, that the
+real PutRestApi / CreateDeployment rate limits are absorbed by the back-off, that a deployment has an API
+summary `verify --stage` can compare, and that the export carries the security an adopted selector writes.
 """
 
 from __future__ import annotations
@@ -84,3 +85,39 @@ def test_aws_follows_a_path_item_reference_like_localstack() -> None:
     client.put_rest_api(restApiId=API_ID, mode="overwrite", body=json.dumps(data).encode())
     paths = {r["path"]: r.get("resourceMethods", {}) for r in client.get_resources(restApiId=API_ID)["items"]}
     assert "/behind-ref" in paths, f"AWS did not follow the path-item $ref: {sorted(paths)}"
+
+
+def test_stage_summary_and_export_on_aws() -> None:
+    """What only AWS has: the deployment's API summary (compared by `verify --stage` when no digest was
+    recorded), and an export that carries the authorizer and each operation's security, so the adopted
+    selector applied to it changes nothing."""
+    from apigw_cognito.app.pipeline import parse_spec, run_apply
+    from apigw_cognito.aws.live_api import RestApiRef, export_document, read_snapshot, served_deployment
+    from apigw_cognito.aws.stage_check import check_stage
+    from apigw_cognito.aws.verify import expected_methods
+    from apigw_cognito.core.adopt import adopt
+    from apigw_cognito.selector.loader import load_selector
+
+    clients = Clients(SessionOptions())
+    arn = Resolver(clients).resolve(POOL)
+    data, result = secured("3.0", pools={"Pool": (arn,)}, title="apigw-cognito-live")
+    outcome = Importer(clients, lambda _: None).run(
+        data, version("3.0"), result, ImportOptions(rest_api_id=API_ID, stage=STAGE)
+    )
+    assert outcome.verification is not None
+    assert outcome.verification.ok
+    client = clients.apigateway()
+    served = served_deployment(client, API_ID, STAGE)
+    assert served is not None
+    assert served.api_summary, "AWS gives a deployment's API summary"
+    unrecorded = type(served)(served.id, served.created, "by hand", served.api_summary)
+    check = check_stage(STAGE, unrecorded, [], "0" * 64, expected_methods(result))
+    assert check.ok, check.problems
+    api = RestApiRef(API_ID, "apigw-cognito-live")
+    exported = parse_spec(export_document(client, api, STAGE, yaml=False), "export.json")
+    schemes = exported.document.data["components"]["securitySchemes"]
+    assert schemes["Pool"]["x-amazon-apigateway-authorizer"]["providerARNs"] == [arn]
+    adopted = adopt(read_snapshot(clients, api), None)
+    applied = run_apply(exported, load_selector(adopted.text.encode(), "adopted.yaml", {}), validate=False)
+    assert not applied.result.errors
+    assert not [d for d in applied.result.decisions if d.changed], "the export already has the security"

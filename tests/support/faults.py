@@ -34,6 +34,11 @@ _APIGW_ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("GET", re.compile(r"^/restapis/[^/]+/authorizers$"), "GetAuthorizers"),
     ("GET", re.compile(r"^/restapis/[^/]+/resources$"), "GetResources"),
     ("POST", re.compile(r"^/restapis/[^/]+/deployments$"), "CreateDeployment"),
+    ("GET", re.compile(r"^/restapis/[^/]+/deployments$"), "GetDeployments"),
+    ("GET", re.compile(r"^/restapis/[^/]+/deployments/[^/]+$"), "GetDeployment"),
+    ("GET", re.compile(r"^/restapis/[^/]+/stages$"), "GetStages"),
+    ("GET", re.compile(r"^/restapis/[^/]+/stages/[^/]+$"), "GetStage"),
+    ("GET", re.compile(r"^/restapis/[^/]+/stages/[^/]+/exports/[^/]+$"), "GetExport"),
 )
 
 

@@ -566,3 +566,49 @@ def split_trees(draw: st.DrawFn) -> SplitTree:
     root = f"openapi{ext}"
     files = {root: _text(doc, root), **{name: _text(value, name) for name, value in data.items()}}
     return SplitTree(root, files, tuple(hazards))
+
+
+# --- live REST APIs (GetAuthorizers and GetResources items), for adopt and the live audit ----------------
+
+LIVE_AUTHORIZER_NAMES = ["PetsPool", "Pets Pool", "PetsPool", "admin"]  # a repeat, as LocalStack makes
+
+
+@st.composite
+def live_api_items(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(GetAuthorizers items, GetResources items with methods) of a small API secured by hand."""
+    names = draw(st.lists(st.sampled_from(LIVE_AUTHORIZER_NAMES), min_size=1, max_size=3))
+    authorizers = [
+        {
+            "id": f"a{i}",
+            "name": name,
+            "type": "COGNITO_USER_POOLS",
+            "providerARNs": draw(st.lists(st.sampled_from([ARN, ARN2]), min_size=1, max_size=2, unique=True)),
+            "identitySource": draw(
+                st.sampled_from(["method.request.header.Authorization", "method.request.header.X-Token"])
+            ),
+        }
+        | ({"identityValidationExpression": "^[0-9a-z]{26}$"} if draw(st.booleans()) else {})
+        | (
+            {"authorizerResultTtlInSeconds": draw(st.sampled_from([0, 300, 3600]))}
+            if draw(st.booleans())
+            else {}
+        )
+        for i, name in enumerate(names)
+    ]
+    resources = []
+    for path in sorted(set(draw(st.lists(paths, min_size=1, max_size=4)))):
+        methods: dict[str, Any] = {}
+        for verb in draw(st.lists(st.sampled_from(["GET", "POST", "OPTIONS", "ANY", "DELETE"]), unique=True)):
+            kind = draw(st.sampled_from(["NONE", "COGNITO_USER_POOLS", "COGNITO_USER_POOLS", "AWS_IAM"]))
+            method: dict[str, Any] = {"httpMethod": verb, "authorizationType": kind}
+            if kind == "COGNITO_USER_POOLS":
+                method["authorizerId"] = draw(st.sampled_from([a["id"] for a in authorizers]))
+                scopes = draw(
+                    st.lists(st.sampled_from(["pets/read", "https://x.example/w", "on"]), unique=True)
+                )
+                if scopes:
+                    method["authorizationScopes"] = scopes
+            method["apiKeyRequired"] = draw(st.booleans())
+            methods[verb] = method
+        resources.append({"path": path, "resourceMethods": methods})
+    return authorizers, resources

@@ -11,9 +11,12 @@ from collections.abc import Callable, Mapping
 
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.import_plan import ImportOptions, path_prefix
+from apigw_cognito.aws.import_plan import ImportOptions, Payload, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
+from apigw_cognito.aws.live_api import deployments, served_deployment
+from apigw_cognito.aws.pacer import Pacer
 from apigw_cognito.aws.pools import resolve_pools
+from apigw_cognito.aws.stage_check import StageCheck, body_digest, check_stage
 from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
 from apigw_cognito.selector.model import Selector
 
@@ -35,9 +38,18 @@ def prepare(
     return applied
 
 
-def send(spec: Spec, applied: Applied, clients: Clients, options: ImportOptions, log: Log) -> ImportOutcome:
-    """Import the prepared document, deploy it when asked, and read back what API Gateway attached."""
-    return Importer(clients, log).run(applied.data, spec.version, applied.result, options)
+def send(
+    spec: Spec,
+    applied: Applied,
+    clients: Clients,
+    options: ImportOptions,
+    log: Log,
+    pacer: Pacer | None = None,
+) -> ImportOutcome:
+    """Import the prepared document, deploy it when asked, and read back what API Gateway attached.
+
+    `pacer` spaces the rate-limited calls of several imports in one run (`import --target`)."""
+    return Importer(clients, log, pacer=pacer).run(applied.data, spec.version, applied.result, options)
 
 
 def verify_live(
@@ -53,3 +65,18 @@ def verify_live(
     assert api_id is not None  # find_api raises when no API matches
     prefix = path_prefix(applied.data, spec.version, parameters)
     return compare(expected_methods(applied.result, prefix), read_live_api(clients.apigateway(), api_id))
+
+
+def verify_stage(
+    spec: Spec, applied: Applied, clients: Clients, options: ImportOptions, stage: str, log: Log
+) -> StageCheck:
+    """Whether `stage` of the API named by `options` serves the document `applied` describes: the digest
+    `import --stage` recorded in the stage's deployment, and AWS's API summary where there is one."""
+    api_id, _ = Importer(clients, log).find_api(options)
+    assert api_id is not None  # find_api raises when no API matches
+    client = clients.apigateway()
+    served = served_deployment(client, api_id, stage)
+    history = deployments(client, api_id) if served is not None else []
+    prefix = path_prefix(applied.data, spec.version, options.parameters)
+    digest = body_digest(Payload.of(applied.data, spec.version, options.parameters).body)
+    return check_stage(stage, served, history, digest, expected_methods(applied.result, prefix))

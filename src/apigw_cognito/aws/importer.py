@@ -31,6 +31,8 @@ from apigw_cognito.aws.import_plan import (
     restore_patches,
     settings_of,
 )
+from apigw_cognito.aws.pacer import Pacer
+from apigw_cognito.aws.stage_check import body_digest, deployment_description
 from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
 from apigw_cognito.basics.errors import AwsError, InputError
 from apigw_cognito.basics.openapi import Version, get_in
@@ -87,10 +89,20 @@ def _gateway_warnings(response: Mapping[str, Any]) -> list[str]:
 class Importer:
     """One import run: the clients, the pacing of rate-limited calls, and where progress lines go."""
 
-    def __init__(self, clients: Clients, log: Log, pacing: Pacing | None = None) -> None:
+    def __init__(
+        self, clients: Clients, log: Log, pacing: Pacing | None = None, pacer: Pacer | None = None
+    ) -> None:
         self.clients = clients
         self.log = log
         self.pacing = pacing or Pacing()
+        self.pacer = pacer or Pacer(sleep=self.pacing.sleep)  # shared by the imports of a target run
+
+    def _space(self, call: str, interval: float) -> None:
+        """Keep `interval` since the last `call` to this account and region (see `aws.pacer`)."""
+        key = (self.clients.options.profile, self.clients.region, self.clients.options.endpoint_url, call)
+        waited = self.pacer.wait(key, interval)
+        if waited:
+            self.log(f"apigateway {call}: waiting {waited:.1f} s (API Gateway's rate limit for this account)")
 
     def _paced(self, action: str, base: float, fn: Callable[[], Any]) -> Any:
         def on_retry(delay: float) -> None:
@@ -173,7 +185,10 @@ class Importer:
             if not outcome.created and options.mode == "overwrite" and outcome.plan.kept_settings:
                 outcome.restored = self._restore(rest_api_id, before, outcome.plan.kept_settings)
             if options.stage:
-                outcome.deployment_id = self._deploy(rest_api_id, options.stage, options.stage_description)
+                description = deployment_description(body_digest(payload.body))
+                outcome.deployment_id = self._deploy(
+                    rest_api_id, options.stage, options.stage_description, description
+                )
         except BaseException as exc:
             if outcome.created and outcome.rest_api_id is not None:
                 self._undo_create(outcome.rest_api_id, exc)
@@ -198,6 +213,7 @@ class Importer:
     def _put(self, rest_api_id: str, payload: Payload, options: ImportOptions) -> Any:
         """PutRestApi into the existing API, retried while throttled."""
         client = self.clients.apigateway()
+        self._space("PutRestApi", PUT_INTERVAL)
         response = self._paced(
             "apigateway PutRestApi",
             PUT_INTERVAL,
@@ -212,16 +228,21 @@ class Importer:
         self.log(f"imported into REST API {rest_api_id} ({options.mode})")
         return response
 
-    def _deploy(self, rest_api_id: str, stage: str, stage_description: str | None) -> str:
-        """CreateDeployment to `stage`, retried while throttled; the deployment's id."""
+    def _deploy(self, rest_api_id: str, stage: str, stage_description: str | None, description: str) -> str:
+        """CreateDeployment to `stage`, retried while throttled; the deployment's id. `description` records
+        which document it deploys (`stage_check`)."""
         client = self.clients.apigateway()
+        self._space("CreateDeployment", DEPLOY_INTERVAL)
 
         def deploy() -> Any:
             if stage_description:
                 return client.create_deployment(
-                    restApiId=rest_api_id, stageName=stage, stageDescription=stage_description
+                    restApiId=rest_api_id,
+                    stageName=stage,
+                    stageDescription=stage_description,
+                    description=description,
                 )
-            return client.create_deployment(restApiId=rest_api_id, stageName=stage)
+            return client.create_deployment(restApiId=rest_api_id, stageName=stage, description=description)
 
         deployment = self._paced("apigateway CreateDeployment", DEPLOY_INTERVAL, deploy)
         deployment_id = str(deployment.get("id"))
@@ -254,6 +275,7 @@ class Importer:
         def on_retry(delay: float) -> None:
             self.log(f"apigateway ImportRestApi: throttled by AWS, retrying in {delay:.1f} s")
 
+        self._space("PutRestApi", PUT_INTERVAL)  # ImportRestApi shares PutRestApi's limit
         with aws_call("apigateway ImportRestApi"):
             try:
                 return with_throttle_retry(

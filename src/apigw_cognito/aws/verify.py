@@ -234,8 +234,10 @@ def parse_live(authorizers: Iterable[dict[str, Any]], resources: Iterable[dict[s
     return LiveApi(auths, tuple(methods), tuple(paths))
 
 
-def read_live_api(client: APIGatewayClient, rest_api_id: str) -> LiveApi:
-    """GetAuthorizers and GetResources(embed=methods), every page."""
+def fetch_live(
+    client: APIGatewayClient, rest_api_id: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The items of GetAuthorizers and of GetResources(embed=methods), every page."""
     with aws_call("apigateway GetAuthorizers"):
         authorizers = list(
             paginate(client.get_authorizers, "items", "position", restApiId=rest_api_id, limit=500)
@@ -246,4 +248,9 @@ def read_live_api(client: APIGatewayClient, rest_api_id: str) -> LiveApi:
                 client.get_resources, "items", "position", restApiId=rest_api_id, embed=["methods"], limit=500
             )
         )
-    return parse_live(authorizers, resources)
+    return authorizers, resources
+
+
+def read_live_api(client: APIGatewayClient, rest_api_id: str) -> LiveApi:
+    """GetAuthorizers and GetResources(embed=methods), every page."""
+    return parse_live(*fetch_live(client, rest_api_id))

@@ -43,6 +43,7 @@ CODES: dict[str, Code] = {
         Code("AGC309", "error", "security requirement API Gateway cannot express"),
         Code("AGC401", "error", "OpenAPI validation error"),
         Code("AGC501", "error", "operation is OPEN: neither secured nor explicitly public"),
+        Code("AGC502", "error", "live method is OPEN: authorization NONE and not allowed to be public"),
     )
 }
 

@@ -1,23 +1,25 @@
 """The commands that talk to AWS: `import` and `verify`.
 
-Here are their options; what they run is in `aws_runs`, loaded when one of them runs. Exit codes: 0 ok,
-1 findings or a mismatch, 2 bad input, 3 an AWS or network failure.
+Here are their options; what they run is in `aws_runs` (and `live_runs` for `--target` and `verify
+--stage`), loaded when one of them runs. Exit codes: 0 ok, 1 findings or a mismatch, 2 bad input, 3 an AWS
+or network failure.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from types import ModuleType
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from apigw_cognito.cli.options import (
     AllowRootOption,
+    ApiOption,
+    ConfigOption,
     EndpointOption,
     ProfileOption,
     RegionOption,
-    SelectorOption,
 )
 from apigw_cognito.cli.output import fail, guarded
 
@@ -27,7 +29,21 @@ class ImportMode(StrEnum):
     merge = "merge"
 
 
-SpecArgument = Annotated[str, typer.Argument(metavar="SPEC", help="OpenAPI document (YAML or JSON).")]
+SpecArgument = Annotated[
+    str | None,
+    typer.Argument(metavar="[SPEC]", help="OpenAPI document (YAML or JSON). Omit with --target."),
+]
+OptionalSelector = Annotated[
+    str | None, typer.Option("--selector", "-s", metavar="FILE", help="The selector file (YAML or JSON).")
+]
+TargetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--target",
+        metavar="NAME",
+        help="Without SPEC: every configured API with this target ([apis.targets.NAME]), paced.",
+    ),
+]
 RestApiIdOption = Annotated[
     str | None, typer.Option("--rest-api-id", metavar="ID", help="The REST API's id.")
 ]
@@ -68,9 +84,32 @@ def _target(rest_api_id: str | None, api_name: str | None) -> None:
         fail("give exactly one of --rest-api-id and --api-name")
 
 
+def _files(spec: str | None, selector: str | None, target: str | None) -> tuple[str, str] | None:
+    """SPEC and the selector, or None for a `--target` run (which takes them from the configuration)."""
+    if target is not None:
+        if spec is not None or selector is not None:
+            fail("--target runs the configured APIs with their own SPEC and selector: leave both out")
+        return None
+    if spec is None or selector is None:
+        fail("give SPEC and --selector, or --target NAME for the configured APIs")
+    return spec, selector
+
+
+def _target_run(
+    command: Literal["import", "verify"],
+    target: str,
+    config: str | None,
+    api: list[str] | None,
+    endpoint: str | None,
+) -> int:
+    from apigw_cognito.cli import live_runs  # noqa: PLC0415  (the AWS side, as in _aws_runs)
+
+    return int(live_runs.run_target(command, target, config, api or [], endpoint))
+
+
 def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
-    spec: SpecArgument,
-    selector: SelectorOption,
+    spec: SpecArgument = None,
+    selector: OptionalSelector = None,
     rest_api_id: RestApiIdOption = None,
     api_name: ApiNameOption = None,
     create: Annotated[
@@ -118,6 +157,9 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip reading the API back to check the authorizers.")
     ] = False,
+    target: TargetOption = None,
+    config: ConfigOption = None,
+    api: ApiOption = None,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -126,6 +168,14 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
 ) -> None:
     """Secure SPEC with the selector, validate it, import it into API Gateway, deploy and verify."""
     with guarded():
+        files = _files(spec, selector, target)
+        if files is None:
+            assert target is not None
+            if rest_api_id or api_name or create or stage or dry_run or region or profile:
+                fail("--target takes the API, stage, region and profile from the configuration")
+            raise typer.Exit(_target_run("import", target, config, api, endpoint_url))
+        if config or api:
+            fail("--config and --api are for --target runs")
         _target(rest_api_id, api_name)
         if create and api_name is None:
             fail("--create needs --api-name (the name of the API to create)")
@@ -148,15 +198,27 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_import(spec, selector, session, options, allow_root=allow_root))
+        raise typer.Exit(runs.run_import(*files, session, options, allow_root=allow_root))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
-    spec: SpecArgument,
-    selector: SelectorOption,
+    spec: SpecArgument = None,
+    selector: OptionalSelector = None,
     rest_api_id: RestApiIdOption = None,
     api_name: ApiNameOption = None,
     parameter: ParameterOption = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            metavar="NAME",
+            help="Also check that this stage serves the files: the deployment `import --stage` recorded"
+            " for them (and AWS's API summary).",
+        ),
+    ] = None,
+    target: TargetOption = None,
+    config: ConfigOption = None,
+    api: ApiOption = None,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -165,6 +227,14 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
 ) -> None:
     """Compare a live REST API's authorizers with what SPEC and the selector decide; exit 1 on any drift."""
     with guarded():
+        files = _files(spec, selector, target)
+        if files is None:
+            assert target is not None
+            if rest_api_id or api_name or stage or region or profile:
+                fail("--target takes the API, stage, region and profile from the configuration")
+            raise typer.Exit(_target_run("verify", target, config, api, endpoint_url))
+        if config or api:
+            fail("--config and --api are for --target runs")
         _target(rest_api_id, api_name)
         runs = _aws_runs()
         options = runs.ImportOptions(
@@ -173,4 +243,10 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_verify(spec, selector, session, options, allow_root=allow_root))
+        if stage is not None:
+            from apigw_cognito.cli import live_runs  # noqa: PLC0415  (the AWS side, as in _aws_runs)
+
+            raise typer.Exit(
+                live_runs.run_verify_stage(*files, session, options, stage, allow_root=allow_root)
+            )
+        raise typer.Exit(runs.run_verify(*files, session, options, allow_root=allow_root))

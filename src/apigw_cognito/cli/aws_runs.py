@@ -26,14 +26,14 @@ def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _prepare(
+def prepare_files(
     spec_path: str,
     selector_path: str,
     session: SessionOptions,
     clients: Clients,
     *,
     validate: bool,
-    allow_root: str | None,
+    allow_root: str | None = None,
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
     spec = load_spec(spec_path, allowed_root=allow_root)
@@ -58,7 +58,9 @@ def run_import(
 ) -> int:
     """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True, allow_root=allow_root)
+    spec, applied = prepare_files(
+        spec_path, selector_path, session, clients, validate=True, allow_root=allow_root
+    )
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
     if outcome.verification is not None:
@@ -83,7 +85,7 @@ def run_verify(
 ) -> int:
     """Compare the live API with the files' decisions; print the table; 1 on any drift."""
     clients = Clients(session)
-    spec, applied = _prepare(
+    spec, applied = prepare_files(
         spec_path, selector_path, session, clients, validate=False, allow_root=allow_root
     )
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)

@@ -1,7 +1,8 @@
-"""The commands that work on files only: `apply`, `audit`, `init`, `validate` and `schema`.
+"""The commands that work on files: `apply`, `audit`, `init`, `validate` and `schema`.
 
 Each parses its options, calls the application layer and picks the exit code. Without a SPEC, `apply` and
-`audit` run over every configured API (`project_runs`).
+`audit` run over every configured API (`project_runs`). Two options read live APIs instead of files,
+`audit --live` and `init --from-api`; what they run is in `live_runs`, loaded only then.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Annotated, Literal
 
 import typer
@@ -76,6 +78,31 @@ def run_project(
     from apigw_cognito.cli import project_runs  # noqa: PLC0415  (see the docstring)
 
     return project_runs.run_project(command, config, api, jobs, report, **flags)
+
+
+def _live_runs() -> ModuleType:
+    """The live-API runs, loaded only by `audit --live` and `init --from-api` (boto3, the AWS adapter)."""
+    from apigw_cognito.cli import live_runs  # noqa: PLC0415  (see the docstring)
+
+    return live_runs
+
+
+LiveIdsOption = Annotated[
+    list[str] | None,
+    typer.Option("--rest-api-id", metavar="ID", help="With --live: this REST API (repeatable)."),
+]
+LiveNamesOption = Annotated[
+    list[str] | None,
+    typer.Option("--api-name", metavar="NAME", help="With --live: the REST API of this name (repeatable)."),
+]
+AllowOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow",
+        metavar="'METHOD PATH'",
+        help="With --live: methods allowed to be public, as selector select strings with globs (repeatable).",
+    ),
+]
 
 
 def _without_spec_only(config: str | None, api: list[str] | None, jobs: int | None) -> None:
@@ -188,7 +215,7 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     raise typer.Exit(int(done.exit_code))
 
 
-def audit(
+def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-line option)
     spec: Annotated[
         str | None,
         typer.Argument(
@@ -202,10 +229,35 @@ def audit(
     config: ConfigOption = None,
     api: ApiOption = None,
     jobs: JobsOption = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Audit live REST APIs instead of files: those named, or every one of the region;"
+            " --selector then says which methods may be public.",
+        ),
+    ] = False,
+    rest_api_id: LiveIdsOption = None,
+    api_name: LiveNamesOption = None,
+    allow: AllowOption = None,
+    region: RegionOption = None,
+    profile: ProfileOption = None,
+    endpoint_url: EndpointOption = None,
     allow_root: AllowRootOption = None,
 ) -> None:
     """Show every operation's effective authorization; exit 1 if any is OPEN."""
     with guarded():
+        if live:
+            if spec is not None or config or api or jobs is not None:
+                fail("--live reads REST APIs, not files: leave out SPEC, --config, --api and --jobs")
+            runs = _live_runs()
+            request = runs.LiveAuditRequest(
+                tuple(rest_api_id or ()), tuple(api_name or ()), tuple(allow or ()), selector
+            )
+            session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
+            raise typer.Exit(runs.run_live_audit(session, request, report_choice or ReportFormat.text))
+        if rest_api_id or api_name or allow or region or profile or endpoint_url:
+            fail("--rest-api-id, --api-name, --allow, --region, --profile and --endpoint-url need --live")
         if spec is None:
             if selector:
                 fail("--selector needs a SPEC (configured APIs use their own selector)")
@@ -218,16 +270,65 @@ def audit(
             raise typer.Exit(int(ExitCode.FINDINGS))
 
 
-def init(
-    spec: Annotated[str, typer.Argument(help="OpenAPI document (YAML or JSON) to list the operations of.")],
+def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-line option)
+    spec: Annotated[
+        str | None,
+        typer.Argument(
+            help="OpenAPI document (YAML or JSON) to list the operations of; with --from-api, the document"
+            " whose paths the rules use."
+        ),
+    ] = None,
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write the selector here instead of standard output.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    from_api: Annotated[
+        str | None,
+        typer.Option(
+            "--from-api",
+            metavar="ID",
+            help="Adopt this live REST API: a selector reproducing its authorization method by method.",
+        ),
+    ] = None,
+    api_name: Annotated[
+        str | None, typer.Option("--api-name", metavar="NAME", help="Adopt the REST API of this name.")
+    ] = None,
+    spec_out: Annotated[
+        str | None,
+        typer.Option(
+            "--spec-out",
+            metavar="FILE",
+            help="With --from-api: also write the API's OpenAPI export (with integrations) here.",
+        ),
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage", metavar="NAME", help="With --spec-out: the stage to export (default: the only one)."
+        ),
+    ] = None,
+    region: RegionOption = None,
+    profile: ProfileOption = None,
+    endpoint_url: EndpointOption = None,
     allow_root: AllowRootOption = None,
 ) -> None:
-    """Write a starter selector: every operation of SPEC, grouped by path, with default: deny."""
+    """Write a starter selector: every operation of SPEC, grouped by path, with default: deny.
+
+    With --from-api (or --api-name): the selector that reproduces a live REST API's authorization."""
     with guarded():
+        if from_api is not None or api_name is not None:
+            if from_api is not None and api_name is not None:
+                fail("give one of --from-api and --api-name")
+            if spec is not None and spec_out is not None:
+                fail("give SPEC (your document) or --spec-out (the API's export), not both")
+            runs = _live_runs()
+            request = runs.AdoptRequest(from_api, api_name, spec, spec_out, output, stage, force)
+            session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
+            raise typer.Exit(runs.run_adopt(session, request))
+        if spec_out or stage or region or profile or endpoint_url:
+            fail("--spec-out, --stage, --region, --profile and --endpoint-url need --from-api or --api-name")
+        if spec is None:
+            fail("give SPEC, or --from-api ID to adopt a live REST API")
         loaded = load_spec(spec, allowed_root=allow_root)
         text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
         if output is None:

@@ -23,7 +23,7 @@ SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://pypi.org/project/apigw-cognito/"
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 # Findings that mean a method would be reachable without a token: code scanning ranks them high.
-_SECURITY_SEVERITY = {"AGC101": "8.0", "AGC501": "8.0", "AGC204": "4.0", "AGC202": "4.0"}
+_SECURITY_SEVERITY = {"AGC101": "8.0", "AGC501": "8.0", "AGC502": "8.0", "AGC204": "4.0", "AGC202": "4.0"}
 
 
 def _tool_version() -> str:
@@ -40,6 +40,8 @@ def artifact_uri(path: str) -> str | None:
     """`path` as a SARIF artifact URI: relative paths stay relative (to the checkout), with `/` separators."""
     if not path or path.startswith("<"):
         return None  # standard input has no file for a viewer to open
+    if "://" in path:  # a live method (apigateway://<region>/<id>/<METHOD><path>) is already a URI
+        return quote(path, safe=":/-._~")
     if os.path.isabs(path):
         return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"), safe="/-._~")
@@ -51,7 +53,7 @@ def _physical(location: Location | None, fallback: str | None) -> dict[str, Any]
     if uri is None:
         return None
     artifact: dict[str, Any] = {"uri": uri}
-    if not uri.startswith("file:"):
+    if "://" not in uri and not uri.startswith("file:"):
         artifact["uriBaseId"] = "%SRCROOT%"
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if location is not None and location.line is not None:

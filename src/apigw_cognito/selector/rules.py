@@ -166,6 +166,12 @@ def _select_item(reader: Reader, key: str, items: Any, index: int, what: str) ->
     return text
 
 
+def select_from_text(text: str, where: Location, what: str) -> Select:
+    """A select string (``"<METHODS> <PATH>"`` or ``"*"``) given outside a selector file, such as
+    `audit --live --allow`; mistakes raise `InputError` at `where`."""
+    return _select_text(text, where, what)
+
+
 def _select_text(text: str, where: Location, what: str) -> Select:
     """Parse ``"<METHODS> <PATH>"`` or the shorthand ``"*"``."""
     stripped = text.strip()
