@@ -22,6 +22,7 @@ from apigw_cognito.cli.options import (
     ApiOption,
     ConfigOption,
     EndpointOption,
+    FullReportOption,
     JobsOption,
     ProfileOption,
     ProjectReportOption,
@@ -96,6 +97,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     ] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip validating the result.")] = False,
     report_choice: ProjectReportOption = None,
+    full_report: FullReportOption = False,
     emit_overlay: Annotated[
         str | None,
         typer.Option("--emit-overlay", help="Also write the change as an OpenAPI Overlay 1.0 document here."),
@@ -116,7 +118,15 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             if selector or output or in_place or emit_overlay:
                 fail("--selector, --output, --in-place and --emit-overlay need a SPEC")
             code = run_project(
-                "apply", config, api, jobs, report_choice, check=check, diff=diff, validate=not no_validate
+                "apply",
+                config,
+                api,
+                jobs,
+                report_choice,
+                check=check,
+                diff=diff,
+                validate=not no_validate,
+                full_report=full_report,
             )
             raise typer.Exit(code)
         _without_spec_only(config, api, jobs)
@@ -131,6 +141,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
         run = _ApplyRun(
             target=output or (spec if in_place else None),
             report_format=report_choice or ReportFormat.text,
+            full_report=full_report,
             check=check,
             diff=diff,
             validate=not no_validate,
@@ -144,6 +155,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
 class _ApplyRun:
     target: str | None  # None: standard output
     report_format: ReportFormat
+    full_report: bool  # the text report's whole table
     check: bool
     diff: bool
     validate: bool
@@ -172,7 +184,7 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     if applied.output is not None and run.target is None and not run.diff and not run.check:
         sys.stdout.buffer.write(applied.output)
         sys.stdout.flush()
-    emit_report(applied.report, run.report_format, to_stderr=stdout_busy)
+    emit_report(applied.report, run.report_format, to_stderr=stdout_busy, full=run.full_report)
     raise typer.Exit(int(done.exit_code))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
@@ -53,7 +54,7 @@ def read_authorizers(reader: Reader, data: Any) -> tuple[dict[str, Authorizer], 
         )
     result: dict[str, Authorizer] = {}
     for name, body in mapping.items():
-        authorizer = reader.attempt(lambda name=name, body=body: _authorizer(reader, mapping, name, body))
+        authorizer = reader.attempt(partial(_authorizer, reader, mapping, name, body))
         if authorizer is not None:
             result[name] = authorizer
     return result, tuple(str(name) for name in mapping)
@@ -122,11 +123,7 @@ def _user_pools(
     variables: list[tuple[str, ...]] = []
     for index, item in enumerate(items):
         item_at = reader.item_at(items, index)
-        pool = reader.attempt(
-            lambda item=item, item_at=item_at, index=index: _pool(
-                reader, item, item_at, f"{what}: user_pools item {index + 1}"
-            )
-        )
+        pool = reader.attempt(partial(_pool, reader, item, item_at, f"{what}: user_pools item {index + 1}"))
         if pool is None:
             continue
         if pool.value in pools:

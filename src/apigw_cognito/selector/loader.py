@@ -88,11 +88,11 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
     if "authorizers" in data:
         authorizers, names = read_authorizers(reader, data)
     rules = reader.attempt(lambda: read_rules(reader, data, names)) if "rules" in data else None
-    default = reader.attempt(lambda: _default(reader, data, names))
+    decided = reader.attempt(lambda: _default(reader, data, names))
     cors = reader.attempt(lambda: _choice(reader, data, "cors_preflight", CORS_PREFLIGHT, "public"))
-    if reader.mistakes or rules is None or default is None:
+    if reader.mistakes or rules is None or decided is None:
         return None
-    default, default_location = default
+    default, default_location = decided
     return Selector(
         name=reader.name,
         authorizers=authorizers,

@@ -48,7 +48,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 T = TypeVar("T")
 
 
-class Abandoned(Exception):  # noqa: N818  (not an error: the mistakes that caused it are already kept)
+class Abandoned(Exception):
     """A part whose mistakes are kept already cannot be built: `Reader.attempt` gives None for it."""
 
 

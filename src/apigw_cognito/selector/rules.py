@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import partial
 from typing import Any, NoReturn
 
 from apigw_cognito.basics.errors import Location
@@ -24,10 +25,7 @@ def read_rules(reader: Reader, data: Any, authorizers: Collection[str] | None) -
     if value is None:
         fail("rules is empty (null)", where, "write `rules: []` for no rules, so that `default` decides")
     items = reader.sequence(value, where, "rules", "rules, each a mapping with select")
-    rules = (
-        reader.attempt(lambda index=index: _rule(reader, items, index, authorizers))
-        for index in range(len(items))
-    )
+    rules = (reader.attempt(partial(_rule, reader, items, index, authorizers)) for index in range(len(items)))
     return tuple(rule for rule in rules if rule is not None)
 
 
@@ -115,9 +113,7 @@ def _scopes(reader: Reader, body: Any, what: str) -> tuple[str, ...]:
             where,
             "omit scopes to accept ID tokens, or list the scopes an access token must carry",
         )
-    scopes = (
-        reader.attempt(lambda index=index: _scope(reader, items, index, what)) for index in range(len(items))
-    )
+    scopes = (reader.attempt(partial(_scope, reader, items, index, what)) for index in range(len(items)))
     return tuple(scope for scope in scopes if scope is not None)
 
 
@@ -156,9 +152,7 @@ def _select(reader: Reader, body: Any, what: str) -> Select:
             continue
         seq_at = reader.value_at(mapping, key)
         items = reader.attempt(
-            lambda key=key, seq_at=seq_at: reader.sequence(
-                mapping[key], seq_at, f"{what}: select {key}", "strings"
-            )
+            partial(reader.sequence, mapping[key], seq_at, f"{what}: select {key}", "strings")
         )
         if items is None:
             continue
@@ -168,10 +162,7 @@ def _select(reader: Reader, body: Any, what: str) -> Select:
                 seq_at,
                 f"list at least one, or omit {key} to select regardless of it",
             )
-        read = (
-            reader.attempt(lambda key=key, items=items, i=i: _select_item(reader, key, items, i, what))
-            for i in range(len(items))
-        )
+        read = (reader.attempt(partial(_select_item, reader, key, items, i, what)) for i in range(len(items)))
         parts[key] = tuple(item for item in read if item is not None)
     if len(reader.mistakes) > before:
         raise Abandoned  # the mistakes are kept; a select with a part missing must not be built
