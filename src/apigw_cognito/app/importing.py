@@ -1,8 +1,8 @@
 """The import and verify flows that the command line and the library share.
 
-Import: resolve the selector's pools, secure and validate the document (nothing is sent when that has
-errors), then hand the result to the AWS importer. Verify: the same document decisions, compared with what
-the live API has.
+Import: resolve the selector's pools, secure and validate the document, check the selector's scopes
+against the pools (nothing is sent when any of that has errors), then hand the result to the AWS
+importer. Verify: the same document decisions, compared with what the live API has.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
+from apigw_cognito.app.pool_checks import check_pools
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
@@ -29,6 +30,7 @@ def prepare(
     """
     resolved = resolve_pools(selector, session, clients=clients, note=log)
     applied = run_apply(spec, resolved, validate=validate, command="import")
+    check_pools(applied, resolved, clients)
     if applied.output is None:
         applied.report.notes.append("nothing was sent to API Gateway: fix the errors above")
         raise FindingsError(f"{spec.name}: errors forbid the import", applied.report)

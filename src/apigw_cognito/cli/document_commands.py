@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -16,7 +17,14 @@ import typer
 
 from apigw_cognito.app.delivery import deliver, write_overlay
 from apigw_cognito.app.files import write_atomic
-from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply, run_audit, run_validate
+from apigw_cognito.app.pipeline import (
+    Applied,
+    load_selector_file,
+    load_spec,
+    run_apply,
+    run_audit,
+    run_validate,
+)
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.options import (
     ApiOption,
@@ -31,7 +39,9 @@ from apigw_cognito.cli.options import (
 )
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
+from apigw_cognito.core.pool_scopes import SKIPPED_NOTE, needs_pool_check
 from apigw_cognito.core.starter import starter_selector
+from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.model import Selector
 from apigw_cognito.selector.schema import SCHEMA
 
@@ -47,13 +57,23 @@ class ResolveWith:
     endpoint_url: str | None
 
 
-def _resolved(rules: Selector, where: ResolveWith) -> Selector:
-    """Pool ids and names looked up in Cognito; only `--resolve` loads the AWS side (40 ms of imports)."""
-    from apigw_cognito.aws.clients import SessionOptions  # noqa: PLC0415  (see the docstring)
+def note_skipped(report: Report, rules: Selector) -> None:
+    """Offline, the selector's scopes are not checked against the pools: say so when it has any."""
+    if needs_pool_check(rules):
+        report.notes.append(SKIPPED_NOTE)
+
+
+def _resolved(rules: Selector, where: ResolveWith) -> tuple[Selector, Callable[[Applied], None]]:
+    """Pool ids and names looked up in Cognito, and the check of the selector's scopes against the pools
+    to run on the result; only `--resolve` loads the AWS side (40 ms of imports)."""
+    from apigw_cognito.app.pool_checks import check_pools  # noqa: PLC0415  (see the docstring)
+    from apigw_cognito.aws.clients import Clients, SessionOptions  # noqa: PLC0415
     from apigw_cognito.aws.pools import resolve_pools  # noqa: PLC0415
 
     session = SessionOptions(region=where.region, profile=where.profile, endpoint_url=where.endpoint_url)
-    return resolve_pools(rules, session, note=_echo_err)
+    clients = Clients(session)
+    resolved = resolve_pools(rules, session, clients=clients, note=_echo_err)
+    return resolved, lambda applied: check_pools(applied, resolved, clients)
 
 
 def run_project(
@@ -166,10 +186,12 @@ class _ApplyRun:
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     spec = load_spec(spec_path)
     rules = load_selector_file(selector_path)
+    check_pools: Callable[[Applied], None] = lambda applied: note_skipped(applied.report, rules)  # noqa: E731
     if run.resolve is not None:
-        rules = _resolved(rules, run.resolve)
+        rules, check_pools = _resolved(rules, run.resolve)
     with progress(f"securing and validating {spec.name}"):
         applied = run_apply(spec, rules, validate=run.validate)
+    check_pools(applied)
     stdout_busy = run.diff or (run.target is None and not run.check)
     done = deliver(
         spec,
@@ -210,7 +232,10 @@ def audit(
                 fail("--selector needs a SPEC (configured APIs use their own selector)")
             raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
         _without_spec_only(config, api, jobs)
-        report = run_audit(load_spec(spec), load_selector_file(selector) if selector else None)
+        rules = load_selector_file(selector) if selector else None
+        report = run_audit(load_spec(spec), rules)
+        if rules is not None:
+            note_skipped(report, rules)
         emit_report(report, report_choice or ReportFormat.text, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))
