@@ -16,21 +16,33 @@ from apigw_cognito.aws.import_plan import ImportOptions, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
+from apigw_cognito.core.pool_scopes import needs_pool_check
 from apigw_cognito.selector.model import Selector
 
 Log = Callable[[str], None]
 
 
 def prepare(
-    spec: Spec, selector: Selector, session: SessionOptions, clients: Clients, *, validate: bool, log: Log
+    spec: Spec,
+    selector: Selector,
+    session: SessionOptions,
+    clients: Clients,
+    *,
+    validate: bool,
+    log: Log,
+    pool_check: bool = True,
 ) -> Applied:
-    """The secured document to send: pools resolved, transform and (with `validate`) validation passed.
+    """The secured document to send: pools resolved, transform and (with `validate`) validation passed,
+    and (with `pool_check`) the selector's scopes checked against the pools.
 
     Raises `FindingsError` with the report when errors forbid sending anything.
     """
     resolved = resolve_pools(selector, session, clients=clients, note=log)
     applied = run_apply(spec, resolved, validate=validate, command="import")
-    check_pools(applied, resolved, clients)
+    if pool_check:
+        check_pools(applied, resolved, clients)
+    elif needs_pool_check(resolved):
+        log("scopes not checked against the user pools' resource servers and app clients (--no-pool-check)")
     if applied.output is None:
         applied.report.notes.append("nothing was sent to API Gateway: fix the errors above")
         raise FindingsError(f"{spec.name}: errors forbid the import", applied.report)

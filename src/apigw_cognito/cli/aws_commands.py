@@ -49,6 +49,17 @@ ParameterOption = Annotated[
 ]
 
 
+NoPoolCheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pool-check",
+        help="Do not check the selector's scopes and app client regex against the user pools' resource"
+        " servers and app clients (for credentials without cognito-idp read access, or an endpoint"
+        " without Cognito).",
+    ),
+]
+
+
 def _aws_runs() -> ModuleType:
     """What the AWS commands run, loaded only by them: the boto3 adapter, import planning and verification
     cost about 40 ms to import, which `apply`, `audit`, `validate` and `--help` never pay."""
@@ -112,6 +123,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip reading the API back to check the authorizers.")
     ] = False,
+    no_pool_check: NoPoolCheckOption = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -141,7 +153,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_import(spec, selector, session, options))
+        raise typer.Exit(runs.run_import(spec, selector, session, options, pool_check=not no_pool_check))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -150,6 +162,7 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     rest_api_id: RestApiIdOption = None,
     api_name: ApiNameOption = None,
     parameter: ParameterOption = None,
+    no_pool_check: NoPoolCheckOption = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -165,4 +178,4 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_verify(spec, selector, session, options))
+        raise typer.Exit(runs.run_verify(spec, selector, session, options, pool_check=not no_pool_check))

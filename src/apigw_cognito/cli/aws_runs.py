@@ -27,13 +27,21 @@ def _echo_err(line: str) -> None:
 
 
 def _prepare(
-    spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
+    spec_path: str,
+    selector_path: str,
+    session: SessionOptions,
+    clients: Clients,
+    *,
+    validate: bool,
+    pool_check: bool,
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
     spec = load_spec(spec_path)
     selector = load_selector_file(selector_path)
     try:
-        applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)
+        applied = importing.prepare(
+            spec, selector, session, clients, validate=validate, log=_echo_err, pool_check=pool_check
+        )
     except FindingsError as exc:
         emit_report(exc.report, ReportFormat.text, to_stderr=True)
         raise typer.Exit(int(ExitCode.FINDINGS)) from None
@@ -42,10 +50,17 @@ def _prepare(
     return spec, applied
 
 
-def run_import(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
+def run_import(
+    spec_path: str,
+    selector_path: str,
+    session: SessionOptions,
+    options: ImportOptions,
+    *,
+    pool_check: bool = True,
+) -> int:
     """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True)
+    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=True, pool_check=pool_check)
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
     if outcome.verification is not None:
@@ -60,10 +75,19 @@ def run_import(spec_path: str, selector_path: str, session: SessionOptions, opti
     return int(ExitCode.OK)
 
 
-def run_verify(spec_path: str, selector_path: str, session: SessionOptions, options: ImportOptions) -> int:
+def run_verify(
+    spec_path: str,
+    selector_path: str,
+    session: SessionOptions,
+    options: ImportOptions,
+    *,
+    pool_check: bool = True,
+) -> int:
     """Compare the live API with the files' decisions; print the table; 1 on any drift."""
     clients = Clients(session)
-    spec, applied = _prepare(spec_path, selector_path, session, clients, validate=False)
+    spec, applied = _prepare(
+        spec_path, selector_path, session, clients, validate=False, pool_check=pool_check
+    )
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
     sys.stdout.write(render_table(verification))
     return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)
