@@ -48,7 +48,7 @@ default: deny
 
 
 def apply(selector_path: str, url: str, out: Path) -> tuple[int, str]:
-    """Exit code, and what was printed: with -o, the report goes to standard output, errors to standard error."""
+    """Exit code and output (with -o the report goes to standard output, errors to standard error)."""
     args = ["apply", SPEC, "-s", selector_path, "-o", str(out), "--resolve", "--endpoint-url", url]
     result = CliRunner().invoke(app, args)
     assert "Traceback" not in result.output
