@@ -72,11 +72,11 @@ def test_misspelt_scope_is_an_error_listing_the_scopes_that_exist(
         selector(tmp_path, pool.arn, f"{RESOURCE_SERVER}/purchse"), moto_url, tmp_path / "o.yaml"
     )
     assert code == 1, err
-    (line,) = [line for line in err.splitlines() if "AGC103" in line]
+    (line,) = [line for line in err.splitlines() if "AGC104" in line]
     assert f"rule 2: scope '{RESOURCE_SERVER}/purchse' is defined by no resource server" in line
     assert f"the scopes defined there: {RESOURCE_SERVER}/purchase, {RESOURCE_SERVER}/read" in line
     assert pool.id in line
-    assert line.startswith(f"{tmp_path / 'pets.selector.yaml'}:8:5: error AGC103")
+    assert line.startswith(f"{tmp_path / 'pets.selector.yaml'}:8:5: error AGC104")
     assert "nothing was written" in err
     assert not (tmp_path / "o.yaml").exists()
 
@@ -92,7 +92,7 @@ def test_scope_no_client_may_request_is_a_warning(aws_env: None, moto_url: str, 
     pool = make_pool(moto_url, scopes=("purchase",), oauth_scopes=("openid",), client_name="mobile")
     code, err = apply(selector(tmp_path, pool.arn), moto_url, tmp_path / "o.yaml")
     assert code == 0, err
-    (line,) = [line for line in err.splitlines() if "AGC208" in line]
+    (line,) = [line for line in err.splitlines() if "AGC210" in line]
     assert f"scope '{PURCHASE}' is defined, but no app client" in line
     assert f"mobile ({pool.client_id})" in line
 
@@ -109,7 +109,7 @@ def test_client_with_scope_but_oauth_flows_off_cannot_request_it(
     )
     code, err = apply(selector(tmp_path, pool.arn), moto_url, tmp_path / "o.yaml")
     assert code == 0
-    assert "AGC208" in err
+    assert "AGC210" in err
 
 
 def test_client_id_regex_matching_no_client(aws_env: None, moto_url: str, tmp_path: Path) -> None:
@@ -117,13 +117,13 @@ def test_client_id_regex_matching_no_client(aws_env: None, moto_url: str, tmp_pa
     path = selector(tmp_path, pool.arn, regex="^nomatch$")
     code, err = apply(path, moto_url, tmp_path / "o.yaml")
     assert code == 0, err
-    (line,) = [line for line in err.splitlines() if "AGC209" in line]
+    (line,) = [line for line in err.splitlines() if "AGC211" in line]
     assert pool.client_id in line
     assert "nomatch" not in line, "the regex may come from the environment: never shown"
     code, err = apply(
         selector(tmp_path, pool.arn, regex=f"^{pool.client_id}$"), moto_url, tmp_path / "p.yaml"
     )
-    assert "AGC209" not in err
+    assert "AGC211" not in err
 
 
 def test_every_page_of_servers_and_clients_is_read(aws_env: None, moto_url: str) -> None:
@@ -215,5 +215,5 @@ def test_import_refuses_a_scope_nobody_defines_before_any_api_gateway_call(
         assert proxy.count("GetRestApis") == 0
         assert proxy.count("ImportRestApi") == 0
     assert result.exit_code == 1, result.output
-    assert "error AGC103" in result.stderr
+    assert "error AGC104" in result.stderr
     assert "nothing was sent to API Gateway" in result.stderr

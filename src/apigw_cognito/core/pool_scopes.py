@@ -70,8 +70,8 @@ def _pools_of(authorizer: Authorizer) -> str:
 
 
 def scope_findings(selector: Selector, pools: Mapping[str, PoolScopes]) -> list[Finding]:
-    """AGC103 for a rule scope no resource server of its authorizer's pools defines, AGC208 for one no app
-    client may request, AGC209 for an app_client_id_regex no app client id matches. `pools` maps every
+    """AGC104 for a rule scope no resource server of its authorizer's pools defines, AGC210 for one no app
+    client may request, AGC211 for an app_client_id_regex no app client id matches. `pools` maps every
     pool ARN of the selector to what it offers."""
     findings: list[Finding] = []
     for rule in selector.rules:
@@ -89,7 +89,7 @@ def scope_findings(selector: Selector, pools: Mapping[str, PoolScopes]) -> list[
                 )
                 findings.append(
                     codes.finding(
-                        "AGC103",
+                        "AGC104",
                         f"rule {rule.index}: scope '{scope}' is defined by no resource server of the user"
                         f" pools of authorizer {authorizer.name} ({_pools_of(authorizer)}), so no token"
                         f" can carry it and the method refuses every caller; {exist}",
@@ -103,7 +103,7 @@ def scope_findings(selector: Selector, pools: Mapping[str, PoolScopes]) -> list[
                 listed = f"app clients: {_listed(others)}" if others else "the pools have no app client"
                 findings.append(
                     codes.finding(
-                        "AGC208",
+                        "AGC210",
                         f"rule {rule.index}: scope '{scope}' is defined, but no app client of authorizer"
                         f" {authorizer.name}'s user pools may request it (AllowedOAuthScopes with OAuth"
                         f" flows on), so no token carries it yet; {listed}",
@@ -125,7 +125,7 @@ def _regex_findings(selector: Selector, pools: Mapping[str, PoolScopes]) -> list
             # The regex may come from the environment: it is not shown.
             findings.append(
                 codes.finding(
-                    "AGC209",
+                    "AGC211",
                     f"authorizer {authorizer.name}: its app_client_id_regex matches no app client of its"
                     " user pools"
                     f" ({_pools_of(authorizer)}), so API Gateway refuses every ID token"
