@@ -2,7 +2,8 @@
 """`make demo`: the main job end to end on the bundled SecurePets example, against local emulators.
 
 1. installs LocalStack if needed and starts it (API Gateway) and moto server (Cognito, STS) on 127.0.0.1;
-2. creates the user pool "SecurePetsUsers" in moto;
+2. creates the user pool "SecurePetsUsers" in moto, with the resource server that defines the selector's
+   scope and an app client allowed to request it;
 3. runs `apigw-cognito import` with the pool given by name (resolved in moto), creating the REST API in
    LocalStack, deploying stage "dev" and verifying what API Gateway attached;
 4. runs `apigw-cognito verify` again as a drift check would, printing the table of methods;
@@ -78,6 +79,22 @@ def main() -> int:
         )
         pool = cognito.create_user_pool(PoolName=POOL_NAME)["UserPool"]
         print(f"pool {pool['Id']}  {pool['Arn']}")
+        # The selector's scope must exist in the pool and be requestable, or import refuses (AGC103).
+        cognito.create_resource_server(
+            UserPoolId=pool["Id"],
+            Identifier="https://pets.example.com",
+            Name="SecurePets",
+            Scopes=[{"ScopeName": "purchase", "ScopeDescription": "buy a pet"}],
+        )
+        client = cognito.create_user_pool_client(
+            UserPoolId=pool["Id"],
+            ClientName="SecurePetsWeb",
+            AllowedOAuthFlows=["code"],
+            AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthScopes=["openid", "https://pets.example.com/purchase"],
+            CallbackURLs=["https://pets.example.com/callback"],
+        )["UserPoolClient"]
+        print(f"resource server https://pets.example.com (scope purchase), app client {client['ClientId']}")
 
         say(f"importing {SPEC} into LocalStack as {API_NAME!r}, pool resolved by name, stage 'dev'")
         code = run(

@@ -17,7 +17,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from typer.testing import CliRunner
 
@@ -27,6 +26,7 @@ from apigw_cognito.basics.errors import AwsError, InputError
 from apigw_cognito.cli.main import app
 from apigw_cognito.reports.verify_table import render_table
 from tests.support.apidocs import secured, unique, version
+from tests.support.cognito import RESOURCE_SERVER, make_pool
 from tests.support.emulators import ImportRun
 from tests.support.faults import Fault, FaultProxy, fault_proxy
 
@@ -253,10 +253,10 @@ def cli_env(aws_env: None, localstack_url: str, moto_url: str, monkeypatch: pyte
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     pool_name = unique("SecurePetsUsers")
-    cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=moto_url)
-    arn = cognito.create_user_pool(PoolName=pool_name)["UserPool"]["Arn"]
+    # The selector's scope is defined by the pool and requestable by a client, as import checks.
+    pool = make_pool(moto_url, pool_name, scopes=("purchase",), oauth_scopes=(f"{RESOURCE_SERVER}/purchase",))
     monkeypatch.setenv("SECUREPETS_USER_POOL", f"name:{pool_name}")
-    return str(arn)
+    return pool.arn
 
 
 SPEC = "specs/securepets.yaml"

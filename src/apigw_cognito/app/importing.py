@@ -1,8 +1,8 @@
 """The import and verify flows that the command line and the library share.
 
-Import: resolve the selector's pools, secure and validate the document (nothing is sent when that has
-errors), then hand the result to the AWS importer. Verify: the same document decisions, compared with what
-the live API has.
+Import: resolve the selector's pools, secure and validate the document, check the selector's scopes
+against the pools (nothing is sent when any of that has errors), then hand the result to the AWS
+importer. Verify: the same document decisions, compared with what the live API has.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
+from apigw_cognito.app.pool_checks import check_pools
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions, Payload, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
@@ -18,20 +19,33 @@ from apigw_cognito.aws.pacer import Pacer
 from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.aws.stage_check import StageCheck, body_digest, check_stage
 from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
+from apigw_cognito.core.pool_scopes import needs_pool_check
 from apigw_cognito.selector.model import Selector
 
 Log = Callable[[str], None]
 
 
 def prepare(
-    spec: Spec, selector: Selector, session: SessionOptions, clients: Clients, *, validate: bool, log: Log
+    spec: Spec,
+    selector: Selector,
+    session: SessionOptions,
+    clients: Clients,
+    *,
+    validate: bool,
+    log: Log,
+    pool_check: bool = True,
 ) -> Applied:
-    """The secured document to send: pools resolved, transform and (with `validate`) validation passed.
+    """The secured document to send: pools resolved, transform and (with `validate`) validation passed,
+    and (with `pool_check`) the selector's scopes checked against the pools.
 
     Raises `FindingsError` with the report when errors forbid sending anything.
     """
     resolved = resolve_pools(selector, session, clients=clients, note=log)
     applied = run_apply(spec, resolved, validate=validate, command="import")
+    if pool_check:
+        check_pools(applied, resolved, clients)
+    elif needs_pool_check(resolved):
+        log("scopes not checked against the user pools' resource servers and app clients (--no-pool-check)")
     if not applied.writable:
         applied.report.notes.append("nothing was sent to API Gateway: fix the errors above")
         raise FindingsError(f"{spec.name}: errors forbid the import", applied.report)

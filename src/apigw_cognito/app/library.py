@@ -152,11 +152,13 @@ def import_document(  # noqa: PLR0913  (the command's options, as keyword argume
     verify: bool = True,
     environ: Mapping[str, str] | None = None,
     log: Callable[[str], None] | None = None,
+    pool_check: bool = True,
 ) -> ImportOutcome:
     """What `apigw-cognito import` does: secure, validate, import into API Gateway, deploy, verify.
 
     Give exactly one of `rest_api_id` and `api_name`. Pool ids and ``name:<PoolName>`` are resolved
-    first. Progress lines go to `log` (default: nowhere). The outcome's `verification.ok` says whether API
+    first; with `pool_check` the selector's scopes are checked against the pools (see `import`).
+    Progress lines go to `log` (default: nowhere). The outcome's `verification.ok` says whether API
     Gateway attached what the selector decided.
     """
     if (rest_api_id is None) == (api_name is None):
@@ -166,7 +168,7 @@ def import_document(  # noqa: PLR0913  (the command's options, as keyword argume
     clients = Clients(session)
     note = log or _quiet
     applied = importing.prepare(
-        loaded, _selector(selector, environ), session, clients, validate=True, log=note
+        loaded, _selector(selector, environ), session, clients, validate=True, log=note, pool_check=pool_check
     )
     options = ImportOptions(
         rest_api_id=rest_api_id,
@@ -196,6 +198,7 @@ def import_configured(
     config: Config | None = None,
     dry_run: bool = False,
     log: Callable[[str], None] | None = None,
+    pool_check: bool = True,
 ) -> ImportOutcome:
     """Import the configured API named `api` into its `environment` target (``[apis.targets.<env>]``)."""
     project = config or load_config()
@@ -221,4 +224,5 @@ def import_configured(
         dry_run=dry_run,
         environ=environ,
         log=log,
+        pool_check=pool_check,
     )

@@ -193,6 +193,11 @@ class Applied:
         self._writable = files is not None
         self._body = body
 
+    def forbid(self) -> None:
+        """A later check found an error: nothing may be written or sent."""
+        self._writable = False
+        self.__dict__.pop("output", None)
+
     @property
     def writable(self) -> bool:
         """Whether a result may be written (no errors); cheaper than asking for `output`."""

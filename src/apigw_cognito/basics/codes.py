@@ -23,8 +23,13 @@ CODES: dict[str, Code] = {
     c.code: c
     for c in (
         Code("AGC101", "error", "operation selected by no rule while the default is deny"),
-        Code("AGC102", "error", "selector rule selects no operation"),
+        Code(
+            "AGC102",
+            "error",
+            "selector rule decides no operation: it selects none, or earlier rules decide them",
+        ),
         Code("AGC103", "error", "path item shared through $ref decided differently by its paths"),
+        Code("AGC104", "error", "scope defined by no resource server of the authorizer's user pools"),
         Code("AGC201", "warning", "root-level security is ignored by API Gateway"),
         Code("AGC202", "warning", "scopes together with an app client id regex reject every token"),
         Code("AGC203", "warning", "secured ANY method on a path without its own OPTIONS"),
@@ -32,6 +37,8 @@ CODES: dict[str, Code] = {
         Code("AGC205", "warning", "method without x-amazon-apigateway-integration cannot be deployed"),
         Code("AGC206", "warning", "replaced security also required other schemes"),
         Code("AGC207", "warning", "authorizer secures no operation"),
+        Code("AGC210", "warning", "scope no app client of the user pools may request"),
+        Code("AGC211", "warning", "app client id regex matches no app client of the user pools"),
         Code("AGC301", "error", "security requirement names no defined security scheme"),
         Code("AGC302", "error", "malformed x-amazon-apigateway-authorizer"),
         Code("AGC303", "error", "security scheme in a place this OpenAPI version does not read"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
@@ -66,6 +67,32 @@ class InputError(ToolError):
     """Unreadable, malformed or unsupported input: a file, a document or a selector (exit 2)."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class InputErrors(InputError):
+    """Several mistakes in one input, reported together like a linter reports them, in the order they
+    were found (for a selector: the top level, the authorizers, the rules in order, then the defaults).
+
+    Its own message, place and hint are the first mistake's. Printed, every mistake gets its own
+    ``error:`` line, as the command line prints a single one, so that a run over many APIs (which keeps the
+    text) shows them the same way.
+    """
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.location, first.hint)
+        self.errors = tuple(errors)
+
+    def __str__(self) -> str:
+        return "\nerror: ".join(InputError.__str__(error) for error in self.errors)
+
+
+def raise_all(errors: Sequence[InputError]) -> None:
+    """Raise the mistakes in `errors`: one as itself, several as `InputErrors`; nothing when empty."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
 
 
 class AwsError(ToolError):

@@ -71,6 +71,17 @@ ParameterOption = Annotated[
 ]
 
 
+NoPoolCheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pool-check",
+        help="Do not check the selector's scopes and app client regex against the user pools' resource"
+        " servers and app clients (for credentials without cognito-idp read access, or an endpoint"
+        " without Cognito).",
+    ),
+]
+
+
 def _aws_runs() -> ModuleType:
     """What the AWS commands run, loaded only by them: the boto3 adapter, import planning and verification
     cost about 40 ms to import, which `apply`, `audit`, `validate` and `--help` never pay."""
@@ -160,6 +171,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     target: TargetOption = None,
     config: ConfigOption = None,
     api: ApiOption = None,
+    no_pool_check: NoPoolCheckOption = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -198,7 +210,9 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(runs.run_import(*files, session, options, allow_root=allow_root))
+        raise typer.Exit(
+            runs.run_import(*files, session, options, allow_root=allow_root, pool_check=not no_pool_check)
+        )
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -219,6 +233,7 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     target: TargetOption = None,
     config: ConfigOption = None,
     api: ApiOption = None,
+    no_pool_check: NoPoolCheckOption = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -247,6 +262,10 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             from apigw_cognito.cli import live_runs  # noqa: PLC0415  (the AWS side, as in _aws_runs)
 
             raise typer.Exit(
-                live_runs.run_verify_stage(*files, session, options, stage, allow_root=allow_root)
+                live_runs.run_verify_stage(
+                    *files, session, options, stage, allow_root=allow_root, pool_check=not no_pool_check
+                )
             )
-        raise typer.Exit(runs.run_verify(*files, session, options, allow_root=allow_root))
+        raise typer.Exit(
+            runs.run_verify(*files, session, options, allow_root=allow_root, pool_check=not no_pool_check)
+        )

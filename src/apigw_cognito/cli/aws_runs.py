@@ -34,12 +34,15 @@ def prepare_files(
     *,
     validate: bool,
     allow_root: str | None = None,
+    pool_check: bool = True,
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
     spec = load_spec(spec_path, allowed_root=allow_root)
     selector = load_selector_file(selector_path)
     try:
-        applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)
+        applied = importing.prepare(
+            spec, selector, session, clients, validate=validate, log=_echo_err, pool_check=pool_check
+        )
     except FindingsError as exc:
         emit_report(exc.report, ReportFormat.text, to_stderr=True)
         raise typer.Exit(int(ExitCode.FINDINGS)) from None
@@ -55,11 +58,18 @@ def run_import(
     options: ImportOptions,
     *,
     allow_root: str | None = None,
+    pool_check: bool = True,
 ) -> int:
     """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
     clients = Clients(session)
     spec, applied = prepare_files(
-        spec_path, selector_path, session, clients, validate=True, allow_root=allow_root
+        spec_path,
+        selector_path,
+        session,
+        clients,
+        validate=True,
+        allow_root=allow_root,
+        pool_check=pool_check,
     )
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
@@ -82,11 +92,18 @@ def run_verify(
     options: ImportOptions,
     *,
     allow_root: str | None = None,
+    pool_check: bool = True,
 ) -> int:
     """Compare the live API with the files' decisions; print the table; 1 on any drift."""
     clients = Clients(session)
     spec, applied = prepare_files(
-        spec_path, selector_path, session, clients, validate=False, allow_root=allow_root
+        spec_path,
+        selector_path,
+        session,
+        clients,
+        validate=False,
+        allow_root=allow_root,
+        pool_check=pool_check,
     )
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
     sys.stdout.write(render_table(verification))

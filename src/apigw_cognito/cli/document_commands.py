@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Annotated, Literal
@@ -19,6 +20,7 @@ import typer
 from apigw_cognito.app.delivery import deliver, write_overlay
 from apigw_cognito.app.files import write_atomic
 from apigw_cognito.app.pipeline import (
+    Applied,
     bundled,
     load_selector_file,
     load_spec,
@@ -32,6 +34,7 @@ from apigw_cognito.cli.options import (
     ApiOption,
     ConfigOption,
     EndpointOption,
+    FullReportOption,
     JobsOption,
     ProfileOption,
     ProjectReportOption,
@@ -40,8 +43,10 @@ from apigw_cognito.cli.options import (
 )
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
+from apigw_cognito.core.pool_scopes import SKIPPED_NOTE, needs_pool_check
 from apigw_cognito.core.starter import starter_selector
 from apigw_cognito.document.bundle import render_bundle
+from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.model import Selector
 from apigw_cognito.selector.schema import SCHEMA
 
@@ -57,13 +62,23 @@ class ResolveWith:
     endpoint_url: str | None
 
 
-def _resolved(rules: Selector, where: ResolveWith) -> Selector:
-    """Pool ids and names looked up in Cognito; only `--resolve` loads the AWS side (40 ms of imports)."""
-    from apigw_cognito.aws.clients import SessionOptions  # noqa: PLC0415  (see the docstring)
+def note_skipped(report: Report, rules: Selector) -> None:
+    """Offline, the selector's scopes are not checked against the pools: say so when it has any."""
+    if needs_pool_check(rules):
+        report.notes.append(SKIPPED_NOTE)
+
+
+def _resolved(rules: Selector, where: ResolveWith) -> tuple[Selector, Callable[[Applied], None]]:
+    """Pool ids and names looked up in Cognito, and the check of the selector's scopes against the pools
+    to run on the result; only `--resolve` loads the AWS side (40 ms of imports)."""
+    from apigw_cognito.app.pool_checks import check_pools  # noqa: PLC0415  (see the docstring)
+    from apigw_cognito.aws.clients import Clients, SessionOptions  # noqa: PLC0415
     from apigw_cognito.aws.pools import resolve_pools  # noqa: PLC0415
 
     session = SessionOptions(region=where.region, profile=where.profile, endpoint_url=where.endpoint_url)
-    return resolve_pools(rules, session, note=_echo_err)
+    clients = Clients(session)
+    resolved = resolve_pools(rules, session, clients=clients, note=_echo_err)
+    return resolved, lambda applied: check_pools(applied, resolved, clients)
 
 
 def run_project(
@@ -132,6 +147,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     ] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip validating the result.")] = False,
     report_choice: ProjectReportOption = None,
+    full_report: FullReportOption = False,
     emit_overlay: Annotated[
         str | None,
         typer.Option("--emit-overlay", help="Also write the change as an OpenAPI Overlay 1.0 document here."),
@@ -153,7 +169,15 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             if selector or output or in_place or emit_overlay:
                 fail("--selector, --output, --in-place and --emit-overlay need a SPEC")
             code = run_project(
-                "apply", config, api, jobs, report_choice, check=check, diff=diff, validate=not no_validate
+                "apply",
+                config,
+                api,
+                jobs,
+                report_choice,
+                check=check,
+                diff=diff,
+                validate=not no_validate,
+                full_report=full_report,
             )
             raise typer.Exit(code)
         _without_spec_only(config, api, jobs)
@@ -168,6 +192,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
         run = _ApplyRun(
             target=output or (spec if in_place else None),
             report_format=report_choice or ReportFormat.text,
+            full_report=full_report,
             check=check,
             diff=diff,
             validate=not no_validate,
@@ -182,6 +207,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
 class _ApplyRun:
     target: str | None  # None: standard output
     report_format: ReportFormat
+    full_report: bool  # the text report's whole table
     check: bool
     diff: bool
     validate: bool
@@ -193,10 +219,12 @@ class _ApplyRun:
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     spec = load_spec(spec_path, allowed_root=run.allow_root)
     rules = load_selector_file(selector_path)
+    check_pools: Callable[[Applied], None] = lambda applied: note_skipped(applied.report, rules)  # noqa: E731
     if run.resolve is not None:
-        rules = _resolved(rules, run.resolve)
+        rules, check_pools = _resolved(rules, run.resolve)
     with progress(f"securing and validating {spec.name}"):
         applied = run_apply(spec, rules, validate=run.validate)
+    check_pools(applied)
     stdout_busy = run.diff or (run.target is None and not run.check)
     done = deliver(
         spec,
@@ -211,7 +239,7 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     if run.target is None and not run.diff and not run.check and applied.output is not None:
         sys.stdout.buffer.write(applied.output)
         sys.stdout.flush()
-    emit_report(applied.report, run.report_format, to_stderr=stdout_busy)
+    emit_report(applied.report, run.report_format, to_stderr=stdout_busy, full=run.full_report)
     raise typer.Exit(int(done.exit_code))
 
 
@@ -263,8 +291,10 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
                 fail("--selector needs a SPEC (configured APIs use their own selector)")
             raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
         _without_spec_only(config, api, jobs)
-        loaded = load_spec(spec, allowed_root=allow_root)
-        report = run_audit(loaded, load_selector_file(selector) if selector else None)
+        rules = load_selector_file(selector) if selector else None
+        report = run_audit(load_spec(spec, allowed_root=allow_root), rules)
+        if rules is not None:
+            note_skipped(report, rules)
         emit_report(report, report_choice or ReportFormat.text, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))

@@ -74,11 +74,18 @@ def run_verify_stage(
     stage: str,
     *,
     allow_root: str | None = None,
+    pool_check: bool = True,
 ) -> int:
     """`verify --stage`: the API's methods as today, then what the stage serves; 1 on any drift."""
     clients = Clients(session)
     spec, applied = prepare_files(
-        spec_path, selector_path, session, clients, validate=False, allow_root=allow_root
+        spec_path,
+        selector_path,
+        session,
+        clients,
+        validate=False,
+        allow_root=allow_root,
+        pool_check=pool_check,
     )
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
     check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err)

@@ -12,6 +12,14 @@ SelectorOption = Annotated[
     str, typer.Option("--selector", "-s", metavar="FILE", help="The selector file (YAML or JSON).")
 ]
 ReportOption = Annotated[ReportFormat, typer.Option("--report", help="Report format.")]
+FullReportOption = Annotated[
+    bool,
+    typer.Option(
+        "--full-report",
+        help="Text report: the whole operation table (by default only changed operations and those that"
+        " need attention, with a count of the rest). Other formats are always complete.",
+    ),
+]
 
 # Without SPEC, apply and audit cover every API of the project configuration (see `config`).
 ProjectReportOption = Annotated[

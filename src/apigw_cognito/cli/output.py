@@ -13,6 +13,7 @@ import typer
 from apigw_cognito.basics.errors import ExitCode, ToolError
 from apigw_cognito.reports.model import Report
 from apigw_cognito.reports.render import RENDERERS
+from apigw_cognito.reports.text import render_text
 
 state = {"debug": False}
 
@@ -51,5 +52,8 @@ def guarded() -> Iterator[None]:
         )
 
 
-def emit_report(report: Report, fmt: ReportFormat, *, to_stderr: bool) -> None:
-    typer.echo(RENDERERS[fmt.value](report), nl=False, err=to_stderr)
+def emit_report(report: Report, fmt: ReportFormat, *, to_stderr: bool, full: bool = False) -> None:
+    """Print `report`; the text format's `apply` table shows every row only with `full` (machine
+    formats are always complete)."""
+    text = render_text(report, full=full) if fmt is ReportFormat.text else RENDERERS[fmt.value](report)
+    typer.echo(text, nl=False, err=to_stderr)

@@ -16,7 +16,7 @@ from apigw_cognito.reports.model import ApiOutcome
 from apigw_cognito.reports.project import exit_code, render
 
 
-def run_project(
+def run_project(  # noqa: PLR0913  (one keyword per command-line flag)
     command: Command,
     config_path: str | None,
     names: Sequence[str] | None,
@@ -26,6 +26,7 @@ def run_project(
     check: bool = False,
     diff: bool = False,
     validate: bool = True,
+    full_report: bool = False,
 ) -> int:
     """Print every configured API's report and a summary; return the worst exit code.
 
@@ -57,7 +58,7 @@ def run_project(
     for outcome in outcomes:
         if outcome.diff:
             sys.stdout.write(outcome.diff)
-    text, summary = render(command, outcomes, fmt)
+    text, summary = render(command, outcomes, fmt, full=full_report)
     typer.echo(text, nl=False, err=diff)
     if summary:
         typer.echo(summary, nl=False, err=True)

@@ -143,14 +143,7 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
         )
     for rule in selector.rules:
         if rule.index not in selected_by and not rule.optional:
-            findings.append(
-                codes.finding(
-                    "AGC102",
-                    f"rule {rule.index} ({rule.select.text}) selects no operation;"
-                    " fix the selector or mark the rule `optional: true`",
-                    rule.location,
-                )
-            )
+            findings.append(_unused_rule(rule, operations, decisions))
     findings.extend(_warnings(data, selector, decisions, operations, locate))
 
     schemes = {name: scheme_for(auth) for name, auth in selector.authorizers.items()}
@@ -167,6 +160,31 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
         edits=tuple(edits),
         findings=tuple(findings),
     )
+
+
+def _unused_rule(rule: Rule, operations: list[Operation], decisions: list[Decision]) -> Finding:
+    """AGC102 for a rule that decides no operation: it selects none, or earlier rules decide all it selects
+    (the first rule that selects an operation decides it), which the message names."""
+    decided = {d.operation.pointer: d.reason for d in decisions}
+    taken = [
+        (op, decided[op.pointer]) for op in operations if op.pointer in decided and rule.select.matches(op)
+    ]
+    if not taken:
+        message = (
+            f"rule {rule.index} ({rule.select.text}) selects no operation;"
+            " fix the selector or mark the rule `optional: true`"
+        )
+    else:
+        shown = [
+            f"{op} is decided by {by}" if i == 0 else f"{op} by {by}" for i, (op, by) in enumerate(taken[:3])
+        ]
+        more = f" and {len(taken) - 3} more by earlier rules" if len(taken) > 3 else ""
+        message = (
+            f"rule {rule.index} ({rule.select.text}) decides nothing: {', '.join(shown)}{more};"
+            " the first rule that selects an operation decides it: move this rule up, narrow the earlier"
+            " one, remove this one, or mark it `optional: true`"
+        )
+    return codes.finding("AGC102", message, rule.location)
 
 
 def _warnings(

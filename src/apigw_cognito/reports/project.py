@@ -10,6 +10,7 @@ from apigw_cognito.reports.junit import junit_xml
 from apigw_cognito.reports.model import REPORT_VERSION, ApiOutcome, Failure
 from apigw_cognito.reports.render import RENDERERS
 from apigw_cognito.reports.sarif import render_sarif_many
+from apigw_cognito.reports.text import render_text
 
 
 def exit_code(outcomes: Sequence[ApiOutcome]) -> int:
@@ -28,8 +29,9 @@ def failures(outcomes: Sequence[ApiOutcome]) -> list[Failure]:
     return [Failure(o.name, o.error, o.exit_code) for o in outcomes if o.error is not None]
 
 
-def render(command: str, outcomes: Sequence[ApiOutcome], fmt: str) -> tuple[str, str]:
-    """(what goes to the report stream, a summary for standard error when the report is machine-read)."""
+def render(command: str, outcomes: Sequence[ApiOutcome], fmt: str, *, full: bool = False) -> tuple[str, str]:
+    """(what goes to the report stream, a summary for standard error when the report is machine-read);
+    `full` as in `text.render_text`."""
     reports = [o.report for o in outcomes if o.report is not None]
     summary = summary_line(command, outcomes)
     if fmt == "sarif":
@@ -75,7 +77,7 @@ def render(command: str, outcomes: Sequence[ApiOutcome], fmt: str) -> tuple[str,
     for o in outcomes:
         parts.append(f"== {o.name}: {o.status}\n")
         if o.report is not None:
-            parts.append(RENDERERS["text"](o.report))
+            parts.append(render_text(o.report, full=full))
         else:
             parts.append(f"error: {o.error}\n")
         parts.append("\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
@@ -27,58 +28,74 @@ _POOL_FORMS = (
 _PARTITION_PREFIX = {"aws-cn": "cn-", "aws-us-gov": "us-gov-"}
 
 
-def read_authorizers(reader: Reader, data: Any) -> dict[str, Authorizer]:
+def read_authorizers(reader: Reader, data: Any) -> tuple[dict[str, Authorizer], tuple[str, ...] | None]:
+    """The authorizers read without a mistake, and the names declared (None when the section cannot be
+    read): rules check names against the declared ones, so a mistake inside an authorizer is not reported
+    again at every rule that names it."""
     value = data["authorizers"]
     where = reader.value_at(data, "authorizers")
-    mapping = reader.mapping(value, where, "authorizers", "a mapping from authorizer names to their pools")
+    mapping = reader.attempt(
+        lambda: reader.mapping(value, where, "authorizers", "a mapping from authorizer names to their pools")
+    )
+    if mapping is None:
+        return {}, None
     if not mapping:
-        fail(
+        reader.note(
             "authorizers is empty: declare at least one",
             where,
             "authorizers: {MyPool: {user_pools: [arn:aws:cognito-idp:...]}}",
         )
     if len(mapping) > MAX_AUTHORIZERS:
         extra = list(mapping)[MAX_AUTHORIZERS]
-        fail(
+        reader.note(
             f"{len(mapping)} authorizers are declared; API Gateway allows {MAX_AUTHORIZERS} per API",
             reader.key_at(mapping, extra),
             "share authorizers between rules: one authorizer may list several user pools",
         )
     result: dict[str, Authorizer] = {}
     for name, body in mapping.items():
-        result[name] = _authorizer(reader, mapping, name, body)
-    return result
+        authorizer = reader.attempt(partial(_authorizer, reader, mapping, name, body))
+        if authorizer is not None:
+            result[name] = authorizer
+    return result, tuple(str(name) for name in mapping)
 
 
-def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer:
+def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer | None:
+    """One authorizer; None when a part of it had a mistake (kept by `reader`)."""
     key_at = reader.key_at(parent, name)
     if not isinstance(name, str) or not re.fullmatch(NAME_RE, name):
         shown = f"'{name}'" if isinstance(name, str) else f"the {kind_of(name)} {name}"
-        fail(
+        reader.note(
             f"authorizer name {shown} is not a valid security scheme name",
             key_at,
             "use letters, digits, '.', '-' and '_' only (an OpenAPI components key)",
         )
-    if name in RESERVED_NAMES:
-        fail(
+    elif name in RESERVED_NAMES:
+        reader.note(
             f"'{name}' cannot name an authorizer: `default: {name}` already means something else",
             key_at,
             "pick another name, such as CognitoPool",
         )
     what = f"authorizer '{name}'"
     body = reader.mapping(body, reader.value_at(parent, name), what, "a mapping with user_pools")
+    before = len(reader.mistakes)
     reader.keys(body, AUTHORIZER_KEYS, f"in {what}", ("user_pools",), reader.node_at(body, key_at))
 
-    pools, pool_locations, pool_variables = _user_pools(reader, body, what)
+    pools = reader.attempt(lambda: _user_pools(reader, body, what)) if "user_pools" in body else None
+    identity_source = reader.attempt(lambda: _identity_source(reader, body, what))
+    regex = reader.attempt(lambda: _client_id_regex(reader, body, what))
+    ttl = reader.attempt(lambda: _result_ttl(reader, body, what))
+    if pools is None or identity_source is None or len(reader.mistakes) > before:
+        return None
     return Authorizer(
         name=name,
-        user_pools=pools,
-        identity_source=_identity_source(reader, body, what),
-        app_client_id_regex=_client_id_regex(reader, body, what),
-        result_ttl_seconds=_result_ttl(reader, body, what),
+        user_pools=pools[0],
+        identity_source=identity_source,
+        app_client_id_regex=regex,
+        result_ttl_seconds=ttl,
         location=key_at,
-        pool_locations=pool_locations,
-        pool_variables=pool_variables,
+        pool_locations=pools[1],
+        pool_variables=pools[2],
     )
 
 
@@ -101,18 +118,23 @@ def _user_pools(
             "list the pools whose tokens the authorizer accepts, as ARNs, pool ids or name:<PoolName>",
         )
     pools: list[str] = []
+    numbers: list[int] = []  # each pool's place in the list, 1-based
     locations: list[Location | None] = []
     variables: list[tuple[str, ...]] = []
     for index, item in enumerate(items):
         item_at = reader.item_at(items, index)
-        pool = _pool(reader, item, item_at, f"{what}: user_pools item {index + 1}")
+        pool = reader.attempt(partial(_pool, reader, item, item_at, f"{what}: user_pools item {index + 1}"))
+        if pool is None:
+            continue
         if pool.value in pools:
-            fail(
-                f"{what}: user pool {index + 1} repeats user pool {pools.index(pool.value) + 1}",
+            reader.note(
+                f"{what}: user pool {index + 1} repeats user pool {numbers[pools.index(pool.value)]}",
                 item_at,
                 "list each pool once",
             )
+            continue
         pools.append(pool.value)
+        numbers.append(index + 1)
         locations.append(item_at)
         variables.append(pool.variables)
     return tuple(pools), tuple(locations), tuple(variables)

@@ -7,7 +7,8 @@ This docstring is the format's reference. The loading is in parts: `parsing` (by
 `schema.SCHEMA`; the two share the patterns in `syntax`.
 
 The file is YAML or JSON, read with ruamel.yaml's round-trip loader for positions. Exactly the documented
-keys are accepted, and the first mistake raises `InputError` saying where it is and what to do. YAML
+keys are accepted, and every mistake is reported in one run, each saying where it is and what to do
+(`InputError`, or `InputErrors` for several, in file order). YAML
 features a reviewer could miss are refused: anchors and aliases, merge keys (``<<``) and explicit tags
 (``!Ref``, ``!!str``); every value must be written out where it applies.
 
@@ -46,10 +47,10 @@ above 256 KiB are refused: round-trip parsing is slow and a selector needs a few
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.errors import Location, raise_all
 from apigw_cognito.selector.authorizers import read_authorizers
 from apigw_cognito.selector.model import Authorizer, Selector
 from apigw_cognito.selector.parsing import parse
@@ -59,11 +60,16 @@ from apigw_cognito.selector.syntax import CORS_PREFLIGHT, RESERVED_NAMES, TOP_KE
 
 
 def load_selector(raw: bytes, name: str, environ: Mapping[str, str]) -> Selector:
-    """Parse and check a selector file; any mistake raises `InputError` with its location."""
-    return _selector(Reader(name, environ), parse(raw, name))
+    """Parse and check a selector file; mistakes raise `InputError` (`InputErrors` for several), each with
+    its location."""
+    reader = Reader(name, environ)
+    selector = _selector(reader, parse(raw, name))
+    raise_all(reader.mistakes)
+    assert selector is not None  # a part that could not be built left a mistake
+    return selector
 
 
-def _selector(reader: Reader, data: Any) -> Selector:
+def _selector(reader: Reader, data: Any) -> Selector | None:
     top_at = Location(reader.name, 1, 1)
     if data is None:
         fail(
@@ -75,12 +81,18 @@ def _selector(reader: Reader, data: Any) -> Selector:
     if not isinstance(data, Mapping):
         fail(f"the selector must be a mapping of keys, but it is a {kind_of(data)}", top_at)
     if "version" in data:
-        _version(reader, data)
+        reader.attempt(lambda: _version(reader, data))
     reader.keys(data, TOP_KEYS, "at the top level", ("version", "authorizers", "rules"), top_at)
-    authorizers = read_authorizers(reader, data)
-    rules = read_rules(reader, data, authorizers)
-    default, default_location = _default(reader, data, authorizers)
-    cors = _choice(reader, data, "cors_preflight", CORS_PREFLIGHT, "public")
+    authorizers: dict[str, Authorizer] = {}
+    names: tuple[str, ...] | None = None
+    if "authorizers" in data:
+        authorizers, names = read_authorizers(reader, data)
+    rules = reader.attempt(lambda: read_rules(reader, data, names)) if "rules" in data else None
+    decided = reader.attempt(lambda: _default(reader, data, names))
+    cors = reader.attempt(lambda: _choice(reader, data, "cors_preflight", CORS_PREFLIGHT, "public"))
+    if reader.mistakes or rules is None or decided is None:
+        return None
+    default, default_location = decided
     return Selector(
         name=reader.name,
         authorizers=authorizers,
@@ -112,7 +124,7 @@ def _version(reader: Reader, data: Any) -> None:
         )
 
 
-def _default(reader: Reader, data: Any, authorizers: Mapping[str, Authorizer]) -> tuple[str, Location | None]:
+def _default(reader: Reader, data: Any, authorizers: Collection[str] | None) -> tuple[str, Location | None]:
     if "default" not in data:
         return "deny", None
     where = reader.value_at(data, "default")
@@ -125,6 +137,8 @@ def _default(reader: Reader, data: Any, authorizers: Mapping[str, Authorizer]) -
         )
     if isinstance(value, str) and value in RESERVED_NAMES:
         return value, where
+    if authorizers is None:  # the authorizers could not be read: their mistakes are reported
+        return reader.string(value, where, "default").value, where
     return reader.authorizer_name(value, where, "default", authorizers, also=RESERVED_NAMES), where
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.errors import InputError, Location, raise_all
 from apigw_cognito.basics.text import decode_utf8
 
 MAX_SELECTOR_BYTES = 256 * 1024  # a thousand rules take about 75 KB and a second to check
@@ -40,7 +40,7 @@ def parse(raw: bytes, name: str) -> Any:
         _check_events(yaml.parse(text), name)
         data = yaml.load(text)
     except MarkedYAMLError as exc:
-        raise _syntax_error(exc, name) from None
+        raise _syntax_error(exc, name, text) from None
     except ReaderError as exc:
         line, column = _text_position(text, exc.position)
         raise InputError(
@@ -54,7 +54,8 @@ def parse(raw: bytes, name: str) -> Any:
 
 
 def _check_events(events: Iterable[Any], name: str) -> None:
-    """Refuse aliases, anchors, tags, merge keys, non-scalar keys, duplicate keys and deep nesting."""
+    """Refuse aliases, anchors, tags, merge keys, non-scalar keys, duplicate keys and deep nesting: every
+    one found is reported (deep nesting ends the reading)."""
     # ruamel.yaml costs about 30 ms to import; only reading a selector needs it.
     from ruamel.yaml.events import (  # noqa: PLC0415
         AliasEvent,
@@ -65,77 +66,99 @@ def _check_events(events: Iterable[Any], name: str) -> None:
         SequenceStartEvent,
     )
 
+    mistakes: list[InputError] = []
     stack: list[_Frame] = []
     for event in events:
         where = Location(name, event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, AliasEvent):
-            raise InputError(
-                f"YAML aliases (*{event.anchor}) are not supported in a selector",
-                where,
-                hint="write the value out in full where it applies, so reviewers see it there",
-            )
         if isinstance(event, CollectionEndEvent):
             stack.pop()
             continue
         if not isinstance(event, NodeEvent):
             continue
-        _check_node(event, where)
         frame = stack[-1] if stack else None
+        if isinstance(event, AliasEvent):
+            mistakes.append(
+                InputError(
+                    f"YAML aliases (*{event.anchor}) are not supported in a selector",
+                    where,
+                    hint="write the value out in full where it applies, so reviewers see it there",
+                )
+            )
+            if frame is not None:
+                frame[0][0] = not frame[0][0]
+            continue
+        mistakes.extend(_node_mistakes(event, where))
         if frame is not None:
-            _check_key_turn(event, isinstance(event, ScalarEvent), frame, where)
+            mistakes.extend(_check_key_turn(event, isinstance(event, ScalarEvent), frame, where))
         if isinstance(event, MappingStartEvent | SequenceStartEvent):
             if len(stack) >= MAX_DEPTH:
-                raise InputError(
-                    f"the selector nests more than {MAX_DEPTH} levels deep",
-                    where,
-                    hint="check the indentation",
+                mistakes.append(
+                    InputError(
+                        f"the selector nests more than {MAX_DEPTH} levels deep",
+                        where,
+                        hint="check the indentation",
+                    )
                 )
+                break
             stack.append(([True], {}) if isinstance(event, MappingStartEvent) else None)
+    raise_all(mistakes)
 
 
-def _check_node(event: Any, where: Location) -> None:
-    """Refuse an anchor or a tag on any value."""
+def _node_mistakes(event: Any, where: Location) -> list[InputError]:
+    """An anchor or a tag on any value."""
+    mistakes = []
     if event.anchor is not None:
-        raise InputError(
-            f"YAML anchors (&{event.anchor}) and aliases are not supported in a selector",
-            where,
-            hint="remove the anchor and write values out in full where they apply",
+        mistakes.append(
+            InputError(
+                f"YAML anchors (&{event.anchor}) and aliases are not supported in a selector",
+                where,
+                hint="remove the anchor and write values out in full where they apply",
+            )
         )
     tag = getattr(event, "tag", None)
     if tag is not None:
-        raise InputError(
-            f"YAML tags such as '{tag}' are not supported in a selector",
-            where,
-            hint="write plain values; quote a value to make it a string, or use ${VAR} in user_pools",
+        mistakes.append(
+            InputError(
+                f"YAML tags such as '{tag}' are not supported in a selector",
+                where,
+                hint="write plain values; quote a value to make it a string, or use ${VAR} in user_pools",
+            )
         )
+    return mistakes
 
 
 def _check_key_turn(
     event: Any, scalar: bool, frame: tuple[list[bool], dict[str, Location]], where: Location
-) -> None:
+) -> list[InputError]:
     """Within a mapping, keys and values take turns: check the event when it is a key, then turn."""
     expect_key, keys = frame
-    if expect_key[0]:
-        if not scalar:
-            raise InputError("keys in a selector must be plain strings, not lists or mappings", where)
-        if event.value == "<<" and event.style is None:
-            raise InputError(
+    expect_key[0] = not expect_key[0]
+    if expect_key[0]:  # it was a value
+        return []
+    if not scalar:
+        return [InputError("keys in a selector must be plain strings, not lists or mappings", where)]
+    if event.value == "<<" and event.style is None:
+        return [
+            InputError(
                 "merge keys (<<) are not supported in a selector",
                 where,
                 hint="write every key out in the mapping it belongs to",
             )
-        if event.value in keys:
-            first = keys[event.value]
-            raise InputError(
+        ]
+    if event.value in keys:
+        first = keys[event.value]
+        return [
+            InputError(
                 f"duplicate key '{event.value}'",
                 where,
                 hint=f"it already appears at line {first.line}, column {first.column}; keep one of them",
             )
-        keys[event.value] = where
-    expect_key[0] = not expect_key[0]
+        ]
+    keys[event.value] = where
+    return []
 
 
-def _syntax_error(exc: Any, name: str) -> InputError:
+def _syntax_error(exc: Any, name: str, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     where = Location(name, mark.line + 1, mark.column + 1) if mark is not None else Location(name)
     problem = exc.problem or exc.context or "malformed YAML"
@@ -143,7 +166,28 @@ def _syntax_error(exc: Any, name: str) -> InputError:
     if exc.context and exc.context_mark is not None and exc.problem:
         start = exc.context_mark
         hint = f"{exc.context}, which starts at line {start.line + 1}, column {start.column + 1}"
+    variable = _variable_at(text, exc.problem_mark)
+    if variable is not None and exc.context and "flow" in exc.context:
+        hint = (
+            f"{variable} inside [...] or {{...}} is read as YAML's own braces: quote it, as in"
+            f" ['{variable}'], or write the list as a block, one '- {variable}' per line"
+        )
     return InputError(f"invalid YAML: {problem}", where, hint=hint)
+
+
+def _variable_at(text: str, mark: Any) -> str | None:
+    """The ``${...}`` whose brace `mark` points at, or None."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    column = mark.column
+    if not (0 < column < len(line) and line[column] == "{" and line[column - 1] == "$"):
+        return None
+    close = line.find("}", column)
+    return line[column - 1 : close + 1] if close > 0 else "${VAR}"
 
 
 def _text_position(text: str, index: int) -> tuple[int, int]:

@@ -1,16 +1,19 @@
-"""What every section of the selector loader shares: where a value is written, and the checks of keys,
-kinds, strings and authorizer names that raise `InputError` there.
+"""What every section of the selector loader shares: where a value is written, the checks of keys,
+kinds, strings and authorizer names that raise `InputError` there, and the list of mistakes found so far.
 
-The sections themselves are `authorizers`, `rules` and, for the top level, `loader`.
+A check raises at the first mistake in the value it reads; the sections read each independent part (an
+authorizer, a rule, a key, a list item) through `Reader.attempt`, which keeps the mistake and goes on, so
+one run reports every mistake in the file. The sections themselves are `authorizers`, `rules` and, for the
+top level, `loader`.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from apigw_cognito.basics.errors import InputError, Location
 from apigw_cognito.basics.openapi import type_name
@@ -42,15 +45,35 @@ _ALIASES = {
     "operation_id": "operation_ids",
 }
 _SURROGATE = re.compile("[\ud800-\udfff]")
+T = TypeVar("T")
+
+
+class Abandoned(Exception):
+    """A part whose mistakes are kept already cannot be built: `Reader.attempt` gives None for it."""
 
 
 class Reader:
-    """Reads values of the data `parsing.parse` built from the file `name`; the first mistake raises
-    `InputError` at its line and column."""
+    """Reads values of the data `parsing.parse` built from the file `name`; a mistake raises `InputError`
+    at its line and column, and `attempt` keeps it in `mistakes` to report with the others."""
 
     def __init__(self, name: str, environ: Mapping[str, str]) -> None:
         self.name = name
         self.environ = environ
+        self.mistakes: list[InputError] = []
+
+    def attempt(self, read: Callable[[], T]) -> T | None:
+        """`read()`, or None when it raised a mistake, which is kept for the report."""
+        try:
+            return read()
+        except InputError as exc:
+            self.mistakes.append(exc)
+            return None
+        except Abandoned:
+            return None
+
+    def note(self, message: str, where: Location, hint: str | None = None) -> None:
+        """Keep a mistake without stopping the part being read."""
+        self.mistakes.append(InputError(message, where, hint=hint))
 
     # locations ---------------------------------------------------------------------------------------
 
@@ -94,27 +117,37 @@ class Reader:
         place: str,
         required: tuple[str, ...],
         where: Location,
-    ) -> None:
+    ) -> bool:
+        """Note every key not `allowed` and every `required` key missing; True when none is missing.
+
+        A required key that an unknown key's suggestion names is not noted again: 'did you mean
+        user_pools?' already says it is missing.
+        """
+        suggested: set[str] = set()
         for key in mapping:
             if not isinstance(key, str):
-                fail(
+                self.note(
                     f"keys must be strings, but the key {shown_value(key)} {place} is a {kind_of(key)}",
                     self.key_at(mapping, key),
                     "quote it if it is a name",
                 )
+                continue
             if key in allowed:
                 continue
             alias = _ALIASES.get(key.lower().replace("-", "_"))
             close = alias if alias in allowed else closest(key, allowed)
             suggestion = f"did you mean '{close}'? " if close else ""
-            fail(
+            suggested.add(close or "")
+            self.note(
                 f"unknown key '{key}' {place}",
                 self.key_at(mapping, key),
                 f"{suggestion}valid keys {place}: {', '.join(allowed)}",
             )
-        for key in required:
-            if key not in mapping:
-                fail(f"missing key '{key}' {place}", where, f"keys {place}: {', '.join(allowed)}")
+        missing = [key for key in required if key not in mapping]
+        for key in missing:
+            if key not in suggested:
+                self.note(f"missing key '{key}' {place}", where, f"keys {place}: {', '.join(allowed)}")
+        return not missing
 
     def mapping(self, value: Any, where: Location, what: str, expected: str) -> Any:
         if not isinstance(value, Mapping):

@@ -4,54 +4,69 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection
+from functools import partial
 from typing import Any, NoReturn
 
 from apigw_cognito.basics.errors import Location
 from apigw_cognito.selector.globs import path_glob_error
-from apigw_cognito.selector.model import Authorizer, Rule, Select
-from apigw_cognito.selector.reader import Reader, closest, fail, shown_value
+from apigw_cognito.selector.model import Rule, Select
+from apigw_cognito.selector.reader import Abandoned, Reader, closest, fail, shown_value
 from apigw_cognito.selector.syntax import METHODS, RULE_KEYS, SCOPE_RE, SELECT_KEYS
 
 _SELECT_EXAMPLE = "write '<METHODS> <PATH>', such as 'GET /pets', 'GET,POST /pets/*' or '* /admin/**'"
 
 
-def read_rules(reader: Reader, data: Any, authorizers: Mapping[str, Authorizer]) -> tuple[Rule, ...]:
+def read_rules(reader: Reader, data: Any, authorizers: Collection[str] | None) -> tuple[Rule, ...]:
+    """The rules read without a mistake. `authorizers` are the declared names (None when the section could
+    not be read: names are then not checked, since every one would fail)."""
     where = reader.value_at(data, "rules")
     value = data["rules"]
     if value is None:
         fail("rules is empty (null)", where, "write `rules: []` for no rules, so that `default` decides")
     items = reader.sequence(value, where, "rules", "rules, each a mapping with select")
-    return tuple(_rule(reader, items, index, authorizers) for index in range(len(items)))
+    rules = (reader.attempt(partial(_rule, reader, items, index, authorizers)) for index in range(len(items)))
+    return tuple(rule for rule in rules if rule is not None)
 
 
-def _rule(reader: Reader, items: Any, index: int, authorizers: Mapping[str, Authorizer]) -> Rule:
+def _rule(reader: Reader, items: Any, index: int, authorizers: Collection[str] | None) -> Rule | None:
+    """Rule `index`; None when a part of it had a mistake (kept by `reader`)."""
     what = f"rule {index + 1}"
     rule_at = reader.item_at(items, index)
     body = reader.mapping(
         items[index], rule_at, what, "a mapping with select and either authorizer or public: true"
     )
     rule_at = reader.node_at(body, rule_at)
+    before = len(reader.mistakes)
     reader.keys(body, RULE_KEYS, f"in {what}", ("select",), rule_at)
-    select = _select(reader, body, what)
-    _check_decision(reader, body, what, rule_at, authorizers)
+    select = reader.attempt(lambda: _select(reader, body, what)) if "select" in body else None
+    reader.attempt(lambda: _check_decision(reader, body, what, rule_at, authorizers))
 
     authorizer = None
     if "authorizer" in body:
         where = reader.value_at(body, "authorizer")
-        authorizer = reader.authorizer_name(body["authorizer"], where, what, authorizers)
+        authorizer = reader.attempt(
+            lambda: (
+                reader.string(body["authorizer"], where, what).value
+                if authorizers is None
+                else reader.authorizer_name(body["authorizer"], where, what, authorizers)
+            )
+        )
 
     optional = body.get("optional", False)
     if not isinstance(optional, bool):
-        fail(
+        reader.note(
             f"{what}: optional must be true or false, got {shown_value(optional)}",
             reader.value_at(body, "optional"),
         )
+    scopes = _scopes(reader, body, what)
+    if select is None or len(reader.mistakes) > before:
+        return None
     return Rule(
         index=index + 1,
         select=select,
         authorizer=authorizer,
-        scopes=_scopes(reader, body, what),
+        scopes=scopes,
         public="public" in body,
         optional=optional,
         location=rule_at,
@@ -59,28 +74,29 @@ def _rule(reader: Reader, items: Any, index: int, authorizers: Mapping[str, Auth
 
 
 def _check_decision(
-    reader: Reader, body: Any, what: str, rule_at: Location, authorizers: Mapping[str, Authorizer]
+    reader: Reader, body: Any, what: str, rule_at: Location, authorizers: Collection[str] | None
 ) -> None:
     """A rule either names an authorizer (with scopes or not) or says ``public: true``, never both."""
     if "public" in body:
         if body["public"] is not True:
-            fail(
+            reader.note(
                 f"{what}: public can only be true, got {shown_value(body['public'])}",
                 reader.value_at(body, "public"),
                 "to secure the operations, name an authorizer instead of writing public",
             )
         for other in ("authorizer", "scopes"):
             if other in body:
-                fail(
+                reader.note(
                     f"{what} has both public: true and {other}",
                     reader.key_at(body, other),
                     "a public rule leaves operations open: remove one or the other",
                 )
     elif "authorizer" not in body:
+        example = next(iter(authorizers or ()), "<authorizer name>")
         fail(
             f"{what} needs an authorizer or public: true",
             rule_at,
-            f"add `authorizer: {next(iter(authorizers))}` or `public: true`",
+            f"add `authorizer: {example}` or `public: true`",
         )
 
 
@@ -88,25 +104,29 @@ def _scopes(reader: Reader, body: Any, what: str) -> tuple[str, ...]:
     if "scopes" not in body:
         return ()
     where = reader.value_at(body, "scopes")
-    items = reader.sequence(body["scopes"], where, f"{what}: scopes", "scope names")
+    items = reader.attempt(lambda: reader.sequence(body["scopes"], where, f"{what}: scopes", "scope names"))
+    if items is None:
+        return ()
     if not items:
-        fail(
+        reader.note(
             f"{what}: scopes is empty",
             where,
             "omit scopes to accept ID tokens, or list the scopes an access token must carry",
         )
-    scopes = []
-    for index, item in enumerate(items):
-        item_at = reader.item_at(items, index)
-        text = reader.string(item, item_at, f"{what}: scope {index + 1}")
-        if not re.fullmatch(SCOPE_RE, text.value):
-            fail(
-                f"{what}: scope {text.shown()} is empty or contains whitespace",
-                item_at,
-                "a scope is one word, such as https://pets.example.com/purchase or email",
-            )
-        scopes.append(text.value)
-    return tuple(scopes)
+    scopes = (reader.attempt(partial(_scope, reader, items, index, what)) for index in range(len(items)))
+    return tuple(scope for scope in scopes if scope is not None)
+
+
+def _scope(reader: Reader, items: Any, index: int, what: str) -> str:
+    item_at = reader.item_at(items, index)
+    text = reader.string(items[index], item_at, f"{what}: scope {index + 1}")
+    if not re.fullmatch(SCOPE_RE, text.value):
+        fail(
+            f"{what}: scope {text.shown()} is empty or contains whitespace",
+            item_at,
+            "a scope is one word, such as https://pets.example.com/purchase or email",
+        )
+    return text.value
 
 
 # --- select -----------------------------------------------------------------------------------------------
@@ -124,20 +144,28 @@ def _select(reader: Reader, body: Any, what: str) -> Select:
             where,
             "give methods, paths, tags or operation_ids; select: '*' selects every operation",
         )
+    before = len(reader.mistakes)
     reader.keys(mapping, SELECT_KEYS, f"in {what}: select", (), where)
     parts: dict[str, tuple[str, ...]] = {}
     for key in SELECT_KEYS:
         if key not in mapping:
             continue
         seq_at = reader.value_at(mapping, key)
-        items = reader.sequence(mapping[key], seq_at, f"{what}: select {key}", "strings")
+        items = reader.attempt(
+            partial(reader.sequence, mapping[key], seq_at, f"{what}: select {key}", "strings")
+        )
+        if items is None:
+            continue
         if not items:
-            fail(
+            reader.note(
                 f"{what}: select {key} is an empty list, which selects nothing",
                 seq_at,
                 f"list at least one, or omit {key} to select regardless of it",
             )
-        parts[key] = tuple(_select_item(reader, key, items, i, what) for i in range(len(items)))
+        read = (reader.attempt(partial(_select_item, reader, key, items, i, what)) for i in range(len(items)))
+        parts[key] = tuple(item for item in read if item is not None)
+    if len(reader.mistakes) > before:
+        raise Abandoned  # the mistakes are kept; a select with a part missing must not be built
     shown = ", ".join(f"{key}: [{', '.join(items)}]" for key, items in parts.items())
     return Select(
         methods=frozenset(parts["methods"]) if "methods" in parts else None,
