@@ -17,6 +17,7 @@ from apigw_cognito.basics.openapi import Version, detect_version
 from apigw_cognito.checks.rules import check_document
 from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
+from apigw_cognito.core.gateway_responses import missing_cors
 from apigw_cognito.core.transform import Decision, Result, secure
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.document.load import Document, load_document
@@ -61,6 +62,7 @@ def rows_from_decisions(decisions: Sequence[Decision], unmatched: Sequence[Row] 
             rule=d.reason,
             changed=d.changed,
             location=d.location,
+            api_key=bool(d.api_keys),
         )
         for d in decisions
     ]
@@ -79,6 +81,7 @@ def rows_from_access(access: Sequence[Access]) -> list[Row]:
             scopes=a.scopes,
             rule=a.note or None,
             location=a.location,
+            api_key=a.api_key,
         )
         for a in access
     ]
@@ -166,6 +169,7 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
         rows=rows_from_decisions(result.decisions, unmatched),
         schemes=[(name, name in result.changed_schemes) for name in result.schemes],
         findings=list(result.findings),
+        notes=list(result.notes),
     )
     if result.errors:
         return Applied(result, report, None, spec.document.data)
@@ -190,6 +194,10 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
         findings.extend(f for f in result.findings if f.code != "AGC101")
         data = apply_to_data(data, result.edits, spec.locate)
     rows = rows_from_access(document_access(data, spec.version, spec.locate))
+    if selector is None:  # with a selector, the transform's findings say it
+        secured = any(row.decision not in ("public", "OPEN") for row in rows)
+        warning = missing_cors(data, spec.locate, secured=secured)
+        findings.extend([warning] if warning else [])
     for row in rows:
         if row.decision == "OPEN":
             findings.append(

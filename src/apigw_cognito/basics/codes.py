@@ -24,6 +24,7 @@ CODES: dict[str, Code] = {
     for c in (
         Code("AGC101", "error", "operation selected by no rule while the default is deny"),
         Code("AGC102", "error", "selector rule selects no operation"),
+        Code("AGC103", "error", "cors: auto finds different origins in the preflights"),
         Code("AGC201", "warning", "root-level security is ignored by API Gateway"),
         Code("AGC202", "warning", "scopes together with an app client id regex reject every token"),
         Code("AGC203", "warning", "secured ANY method on a path without its own OPTIONS"),
@@ -31,6 +32,12 @@ CODES: dict[str, Code] = {
         Code("AGC205", "warning", "method without x-amazon-apigateway-integration cannot be deployed"),
         Code("AGC206", "warning", "replaced security also required other schemes"),
         Code("AGC207", "warning", "authorizer secures no operation"),
+        Code("AGC208", "warning", "gateway response header differs from gateway_responses cors; kept"),
+        Code(
+            "AGC209",
+            "warning",
+            "rejections of secured methods carry no CORS header: browsers see CORS errors",
+        ),
         Code("AGC301", "error", "security requirement names no defined security scheme"),
         Code("AGC302", "error", "malformed x-amazon-apigateway-authorizer"),
         Code("AGC303", "error", "security scheme in a place this OpenAPI version does not read"),

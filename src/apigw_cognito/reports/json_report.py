@@ -32,6 +32,7 @@ def render_json(report: Report) -> str:
                 "decision": r.decision,
                 "authorizer": r.authorizer,
                 "scopes": list(r.scopes),
+                "apiKeyRequired": r.api_key,
                 "rule": r.rule,
                 "changed": r.changed,
                 "location": _location_json(r.location),
