@@ -11,10 +11,17 @@ from collections.abc import Callable, Mapping
 
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
 from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.gateway_responses import read_gateway_responses
 from apigw_cognito.aws.import_plan import ImportOptions, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.pools import resolve_pools
-from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
+from apigw_cognito.aws.verify import (
+    Verification,
+    compare,
+    expected_methods,
+    read_live_api,
+    with_gateway_responses,
+)
 from apigw_cognito.selector.model import Selector
 
 Log = Callable[[str], None]
@@ -52,4 +59,6 @@ def verify_live(
     api_id, _ = Importer(clients, log).find_api(options)
     assert api_id is not None  # find_api raises when no API matches
     prefix = path_prefix(applied.data, spec.version, parameters)
-    return compare(expected_methods(applied.result, prefix), read_live_api(clients.apigateway(), api_id))
+    client = clients.apigateway()
+    verification = compare(expected_methods(applied.result, prefix), read_live_api(client, api_id))
+    return with_gateway_responses(verification, applied.data, read_gateway_responses(client, api_id))

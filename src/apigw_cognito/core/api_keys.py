@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from apigw_cognito.basics.openapi import AUTHORIZER_KEY
+from apigw_cognito.basics.openapi import AUTHORIZER_KEY, Version, iter_operations, security_schemes
 
 API_KEY_HEADER = "x-api-key"
 STANDARD_NAME = "api_key"  # the scheme name AWS's own examples use
@@ -55,3 +55,13 @@ def scheme_to_require(schemes: Mapping[str, Any], taken: set[str]) -> tuple[str,
     while name in schemes or name in taken:
         name, n = f"{STANDARD_NAME}_{n}", n + 1
     return name, dict(STANDARD_SCHEME)
+
+
+def keyed_operations(data: Mapping[str, Any], version: Version) -> set[tuple[str, str]]:
+    """(METHOD, path) of every operation whose `security` requires an API key."""
+    schemes = security_schemes(data, version)
+    return {
+        (op.method, op.path)
+        for op in iter_operations(data, lambda _pointer: None)
+        if api_key_names(op.security, schemes)
+    }
