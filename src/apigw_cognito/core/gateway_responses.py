@@ -85,6 +85,13 @@ def _declared_origin(data: Mapping[str, Any], locate: Locate) -> Pointer | None:
     return None
 
 
+def preflight_origin(data: Mapping[str, Any], locate: Locate) -> Pointer | None:
+    """Where the first preflight answers with (or declares) Access-Control-Allow-Origin; None when no
+    preflight does."""
+    found = next((p for p, name, _ in _preflight_headers(data, locate) if name == ORIGIN.lower()), None)
+    return found or _declared_origin(data, locate)
+
+
 def _unquoted(value: Any) -> str | None:
     if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == "'":
         return value[1:-1]
@@ -214,8 +221,7 @@ def missing_cors(data: Mapping[str, Any], locate: Locate, *, secured: bool) -> F
     `secured` methods carry none: browsers see a CORS error instead of the 401."""
     if not secured:
         return None
-    pointer = next((p for p, name, _ in _preflight_headers(data, locate) if name == ORIGIN.lower()), None)
-    pointer = pointer or _declared_origin(data, locate)
+    pointer = preflight_origin(data, locate)
     if pointer is None:
         return None
     lacking = uncovered_rejections(data)
