@@ -188,10 +188,12 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
     """Every operation's effective authorization, of the document or of what `selector` would make of it."""
     data = spec.document.data
     findings: list[Finding] = []
+    notes: list[str] = []
     if selector is not None:
         require_arns(selector)
         result = secure(data, spec.version, selector, spec.locate)
         findings.extend(f for f in result.findings if f.code != "AGC101")
+        notes.extend(result.notes)
         data = apply_to_data(data, result.edits, spec.locate)
     rows = rows_from_access(document_access(data, spec.version, spec.locate))
     if selector is None:  # with a selector, the transform's findings say it
@@ -214,6 +216,7 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
         openapi=spec.version.family,
         rows=rows,
         findings=findings,
+        notes=notes,
     )
 
 

@@ -110,11 +110,11 @@ def _auto_headers(data: Mapping[str, Any], locate: Locate) -> CorsPlan:
     if not origins:
         return CorsPlan({}, notes=(_nothing_found(),))
     if len(origins) > 1:
-        (first, _), (second, where) = list(origins.items())[:2]
+        where = list(origins.values())[1]
         finding = codes.finding(
             "AGC103",
-            f"gateway_responses cors: auto finds different {ORIGIN} values in the preflights ({first},"
-            f" {second}, ...): write the one for error responses in the selector, such as"
+            f"gateway_responses cors: auto finds {len(origins)} different {ORIGIN} values in the preflights"
+            f" ({', '.join(origins)}): write the one for error responses in the selector, such as"
             " cors: {allow_origin: https://app.example.com}",
             locate(where),
             where,
@@ -216,9 +216,17 @@ def uncovered_rejections(data: Mapping[str, Any]) -> list[str]:
     return [kind for kind in REJECTIONS if not _carries_origin(declared.get(kind, fallback))]
 
 
-def missing_cors(data: Mapping[str, Any], locate: Locate, *, secured: bool) -> Finding | None:
+ADD_AUTO = "add `gateway_responses: {cors: auto}` to the selector"
+GIVE_VALUES = (
+    "give them in the selector: `gateway_responses: {cors: {allow_origin: https://app.example.com}}`"
+)
+
+
+def missing_cors(
+    data: Mapping[str, Any], locate: Locate, *, secured: bool, hint: str = ADD_AUTO
+) -> Finding | None:
     """The warning for a document whose preflights answer with CORS headers while the rejections of its
-    `secured` methods carry none: browsers see a CORS error instead of the 401."""
+    `secured` methods carry none: browsers see a CORS error instead of the 401. `hint` says what to do."""
     if not secured:
         return None
     pointer = preflight_origin(data, locate)
@@ -230,8 +238,7 @@ def missing_cors(data: Mapping[str, Any], locate: Locate, *, secured: bool) -> F
     return codes.finding(
         "AGC209",
         f"preflights answer with {ORIGIN}, but the gateway responses {', '.join(lacking)} of the secured"
-        f" methods carry no {ORIGIN}: browsers will report a CORS error instead of the 401 or 403; add"
-        " `gateway_responses: {cors: auto}` to the selector",
+        f" methods carry no {ORIGIN}: browsers will report a CORS error instead of the 401 or 403; {hint}",
         locate(pointer),
         pointer,
     )

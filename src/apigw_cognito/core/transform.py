@@ -21,7 +21,7 @@ from apigw_cognito.basics.openapi import (
     security_schemes,
 )
 from apigw_cognito.core.api_keys import api_key_names, scheme_to_require
-from apigw_cognito.core.gateway_responses import missing_cors, plan_cors
+from apigw_cognito.core.gateway_responses import ADD_AUTO, GIVE_VALUES, missing_cors, plan_cors
 from apigw_cognito.document.edits import Edit
 from apigw_cognito.selector.model import Authorizer, Rule, Selector
 
@@ -178,9 +178,10 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
     cors = plan_cors(data, selector.gateway_cors, locate)
     edits.extend(cors.edits)
     findings.extend(cors.findings)
-    if not cors.headers:  # nothing written: say so when browsers will miss the 401
+    if not cors.headers and not cors.findings:  # nothing written: say so when browsers will miss the 401
         secured = any(d.kind == "secured" or d.api_keys for d in decisions)
-        warning = missing_cors(data, locate, secured=secured)
+        hint = ADD_AUTO if selector.gateway_cors is None else GIVE_VALUES  # auto found no origin
+        warning = missing_cors(data, locate, secured=secured, hint=hint)
         findings.extend([warning] if warning else [])
     return Result(
         decisions=tuple(decisions),
