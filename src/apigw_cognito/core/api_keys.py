@@ -49,7 +49,7 @@ def scheme_to_require(schemes: Mapping[str, Any], taken: set[str]) -> tuple[str,
     """The API key scheme `api_key: required` names: the document's first one, or a standard one to write
     (the scheme name, and the scheme when it must be added). `taken` holds names no new scheme may use."""
     for name, scheme in schemes.items():
-        if is_api_key_scheme(scheme):
+        if is_api_key_scheme(scheme) and name not in taken:  # an authorizer of that name replaces it
             return str(name), None
     name, n = STANDARD_NAME, 1
     while name in schemes or name in taken:
