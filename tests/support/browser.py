@@ -55,6 +55,9 @@ def _install() -> str:
 
 def chromium() -> tuple[str | None, str]:
     """(the browser's path, "") or (None, why there is none)."""
+    given = os.environ.get("APIGW_COGNITO_CHROMIUM")
+    if given and not Path(given).is_file():
+        return None, f"APIGW_COGNITO_CHROMIUM={given} is not a file"
     found = _found()
     if found:
         return found, ""
