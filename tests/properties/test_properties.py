@@ -71,7 +71,7 @@ def test_apply_properties(doc: dict[str, Any], sel: dict[str, Any], style: str) 
     selector = load_selector(json.dumps(sel).encode(), "selector.json", {})
     spec = spec_of(raw, style)
     applied = run_apply(spec, selector, validate=False)
-    if applied.result.unmatched or any(f.code == "AGC103" for f in applied.result.errors):
+    if applied.result.unmatched or any(f.code == "AGC105" for f in applied.result.errors):
         # default: deny with an operation no rule selects, or cors: auto meeting preflights with different
         # origins: an error, and nothing to write.
         assert applied.output is None

@@ -24,7 +24,7 @@ CODES: dict[str, Code] = {
     for c in (
         Code("AGC101", "error", "operation selected by no rule while the default is deny"),
         Code("AGC102", "error", "selector rule selects no operation"),
-        Code("AGC103", "error", "cors: auto finds different origins in the preflights"),
+        Code("AGC105", "error", "cors: auto finds different origins in the preflights"),
         Code("AGC201", "warning", "root-level security is ignored by API Gateway"),
         Code("AGC202", "warning", "scopes together with an app client id regex reject every token"),
         Code("AGC203", "warning", "secured ANY method on a path without its own OPTIONS"),

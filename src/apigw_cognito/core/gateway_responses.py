@@ -112,7 +112,7 @@ def _auto_headers(data: Mapping[str, Any], locate: Locate) -> CorsPlan:
     if len(origins) > 1:
         where = list(origins.values())[1]
         finding = codes.finding(
-            "AGC103",
+            "AGC105",
             f"gateway_responses cors: auto finds {len(origins)} different {ORIGIN} values in the preflights"
             f" ({', '.join(origins)}): write the one for error responses in the selector, such as"
             " cors: {allow_origin: https://app.example.com}",

@@ -105,7 +105,7 @@ def test_different_origins_in_the_preflights_are_an_error_asking_for_values() ->
     applied = run_apply(spec(data), selector(), validate=False)
     assert applied.output is None
     (error,) = applied.report.errors
-    assert error.code == "AGC103"
+    assert error.code == "AGC105"
     assert "'*'" in error.message
     assert "'https://other.example.com'" in error.message
     assert error.location is not None
