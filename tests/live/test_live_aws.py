@@ -8,13 +8,18 @@ The API is overwritten with a small secured document and deployed to the stage `
 Checked here and nowhere else: that an overwrite leaves exactly one authorizer of each name (emulators add
 one per import), that the deployed stage's export carries the Cognito authorizer extension, that the
 real PutRestApi / CreateDeployment rate limits are absorbed by the back-off, that a deployment has an API
-summary `verify --stage` can compare, and that the export carries the security an adopted selector writes.
+summary `verify --stage` can compare, that the export carries the security an adopted selector writes,
+and that a call without a token gets the real 401 from the Cognito authorizer with the
+Access-Control-Allow-Origin of the gateway responses `gateway_responses: cors` writes, which AWS imports
+with the body (no PutGatewayResponse needed).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -121,3 +126,37 @@ def test_stage_summary_and_export_on_aws() -> None:
     applied = run_apply(exported, load_selector(adopted.text.encode(), "adopted.yaml", {}), validate=False)
     assert not applied.result.errors
     assert not [d for d in applied.result.decisions if d.changed], "the export already has the security"
+
+
+def test_a_rejected_call_carries_the_cors_header_on_aws() -> None:
+    from apigw_cognito.app.pipeline import parse_spec, run_apply
+    from apigw_cognito.selector.loader import load_selector
+    from tests.support.apidocs import keyed_pets
+
+    clients = Clients(SessionOptions())
+    arn = Resolver(clients).resolve(POOL)
+    selector = (
+        f"version: 1\nauthorizers: {{Pool: {{user_pools: ['{arn}']}}}}\n"
+        "rules:\n  - {select: '* /**', authorizer: Pool, api_key: none}\ndefault: deny\n"
+        "gateway_responses: {cors: {allow_origin: 'https://app.example.com'}}\n"
+    )
+    applied = run_apply(
+        parse_spec(json.dumps(keyed_pets()).encode(), "pets.json"),
+        load_selector(selector.encode(), "selector.yaml", {}),
+        validate=True,
+        command="import",
+    )
+    assert applied.output is not None, applied.report.findings
+    lines: list[str] = []
+    outcome = Importer(clients, lines.append).run(
+        applied.data, version("3.0"), applied.result, ImportOptions(rest_api_id=API_ID, stage=STAGE)
+    )
+    assert outcome.verification is not None
+    assert outcome.verification.ok, render_table(outcome.verification)
+    assert outcome.put_responses == [], "AWS imports x-amazon-apigateway-gateway-responses itself"
+    url = f"https://{API_ID}.execute-api.{clients.region}.amazonaws.com/{STAGE}/pets"
+    request = urllib.request.Request(url, headers={"Origin": "https://app.example.com"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request)
+    assert caught.value.code == 401
+    assert caught.value.headers.get("Access-Control-Allow-Origin") == "https://app.example.com"

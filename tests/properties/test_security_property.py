@@ -5,7 +5,8 @@ golden and validation inputs) and ../shared/corpus when present:
 
 - `apply` either refuses to write (and then names every operation no rule decides), or writes a document
   in which, read back and judged by `access.document_access` as API Gateway would import it, every
-  operation is secured exactly as the selector decided (authorizer and scopes) or explicitly public;
+  operation is secured exactly as the selector decided (authorizer, scopes and the API key it kept or
+  added) or explicitly public (API key only, where it required one and its rule keeps it);
 - `audit` with the same selector agrees with `apply`'s report on every decided operation.
 
 And against LocalStack: `verify` detects every kind of drift planted in an imported API, on every
@@ -110,8 +111,9 @@ def check_property(spec: Spec, selector: Selector) -> str:
             decision = decided[(a.operation.path, a.operation.key)]
             if decision.kind == "secured":
                 assert (a.kind, a.authorizer, a.scopes) == ("cognito", decision.authorizer, decision.scopes)
-            else:
-                assert a.kind == "public", (a, decision)
+                assert a.api_key is bool(decision.api_keys)
+            else:  # explicitly public, or API key only where the operation required a key (kept)
+                assert a.kind == ("api_key" if decision.api_keys else "public"), (a, decision)
         outcome = "secured"
     # audit with the same selector agrees with apply on every decided operation
     try:
@@ -124,8 +126,11 @@ def check_property(spec: Spec, selector: Selector) -> str:
     rows = {(r.path, r.method): r for r in audit.rows}
     for (_path, _key), decision in decided.items():
         row = rows[(decision.operation.path, decision.operation.method)]
-        assert row.decision == decision.kind, (row, decision)
-        assert (row.authorizer, row.scopes) == (decision.authorizer, decision.scopes)
+        public = "api_key" if decision.api_keys else "public"
+        assert row.decision == (public if decision.kind == "public" else decision.kind), (row, decision)
+        assert row.api_key is bool(decision.api_keys) or decision.kind == "public"
+        if row.decision != "api_key":
+            assert (row.authorizer, row.scopes) == (decision.authorizer, decision.scopes)
     if applied.output is not None:
         assert not any(r.decision == "OPEN" for r in audit.rows)
     return outcome

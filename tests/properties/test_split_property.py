@@ -56,6 +56,18 @@ def _resolve(folder: Path, file: Path, ref: str, depth: int = 0) -> Any:
     return node
 
 
+def _api_keys(security: Any, schemes: dict[str, Any]) -> list[str]:
+    """The API key schemes a requirement list names (what API Gateway imports as apiKeyRequired)."""
+    names = [name for requirement in security for name in requirement]
+    return [
+        name
+        for name in names
+        if schemes.get(name, {}).get("type") == "apiKey"
+        and str(schemes[name].get("name", "")).lower() == "x-api-key"
+        and "x-amazon-apigateway-authorizer" not in schemes[name]
+    ]
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -91,7 +103,9 @@ def check_tree(tree: SplitTree, folder: Path, selector: dict[str, Any]) -> str:
             assert operation["location"]["file"].startswith(str(folder))
         return "refused (undecided)"
     root = folder / tree.root
-    paths = _read(root)["paths"]
+    document = _read(root)
+    paths = document["paths"]
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
     decided = {(o["method"], o["path"]): o for o in report["operations"]}
     seen = set()
     for path, item in paths.items():
@@ -101,11 +115,13 @@ def check_tree(tree: SplitTree, folder: Path, selector: dict[str, Any]) -> str:
                 continue
             decision = decided[(METHOD_KEYS[key], path)]
             seen.add((METHOD_KEYS[key], path))
+            keys = {name: [] for name in _api_keys(operation["security"], schemes)}
+            assert bool(keys) == decision["apiKeyRequired"], (operation["security"], decision)
             if decision["decision"] == "secured":
-                assert operation["security"] == [{decision["authorizer"]: decision["scopes"]}]
+                assert operation["security"] == [{decision["authorizer"]: decision["scopes"], **keys}]
             else:
                 assert decision["decision"] == "public"
-                assert operation["security"] == []
+                assert operation["security"] == ([keys] if keys else [])
     assert seen == set(decided)
     return "secured"
 

@@ -104,3 +104,54 @@ def secured(
 
 def version(family: str) -> Any:
     return VERSIONS[family]
+
+
+def preflight(origin: str = "'*'") -> dict[str, Any]:
+    """A CORS preflight as API Gateway's console writes it: a mock answering with the CORS headers."""
+    return {
+        "responses": {"200": {"description": "CORS preflight"}},
+        "x-amazon-apigateway-integration": {
+            "type": "mock",
+            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "responses": {
+                "default": {
+                    "statusCode": "200",
+                    "responseParameters": {
+                        "method.response.header.Access-Control-Allow-Origin": origin,
+                        "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+                        "method.response.header.Access-Control-Allow-Headers": "'Content-Type,Authorization'",
+                    },
+                }
+            },
+        },
+    }
+
+
+def keyed_pets(family: str = "3.0") -> dict[str, Any]:
+    """An unsecured pets document with a CORS preflight and an API-keyed operation (`metered`, x-api-key),
+    every operation a mock: what `apply` secures before the emulated import and browser tests."""
+
+    def op(op_id: str, security: list[dict[str, list[str]]] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "operationId": op_id,
+            "responses": {"200": {"description": "ok"}},
+            "x-amazon-apigateway-integration": integration(),
+        }
+        if security is not None:
+            body["security"] = security
+        return body
+
+    metered = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    paths = {
+        "/pets": {"options": preflight(), "get": op("listPets", [{"metered": []}]), "post": op("createPet")},
+        "/stats": {"get": op("stats", [{"metered": []}])},
+    }
+    info = {"title": "KeyedPets", "version": "1"}
+    if family == "2.0":
+        return {"swagger": "2.0", "info": info, "securityDefinitions": {"metered": metered}, "paths": paths}
+    return {
+        "openapi": "3.0.3",
+        "info": info,
+        "components": {"securitySchemes": {"metered": metered}},
+        "paths": paths,
+    }

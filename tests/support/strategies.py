@@ -24,7 +24,7 @@ paths = st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=3).map(lambda s
 
 
 @st.composite
-def operation(draw: st.DrawFn, op_id: str, path: str) -> dict[str, Any]:
+def operation(draw: st.DrawFn, op_id: str, path: str, method: str = "get") -> dict[str, Any]:
     op: dict[str, Any] = {"operationId": op_id}
     if draw(st.booleans()):
         op["tags"] = draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))
@@ -33,12 +33,54 @@ def operation(draw: st.DrawFn, op_id: str, path: str) -> dict[str, Any]:
     op["responses"] = {
         "200": {"description": draw(st.sampled_from(["ok", "on", "2020-01-01", "a: b", "#x"]))}
     }
-    existing = draw(st.sampled_from([None, [], [{"Legacy": []}], [{"Pool": ["old"]}]]))
+    existing = draw(st.sampled_from([None, [], [{"Legacy": []}], [{"Pool": ["old"]}], *KEYED_SECURITY]))
     if existing is not None:
-        op["security"] = existing
+        op["security"] = copy.deepcopy(existing)
     if draw(st.booleans()):
         op["x-amazon-apigateway-integration"] = {"type": "mock"}
+        if method == "options" and draw(st.booleans()):  # a preflight answering with CORS headers
+            origin = draw(st.sampled_from(["'*'", "'*'", "'https://app.example.com'"]))
+            op["x-amazon-apigateway-integration"]["responses"] = {
+                "default": {
+                    "statusCode": "200",
+                    "responseParameters": {
+                        "method.response.header.Access-Control-Allow-Origin": origin,
+                        "method.response.header.Access-Control-Allow-Headers": draw(
+                            st.sampled_from(["'Content-Type,Authorization'", "'X-Api-Key'"])
+                        ),
+                    },
+                }
+            }
     return op
+
+
+# Requirements naming `metered`, an API key scheme (x-api-key in a header) when the document defines it:
+# alone, AND-ed with a Cognito scheme, and as an OR-ed alternative.
+KEYED_SECURITY: list[list[dict[str, list[str]]]] = [
+    [{"metered": []}],
+    [{"Pool": ["old"], "metered": []}],
+    [{"Legacy": []}, {"metered": []}],
+]
+METERED = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+# Gateway responses documents already declare: a custom template, a header with another origin, another
+# header, a 5XX status.
+EXISTING_GATEWAY_RESPONSES: list[dict[str, Any]] = [
+    {
+        "UNAUTHORIZED": {
+            "statusCode": "401",
+            "responseTemplates": {"application/json": '{"message":"sign in"}'},
+        }
+    },
+    {
+        "DEFAULT_4XX": {
+            "responseParameters": {
+                "gatewayresponse.header.Access-Control-Allow-Origin": "'https://x.example'"
+            }
+        }
+    },
+    {"ACCESS_DENIED": {"responseParameters": {"gatewayresponse.header.X-Trace": "'1'"}}},
+    {"THROTTLED": {"statusCode": "429"}, "DEFAULT_5XX": None},
+]
 
 
 @st.composite
@@ -49,12 +91,18 @@ def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
         item: dict[str, Any] = {}
         for method in draw(st.lists(st.sampled_from(METHODS), min_size=1, max_size=3, unique=True)):
             counter += 1
-            item[method] = draw(operation(f"op{counter}", path))
+            item[method] = draw(operation(f"op{counter}", path, method))
         doc["paths"][path] = item
     schemes: dict[str, Any] = {"Legacy": {"type": "apiKey", "name": "X-Legacy", "in": "header"}}
     if draw(st.booleans()):
         schemes["Pool"] = {"type": "apiKey", "name": "Authorization", "in": "header"}
+    if draw(st.booleans()):
+        schemes["metered"] = dict(METERED)
     doc["components"] = {"securitySchemes": schemes}
+    if draw(st.integers(0, 2)) == 0:
+        doc["x-amazon-apigateway-gateway-responses"] = copy.deepcopy(
+            draw(st.sampled_from(EXISTING_GATEWAY_RESPONSES))
+        )
     return doc
 
 
@@ -104,14 +152,25 @@ def selectors(draw: st.DrawFn) -> dict[str, Any]:
             scopes = draw(st.lists(st.sampled_from(["read", "write", "https://x.example/a"]), max_size=2))
             if scopes:
                 rule["scopes"] = scopes
+        api_key = draw(st.sampled_from([None, None, "required", "none"]))
+        if api_key is not None:
+            rule["api_key"] = api_key
         rules.append(rule)
-    return {
+    selector = {
         "version": 1,
         "authorizers": {"Pool": {"user_pools": [ARN]}, "Other": {"user_pools": [ARN, ARN2]}},
         "rules": rules,
         "default": draw(st.sampled_from(["deny", "public", "Pool"])),
         "cors_preflight": draw(st.sampled_from(["public", "secured"])),
     }
+    cors = draw(st.sampled_from([None, "auto", "auto", "none", "explicit"]))
+    if cors == "explicit":
+        selector["gateway_responses"] = {
+            "cors": {"allow_origin": "https://app.example.com", "allow_headers": "Content-Type,Authorization"}
+        }
+    elif cors is not None:
+        selector["gateway_responses"] = {"cors": cors}
+    return selector
 
 
 # --- hostile inputs for the fuzz suite ---------------------------------------------------------------------

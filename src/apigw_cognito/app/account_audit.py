@@ -53,7 +53,7 @@ def live_report(audit: LiveAudit) -> Report:
             scopes=v.method.scopes,
             rule=v.reason,
             location=v.location,
-            api_key_required=v.method.api_key_required,
+            api_key=v.method.api_key_required,
         )
         for v in audit.verdicts
     ]

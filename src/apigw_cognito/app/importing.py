@@ -12,13 +12,20 @@ from collections.abc import Callable, Mapping
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
 from apigw_cognito.app.pool_checks import check_pools
 from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.gateway_responses import read_gateway_responses
 from apigw_cognito.aws.import_plan import ImportOptions, Payload, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.live_api import deployments, served_deployment
 from apigw_cognito.aws.pacer import Pacer
 from apigw_cognito.aws.pools import resolve_pools
 from apigw_cognito.aws.stage_check import StageCheck, body_digest, check_stage
-from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
+from apigw_cognito.aws.verify import (
+    Verification,
+    compare,
+    expected_methods,
+    read_live_api,
+    with_gateway_responses,
+)
 from apigw_cognito.core.pool_scopes import needs_pool_check
 from apigw_cognito.selector.model import Selector
 
@@ -78,7 +85,9 @@ def verify_live(
     api_id, _ = Importer(clients, log).find_api(options)
     assert api_id is not None  # find_api raises when no API matches
     prefix = path_prefix(applied.data, spec.version, parameters)
-    return compare(expected_methods(applied.result, prefix), read_live_api(clients.apigateway(), api_id))
+    client = clients.apigateway()
+    verification = compare(expected_methods(applied.result, prefix), read_live_api(client, api_id))
+    return with_gateway_responses(verification, applied.data, read_gateway_responses(client, api_id))
 
 
 def verify_stage(

@@ -18,6 +18,7 @@ from apigw_cognito.basics.openapi import Locate, Version, detect_version
 from apigw_cognito.checks.rules import check_document
 from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
+from apigw_cognito.core.gateway_responses import missing_cors
 from apigw_cognito.core.transform import Decision, Result, secure
 from apigw_cognito.document.bundle import Bundle, bundle, render_bundle
 from apigw_cognito.document.edits import apply_to_data
@@ -66,6 +67,7 @@ def rows_from_decisions(decisions: Sequence[Decision], unmatched: Sequence[Row] 
             rule=d.reason,
             changed=d.changed,
             location=d.location,
+            api_key=bool(d.api_keys),
         )
         for d in decisions
     ]
@@ -84,6 +86,7 @@ def rows_from_access(access: Sequence[Access]) -> list[Row]:
             scopes=a.scopes,
             rule=a.note or None,
             location=a.location,
+            api_key=a.api_key,
         )
         for a in access
     ]
@@ -258,6 +261,7 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
         rows=rows_from_decisions(result.decisions, unmatched),
         schemes=[(name, name in result.changed_schemes) for name in result.schemes],
         findings=[*result.findings, *_shared_conflicts(spec, result)],
+        notes=list(result.notes),
     )
     if report.errors:
         return Applied(result, report, spec, spec.data)
@@ -301,12 +305,18 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
     """Every operation's effective authorization, of the document or of what `selector` would make of it."""
     data = spec.data
     findings: list[Finding] = []
+    notes: list[str] = []
     if selector is not None:
         require_arns(selector)
         result = secure(data, spec.version, selector, spec.locate)
         findings.extend(f for f in result.findings if f.code != "AGC101")
+        notes.extend(result.notes)
         data = apply_to_data(data, result.edits, spec.locate)
     rows = rows_from_access(document_access(data, spec.version, spec.locate))
+    if selector is None:  # with a selector, the transform's findings say it
+        secured = any(row.decision not in ("public", "OPEN") for row in rows)
+        warning = missing_cors(data, spec.locate, secured=secured)
+        findings.extend([warning] if warning else [])
     for row in rows:
         if row.decision == "OPEN":
             findings.append(
@@ -323,6 +333,7 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
         openapi=spec.version.family,
         rows=rows,
         findings=findings,
+        notes=notes,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlparse
 
+from apigw_cognito.aws.gateway_responses import LiveResponse, dropped_by_overwrite
 from apigw_cognito.aws.verify import LiveApi
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import (
@@ -26,6 +27,7 @@ from apigw_cognito.basics.openapi import (
     resource_paths,
 )
 from apigw_cognito.checks.rules import check_import_limits, json_body
+from apigw_cognito.core.api_keys import keyed_operations
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway.type_defs import PatchOperationTypeDef
@@ -106,6 +108,10 @@ class Plan:
     kept_settings: tuple[str, ...] = ()  # overwrite: the settings re-applied after the put
     kept_routes: tuple[str, ...] = ()  # merge: live methods the document no longer has (they keep serving)
     creating: bool = False
+    removed_responses: tuple[str, ...] = ()  # overwrite: configured gateway responses the document lacks
+    key_changes: tuple[
+        str, ...
+    ] = ()  # methods whose apiKeyRequired the import changes: "GET /pets (yes -> no)"
 
     def lines(self) -> list[str]:
         action = "create" if self.creating else self.mode
@@ -126,13 +132,24 @@ class Plan:
                 f"API-level settings the document does not set, which overwrite resets ({verb}): "
                 + ", ".join(self.dropped_settings)
             )
+        if self.removed_responses:
+            out.append(
+                f"will reset {len(self.removed_responses)} gateway response(s) the document does not declare"
+                " to API Gateway's defaults (their headers and templates are lost; declare them in the"
+                " document to keep them): " + ", ".join(self.removed_responses)
+            )
+        if self.key_changes:
+            out.append(
+                f"API key requirement changes on {len(self.key_changes)} method(s): "
+                + ", ".join(self.key_changes)
+            )
         if self.kept_routes:
             out.append(
                 f"{len(self.kept_routes)} live method(s) are not in the document and keep serving after"
                 " the merge: " + ", ".join(self.kept_routes)
             )
         if self.mode == "overwrite" and not (
-            self.removed_methods or self.removed_paths or self.removed_authorizers
+            self.removed_methods or self.removed_paths or self.removed_authorizers or self.removed_responses
         ):
             out.append("nothing in the live API disappears")
         return out
@@ -240,8 +257,10 @@ def plan_import(
     target: str,
     live: LiveApi | None,
     live_settings: Mapping[str, Any],
+    live_responses: Sequence[LiveResponse] = (),
 ) -> Plan:
-    """What the import does to the `live` API (None: it creates one) and to its `live_settings`."""
+    """What the import does to the `live` API (None: it creates one), to its `live_settings` and to its
+    gateway responses."""
     data, prefix, body = payload.data, payload.prefix, payload.body
     wanted_methods = document_methods(data, prefix)
     if live is None:
@@ -251,8 +270,11 @@ def plan_import(
         ((m.path, m.method) for m in live.methods if (m.method, m.path) not in wanted),
     )
     gone_methods = tuple(f"{method} {path}" for path, method in gone)
+    keys = key_changes(payload, live)
     if options.mode == "merge":
-        return Plan(options.mode, target, len(body), len(wanted_methods), kept_routes=gone_methods)
+        return Plan(
+            options.mode, target, len(body), len(wanted_methods), kept_routes=gone_methods, key_changes=keys
+        )
     wanted_paths = resource_paths(data, prefix)
     gone_paths = tuple(sorted(p for p in set(live.paths) if p not in wanted_paths))
     schemes = set(authorizer_extensions(data, payload.version))
@@ -268,7 +290,25 @@ def plan_import(
         removed_authorizers=gone_auth,
         dropped_settings=dropped,
         kept_settings=() if options.drop_api_settings else dropped,
+        removed_responses=dropped_by_overwrite(data, live_responses),
+        key_changes=keys,
     )
+
+
+def key_changes(payload: Payload, live: LiveApi) -> tuple[str, ...]:
+    """The live methods the document keeps whose API key requirement it changes."""
+    keyed = {
+        (method, join_path(payload.prefix, path))
+        for method, path in keyed_operations(payload.data, payload.version)
+    }
+    wanted = set(document_methods(payload.data, payload.prefix))
+    changes = []
+    for m in sorted(live.methods, key=lambda m: (m.path, m.method)):
+        required = (m.method, m.path) in keyed
+        if (m.method, m.path) in wanted and m.api_key_required != required:
+            change = "required -> not required" if m.api_key_required else "not required -> required"
+            changes.append(f"{m.method} {m.path} ({change})")
+    return tuple(changes)
 
 
 def dry_run_summary(options: ImportOptions, payload: Payload, creating: bool) -> str:

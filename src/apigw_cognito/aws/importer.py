@@ -21,6 +21,12 @@ from apigw_cognito.aws.clients import (
     scrub,
     with_throttle_retry,
 )
+from apigw_cognito.aws.gateway_responses import (
+    declared_responses,
+    missing_after_import,
+    put_gateway_response,
+    read_gateway_responses,
+)
 from apigw_cognito.aws.import_plan import (
     ImportOptions,
     Payload,
@@ -33,7 +39,13 @@ from apigw_cognito.aws.import_plan import (
 )
 from apigw_cognito.aws.pacer import Pacer
 from apigw_cognito.aws.stage_check import body_digest, deployment_description
-from apigw_cognito.aws.verify import Verification, compare, expected_methods, read_live_api
+from apigw_cognito.aws.verify import (
+    Verification,
+    compare,
+    expected_methods,
+    read_live_api,
+    with_gateway_responses,
+)
 from apigw_cognito.basics.errors import AwsError, InputError
 from apigw_cognito.basics.openapi import Version, get_in
 from apigw_cognito.core.transform import Result
@@ -58,6 +70,7 @@ class ImportOutcome:
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    put_responses: list[str] = field(default_factory=list)  # gateway responses the import left out, put
     deployment_id: str | None = None
     verification: Verification | None = None
 
@@ -155,9 +168,11 @@ class Importer:
             raise InputError("API Gateway would refuse this import: " + "; ".join(problems))
         rest_api_id, api = self.find_api(options)
         before = settings_of(api)
-        live = None if rest_api_id is None else read_live_api(self.clients.apigateway(), rest_api_id)
+        client = self.clients.apigateway()
+        live = None if rest_api_id is None else read_live_api(client, rest_api_id)
+        responses = () if rest_api_id is None else read_gateway_responses(client, rest_api_id)
         target = rest_api_id or f"REST API {options.api_name!r} (ImportRestApi)"
-        plan = plan_import(payload, options, target, live, before)
+        plan = plan_import(payload, options, target, live, before, responses)
         outcome = ImportOutcome(rest_api_id, plan, dry_run=options.dry_run)
         for line in plan.lines():
             self.log(line)
@@ -166,7 +181,9 @@ class Importer:
             return outcome
         rest_api_id = self._send(payload, options, outcome, before)
         if options.verify and result is not None:
-            outcome.verification = self._verify(rest_api_id, result, payload.prefix, options.stage)
+            outcome.verification = self._verify(
+                rest_api_id, result, payload.data, payload.prefix, options.stage
+            )
         return outcome
 
     def _send(
@@ -184,6 +201,7 @@ class Importer:
                 self.log(f"warning from API Gateway: {warning}")
             if not outcome.created and options.mode == "overwrite" and outcome.plan.kept_settings:
                 outcome.restored = self._restore(rest_api_id, before, outcome.plan.kept_settings)
+            outcome.put_responses = self._put_responses(rest_api_id, payload.data)
             if options.stage:
                 description = deployment_description(body_digest(payload.body))
                 outcome.deployment_id = self._deploy(
@@ -249,17 +267,40 @@ class Importer:
         self.log(f"deployed to stage {stage!r} (deployment {deployment_id})")
         return deployment_id
 
-    def _verify(self, rest_api_id: str, result: Result, prefix: str, stage: str | None) -> Verification:
-        """Read the API back and compare it with the transform's decisions."""
+    def _verify(
+        self, rest_api_id: str, result: Result, data: Mapping[str, Any], prefix: str, stage: str | None
+    ) -> Verification:
+        """Read the API back and compare it with the transform's decisions and the document's gateway
+        responses."""
+        client = self.clients.apigateway()
         try:
-            live = read_live_api(self.clients.apigateway(), rest_api_id)
+            live = read_live_api(client, rest_api_id)
+            responses = read_gateway_responses(client, rest_api_id)
         except AwsError:
             done = f"the import into REST API {rest_api_id} is done" + (
                 f" and stage {stage!r} deployed" if stage else ""
             )
             self.log(f"{done}, but reading it back to verify it failed:")
             raise
-        return compare(expected_methods(result, prefix), live)
+        return with_gateway_responses(compare(expected_methods(result, prefix), live), data, responses)
+
+    def _put_responses(self, rest_api_id: str, data: Mapping[str, Any]) -> list[str]:
+        """PutGatewayResponse for each declared gateway response the import did not create as declared.
+
+        AWS imports them with the body, and then nothing is put. LocalStack's import ignores them."""
+        declared = declared_responses(data)
+        if not declared:
+            return []
+        client = self.clients.apigateway()
+        missing = missing_after_import(declared, read_gateway_responses(client, rest_api_id))
+        for kind in missing:
+            put_gateway_response(client, rest_api_id, kind, declared[kind])
+        if missing:
+            self.log(
+                f"the import left {len(missing)} declared gateway response(s) out; put them with"
+                " PutGatewayResponse: " + ", ".join(missing)
+            )
+        return missing
 
     def _import_new(self, payload: Payload, options: ImportOptions) -> Any:
         """ImportRestApi, sent once per throttling retry: never repeated by botocore, since a create whose

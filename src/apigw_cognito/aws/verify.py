@@ -10,11 +10,17 @@ duplicates of one name (emulators make them on every import) are reported, never
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from apigw_cognito.aws.clients import aws_call, paginate
+from apigw_cognito.aws.gateway_responses import (
+    LiveResponse,
+    ResponseCheck,
+    compare_responses,
+    declared_responses,
+)
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, join_path
 from apigw_cognito.core.transform import Result
 
@@ -35,6 +41,7 @@ class Expected:
     authorizer: str | None  # None: public
     scopes: tuple[str, ...] = ()
     provider_arns: tuple[str, ...] = ()
+    api_key: bool = False  # apiKeyRequired
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class LiveMethod:
     authorization_type: str
     authorizer_id: str | None = None
     scopes: tuple[str, ...] = ()
+    api_key_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,20 +81,26 @@ class MethodCheck:
     authorizer: str  # the live authorizer's name (and id), "-" when none
     scopes: tuple[str, ...]
     problems: tuple[str, ...] = ()
+    api_key_required: bool | None = None  # the live apiKeyRequired, None when the method is missing
 
 
 @dataclass(frozen=True)
 class Verification:
     rows: tuple[MethodCheck, ...]
     notes: tuple[str, ...] = field(default=())
+    responses: tuple[ResponseCheck, ...] = ()  # the document's gateway responses against the live ones
 
     @property
     def mismatches(self) -> tuple[MethodCheck, ...]:
         return tuple(r for r in self.rows if r.status == "mismatch")
 
     @property
+    def response_mismatches(self) -> tuple[ResponseCheck, ...]:
+        return tuple(r for r in self.responses if not r.ok)
+
+    @property
     def ok(self) -> bool:
-        return not self.mismatches
+        return not self.mismatches and not self.response_mismatches
 
 
 def expected_methods(result: Result, path_prefix: str = "") -> list[Expected]:
@@ -101,18 +115,24 @@ def expected_methods(result: Result, path_prefix: str = "") -> list[Expected]:
             arns = extension.get("providerARNs", []) if isinstance(extension, dict) else []
             out.append(
                 Expected(
-                    op.method, path, decision.authorizer, tuple(decision.scopes), tuple(str(a) for a in arns)
+                    op.method,
+                    path,
+                    decision.authorizer,
+                    tuple(decision.scopes),
+                    tuple(str(a) for a in arns),
+                    api_key=bool(decision.api_keys),
                 )
             )
         else:
-            out.append(Expected(op.method, path, None))
+            out.append(Expected(op.method, path, None, api_key=bool(decision.api_keys)))
     return out
 
 
 def _describe_expected(e: Expected) -> str:
+    key = " + API key" if e.api_key else ""
     if e.authorizer is None:
-        return NONE
-    return e.authorizer + (f" [{' '.join(e.scopes)}]" if e.scopes else "")
+        return NONE + key
+    return e.authorizer + (f" [{' '.join(e.scopes)}]" if e.scopes else "") + key
 
 
 def _list(items: Sequence[str]) -> str:
@@ -122,6 +142,13 @@ def _list(items: Sequence[str]) -> str:
 def _problems(e: Expected, live: LiveMethod | None, by_id: dict[str, LiveAuthorizer]) -> list[str]:
     if live is None:
         return ["the method does not exist in the live API"]
+    if live.api_key_required != e.api_key:
+        key = [f"apiKeyRequired is {str(live.api_key_required).lower()}, expected {str(e.api_key).lower()}"]
+        return key + _authorization_problems(e, live, by_id)
+    return _authorization_problems(e, live, by_id)
+
+
+def _authorization_problems(e: Expected, live: LiveMethod, by_id: dict[str, LiveAuthorizer]) -> list[str]:
     if e.authorizer is None:
         if live.authorization_type != NONE:
             return [f"expected public (NONE), found {live.authorization_type}"]
@@ -159,12 +186,35 @@ def compare(expected: Sequence[Expected], live: LiveApi) -> Verification:
         status: Status = "mismatch" if problems else "ok"
         rows.append(
             MethodCheck(
-                e.method, e.path, status, _describe_expected(e), *_live_columns(found, by_id), problems
+                e.method,
+                e.path,
+                status,
+                _describe_expected(e),
+                *_live_columns(found, by_id),
+                problems,
+                None if found is None else found.api_key_required,
             )
         )
     for (method, path), found in sorted(live_methods.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        rows.append(MethodCheck(method, path, "extra", "(not in the document)", *_live_columns(found, by_id)))
+        rows.append(
+            MethodCheck(
+                method,
+                path,
+                "extra",
+                "(not in the document)",
+                *_live_columns(found, by_id),
+                api_key_required=found.api_key_required,
+            )
+        )
     return Verification(tuple(rows), tuple(_notes(expected, live, rows)))
+
+
+def with_gateway_responses(
+    verification: Verification, data: Mapping[str, Any], live: Sequence[LiveResponse]
+) -> Verification:
+    """`verification` with the document's gateway responses compared with the `live` ones."""
+    checks, notes = compare_responses(declared_responses(data), live)
+    return replace(verification, responses=checks, notes=(*verification.notes, *notes))
 
 
 def _notes(expected: Sequence[Expected], live: LiveApi, rows: Sequence[MethodCheck]) -> list[str]:
@@ -229,6 +279,7 @@ def parse_live(authorizers: Iterable[dict[str, Any]], resources: Iterable[dict[s
                     authorization_type=str(method.get("authorizationType") or NONE),
                     authorizer_id=method.get("authorizerId"),
                     scopes=tuple(method.get("authorizationScopes") or ()),
+                    api_key_required=bool(method.get("apiKeyRequired", False)),
                 )
             )
     return LiveApi(auths, tuple(methods), tuple(paths))

@@ -1,5 +1,7 @@
 """The pure core: documents and a selector in; decisions, edits and findings out. No files, AWS or printing.
 
-`transform` decides and secures, `access` says how API Gateway would authorize each operation (audit),
-`starter` writes a starter selector (init), `overlay` builds the same change as an OpenAPI Overlay.
+`transform` decides and secures (with `api_keys`, the API keys operations keep, and `gateway_responses`,
+the CORS headers of API Gateway's error responses), `access` says how API Gateway would authorize each
+operation (audit), `starter` writes a starter selector (init), `overlay` builds the same change as an
+OpenAPI Overlay.
 """

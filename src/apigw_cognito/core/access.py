@@ -7,7 +7,7 @@ without its own `security` imports with authorization NONE without anybody havin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from apigw_cognito.basics.errors import Location
@@ -20,6 +20,7 @@ from apigw_cognito.basics.openapi import (
     iter_operations,
     security_schemes,
 )
+from apigw_cognito.core.api_keys import api_key_names
 
 AccessKind = Literal["cognito", "lambda", "iam", "api_key", "public", "open"]
 
@@ -32,6 +33,7 @@ class Access:
     scopes: tuple[str, ...]
     note: str
     location: Location | None
+    api_key: bool = False  # an API key is required too (apiKeyRequired)
 
     @property
     def label(self) -> str:
@@ -63,6 +65,13 @@ def scheme_kind(scheme: Any) -> AccessKind | None:
 
 
 def operation_access(op: Operation, schemes: Mapping[str, Any], location: Location | None) -> Access:
+    access = _access(op, schemes, location)
+    if access.kind in ("cognito", "lambda", "iam", "api_key") and api_key_names(op.security, schemes):
+        return replace(access, api_key=True)
+    return access
+
+
+def _access(op: Operation, schemes: Mapping[str, Any], location: Location | None) -> Access:
     security = op.security
     if security is MISSING:
         return _without_security(op, location)

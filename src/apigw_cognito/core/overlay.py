@@ -7,6 +7,8 @@ to the input gives the data `apply` writes, and applying it again changes nothin
 
 Every scheme and every operation the selector decides is listed, not only those that differ from the
 input, so the overlay states the selector's decisions whatever state the document it is applied to is in.
+The CORS headers of `gateway_responses` are the exception: like `apply`, they are only inserted where the
+input lacks them (an `update` merges them in), so they are listed as found missing in the input.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from apigw_cognito.basics.openapi import Version
+from apigw_cognito.core.gateway_responses import GATEWAY_RESPONSES_KEY
 from apigw_cognito.core.transform import Result
 
 OVERLAY_VERSION = "1.0.0"
@@ -97,6 +100,15 @@ def build_overlay(
                 "update": {"security": decision.security},
             }
         )
+    for edit in result.edits:
+        if edit.pointer[0] == GATEWAY_RESPONSES_KEY:  # insertions only: update merges them in
+            actions.append(
+                {
+                    "target": jsonpath(edit.pointer[:-1]),
+                    "description": "CORS headers for API Gateway's error responses (gateway_responses)",
+                    "update": {edit.pointer[-1]: edit.value},
+                }
+            )
     overlay: dict[str, Any] = {
         "overlay": OVERLAY_VERSION,
         "info": {"title": title, "version": "1"},

@@ -3,7 +3,8 @@
 Every operation gets its own rule, grouped by path in document order, so the reviewer decides each one;
 `default: deny` makes any operation added later fail the build until someone decides it too. CORS
 preflights (OPTIONS) are written as public rules. Operations the document already makes public
-(`security: []`) stay public, and Cognito authorizers it already defines are kept with their pools.
+(`security: []`) stay public, and Cognito authorizers it already defines are kept with their pools. A
+document whose preflights answer with CORS headers gets `gateway_responses: {cors: auto}`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from apigw_cognito.basics.openapi import (
     security_schemes,
 )
 from apigw_cognito.core.access import scheme_kind
+from apigw_cognito.core.gateway_responses import preflight_origin
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
 _PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./{}+*,$: -]*$")
@@ -144,7 +146,8 @@ def starter_selector(
         '# "<METHODS> <PATH>" (METHODS: * or a comma list; PATH: * is one segment, ** any number) or a',
         "# mapping of methods, paths, tags and operation_ids. Then either `authorizer: <name>`, with",
         "# optional `scopes: [...]` (OAuth scopes an access token must carry), or `public: true`.",
-        "# A rule that selects nothing is an error unless it says `optional: true`.",
+        "# A rule that selects nothing is an error unless it says `optional: true`. An API key an",
+        "# operation requires (x-api-key) is kept; `api_key: required` adds one, `api_key: none` drops it.",
         "rules:",
     ]
     current_path: str | None = None
@@ -168,4 +171,12 @@ def starter_selector(
         "# lets `*` and `default` secure them too.",
         "cors_preflight: public",
     ]
+    if preflight_origin(data, locate or (lambda _pointer: Location(document))) is not None:
+        out += [
+            "# The preflights answer with CORS headers, but a call the authorizer rejects is answered by",
+            "# API Gateway's gateway responses, which carry none: browsers then see a CORS error instead of",
+            "# the 401. `auto` gives those responses the preflights' Access-Control-Allow-Origin.",
+            "gateway_responses:",
+            "  cors: auto",
+        ]
     return "\n".join(out) + "\n"

@@ -20,6 +20,8 @@ from apigw_cognito.basics.openapi import (
     iter_operations,
     security_schemes,
 )
+from apigw_cognito.core.api_keys import api_key_names, scheme_to_require
+from apigw_cognito.core.gateway_responses import ADD_AUTO, GIVE_VALUES, missing_cors, plan_cors
 from apigw_cognito.document.edits import Edit
 from apigw_cognito.selector.model import Authorizer, Rule, Selector
 
@@ -37,11 +39,12 @@ class Decision:
     reason: str  # "rule 2", "default", "cors_preflight"
     changed: bool  # whether the operation's `security` differs from what the document had
     location: Location | None = None
+    api_keys: tuple[str, ...] = ()  # API key schemes required too (AND), kept or added
 
     @property
     def security(self) -> list[dict[str, list[str]]]:
         """The operation-level `security` value this decision writes."""
-        return security_value(self.authorizer, self.scopes)
+        return security_value(self.authorizer, self.scopes, self.api_keys)
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,21 @@ class Result:
     changed_schemes: tuple[str, ...]
     edits: tuple[Edit, ...]
     findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()  # what the report says besides findings: API keys dropped, CORS found none
+    cors_headers: tuple[tuple[str, str], ...] = ()  # (header, quoted literal) the gateway responses carry
 
     @property
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.level == "error")
 
 
-def security_value(authorizer: str | None, scopes: tuple[str, ...]) -> list[dict[str, list[str]]]:
-    return [] if authorizer is None else [{authorizer: list(scopes)}]
+def security_value(
+    authorizer: str | None, scopes: tuple[str, ...], api_keys: tuple[str, ...] = ()
+) -> list[dict[str, list[str]]]:
+    """One requirement object: the authorizer (with its scopes) and every API key, all required (AND)."""
+    requirement = {} if authorizer is None else {authorizer: list(scopes)}
+    requirement.update((name, []) for name in api_keys if name != authorizer)
+    return [requirement] if requirement else []
 
 
 def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
@@ -100,6 +110,8 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
     selected_by: set[int] = set()
     unmatched: list[Operation] = []
     operations = list(iter_operations(data, locate))
+    existing = security_schemes(data, version)
+    keys = _ApiKeys(existing, set(selector.authorizers))
 
     for op in operations:
         rule, first_match = _decide(op, selector)
@@ -119,7 +131,8 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
         else:
             decision = ("secured", selector.default, (), "default")
         kind, name, scopes, reason = decision
-        new = security_value(name, scopes)
+        api_keys = keys.decide(op, rule)
+        new = security_value(name, scopes, api_keys)
         decisions.append(
             Decision(
                 operation=op,
@@ -129,6 +142,7 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
                 reason=reason,
                 changed=op.security is MISSING or op.security != new,
                 location=locate(op.pointer),
+                api_keys=api_keys,
             )
         )
 
@@ -144,14 +158,24 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
     for rule in selector.rules:
         if rule.index not in selected_by and not rule.optional:
             findings.append(_unused_rule(rule, operations, decisions))
-    findings.extend(_warnings(data, selector, decisions, operations, locate))
+    findings.extend(_warnings(data, selector, decisions, operations, locate, existing))
 
-    schemes = {name: scheme_for(auth) for name, auth in selector.authorizers.items()}
-    existing = security_schemes(data, version)
+    schemes: dict[str, dict[str, Any]] = {
+        name: scheme_for(auth) for name, auth in selector.authorizers.items()
+    }
+    schemes.update(keys.added)
     changed_schemes = tuple(name for name, scheme in schemes.items() if existing.get(name) != scheme)
 
     edits = [Edit((*version.schemes_pointer, name), schemes[name]) for name in changed_schemes]
     edits.extend(Edit((*d.operation.pointer, "security"), d.security) for d in decisions if d.changed)
+    cors = plan_cors(data, selector.gateway_cors, locate)
+    edits.extend(cors.edits)
+    findings.extend(cors.findings)
+    if not cors.headers and not cors.findings:  # nothing written: say so when browsers will miss the 401
+        secured = any(d.kind == "secured" or d.api_keys for d in decisions)
+        hint = ADD_AUTO if selector.gateway_cors is None else GIVE_VALUES  # auto found no origin
+        warning = missing_cors(data, locate, secured=secured, hint=hint)
+        findings.extend([warning] if warning else [])
     return Result(
         decisions=tuple(decisions),
         unmatched=tuple(unmatched),
@@ -159,6 +183,8 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
         changed_schemes=changed_schemes,
         edits=tuple(edits),
         findings=tuple(findings),
+        notes=(*keys.notes, *cors.notes),
+        cors_headers=tuple(cors.headers.items()),
     )
 
 
@@ -187,12 +213,42 @@ def _unused_rule(rule: Rule, operations: list[Operation], decisions: list[Decisi
     return codes.finding("AGC102", message, rule.location)
 
 
+class _ApiKeys:
+    """Which API key schemes each decided operation requires: those it had (unless its rule says
+    `api_key: none`), or the document's (or a new standard one) where the rule says `api_key: required`."""
+
+    def __init__(self, schemes: Mapping[str, Any], authorizers: set[str]) -> None:
+        self.schemes = schemes
+        self.authorizers = authorizers
+        self.added: dict[str, dict[str, Any]] = {}  # a standard scheme `required` writes
+        self.notes: list[str] = []
+
+    def decide(self, op: Operation, rule: Rule | None) -> tuple[str, ...]:
+        had = tuple(n for n in api_key_names(op.security, self.schemes) if n not in self.authorizers)
+        if rule is None or rule.api_key == "keep":
+            return had
+        if rule.api_key == "none":
+            if had:
+                self.notes.append(
+                    f"{op}: an API key is no longer required ({', '.join(had)} dropped: rule {rule.index}"
+                    " says api_key: none); usage plans stop throttling and metering this method"
+                )
+            return ()
+        if not had:
+            name, scheme = scheme_to_require(self.schemes, self.authorizers)
+            if scheme is not None:
+                self.added[name] = scheme
+            return (name,)
+        return had
+
+
 def _warnings(
     data: Mapping[str, Any],
     selector: Selector,
     decisions: list[Decision],
     operations: list[Operation],
     locate: Locate,
+    schemes: Mapping[str, Any],
 ) -> list[Finding]:
     """Where API Gateway behaves in ways users do not expect."""
     out: list[Finding] = []
@@ -255,9 +311,12 @@ def _warnings(
                 )
             )
         if isinstance(op.security, list) and d.changed:
+            # API keys are kept unless a rule drops them (which the notes say): only the rest is lost.
+            kept = set(api_key_names(op.security, schemes))
             others = sorted(
                 {str(name) for req in op.security if isinstance(req, Mapping) for name in req}
                 - set(selector.authorizers)
+                - kept
             )
             if others:
                 out.append(

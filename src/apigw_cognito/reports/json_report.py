@@ -32,11 +32,11 @@ def render_json(report: Report) -> str:
                 "decision": r.decision,
                 "authorizer": r.authorizer,
                 "scopes": list(r.scopes),
+                "apiKeyRequired": r.api_key,
                 "rule": r.rule,
                 "changed": r.changed,
                 "location": _location_json(r.location),
             }
-            | ({} if r.api_key_required is None else {"apiKeyRequired": r.api_key_required})
             for r in report.rows
         ],
         "schemes": [{"name": name, "changed": changed} for name, changed in report.schemes],

@@ -25,16 +25,18 @@ class Row:
     rule: str | None = None
     changed: bool | None = None
     location: Location | None = None
-    api_key_required: bool | None = None  # known for live methods (audit --live)
+    api_key: bool = False  # an API key is required too (apiKeyRequired)
 
     @property
     def auth_label(self) -> str:
-        key = " + API key" if self.api_key_required else ""
+        key = " + API key" if self.api_key else ""
         if self.decision == "secured":
             scopes = f" [{', '.join(self.scopes)}]" if self.scopes else ""
             return f"{self.authorizer}{scopes}{key}"
         if self.decision in ("lambda", "iam"):
             return f"{self.decision}: {self.authorizer}{key}"
+        if self.decision == "api_key":
+            return self.decision
         return self.decision + key
 
 

@@ -1,3 +1,4 @@
 """The selector file: `model` (authorizers and rules), `loader` (reading and checking a file, every mistake
 located; its docstring is the format's reference) with its parts `parsing`, `reader`, `variables`,
-`authorizers` and `rules`, `syntax` (keys and patterns), `schema` (the JSON Schema) and `globs` (matching)."""
+`authorizers`, `rules` and `gateway_responses`, `syntax` (keys and patterns), `schema` (the JSON Schema) and
+`globs` (matching)."""

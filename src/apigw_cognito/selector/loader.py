@@ -43,6 +43,11 @@ came from the environment.
 authorizer, since ``default`` could not tell them apart. A user pool is listed once per authorizer. A whole
 number written as ``300.0`` counts as ``300``, as JSON Schema counts it; ``true`` is not a number. Files
 above 256 KiB are refused: round-trip parsing is slow and a selector needs a few KB.
+
+**API keys and gateway responses.** A rule's ``api_key`` is ``required`` (the operations also require an
+API key) or ``none`` (an API key they required is dropped); without it an API key requirement the
+operation has is kept, AND-ed with the authorizer. ``gateway_responses: {cors: ...}`` is read by
+`gateway_responses`.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from typing import Any
 
 from apigw_cognito.basics.errors import Location, raise_all
 from apigw_cognito.selector.authorizers import read_authorizers
+from apigw_cognito.selector.gateway_responses import read_gateway_responses
 from apigw_cognito.selector.model import Authorizer, Selector
 from apigw_cognito.selector.parsing import parse
 from apigw_cognito.selector.reader import Reader, fail, kind_of, shown_value, whole_number
@@ -90,7 +96,8 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
     rules = reader.attempt(lambda: read_rules(reader, data, names)) if "rules" in data else None
     decided = reader.attempt(lambda: _default(reader, data, names))
     cors = reader.attempt(lambda: _choice(reader, data, "cors_preflight", CORS_PREFLIGHT, "public"))
-    if reader.mistakes or rules is None or decided is None:
+    gateway = reader.attempt(lambda: (read_gateway_responses(reader, data),))
+    if reader.mistakes or rules is None or decided is None or gateway is None:
         return None
     default, default_location = decided
     return Selector(
@@ -100,6 +107,7 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
         default=default,
         cors_preflight="secured" if cors == "secured" else "public",
         default_location=default_location,
+        gateway_cors=gateway[0],
     )
 
 

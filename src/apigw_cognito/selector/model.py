@@ -84,6 +84,9 @@ class Select:
         return True
 
 
+ApiKey = Literal["keep", "required", "none"]
+
+
 @dataclass(frozen=True)
 class Rule:
     index: int  # 1-based, as the report shows it
@@ -93,6 +96,19 @@ class Rule:
     public: bool = False
     optional: bool = False
     location: Location | None = None
+    # keep: an API key the operation requires stays required (the default); required: add one; none: drop it.
+    api_key: ApiKey = "keep"
+
+
+@dataclass(frozen=True)
+class Cors:
+    """The CORS headers `gateway_responses: cors` puts on API Gateway's error responses: taken from the
+    document's preflights (`auto`) or given (`allow_origin`, `allow_headers`, as plain text)."""
+
+    auto: bool
+    allow_origin: str | None = None
+    allow_headers: str | None = None
+    location: Location | None = field(default=None, compare=False)
 
 
 Default = str  # "deny", "public" or an authorizer name
@@ -106,6 +122,7 @@ class Selector:
     default: Default = "deny"
     cors_preflight: Literal["public", "secured"] = "public"
     default_location: Location | None = field(default=None, compare=False)
+    gateway_cors: Cors | None = None  # `gateway_responses: cors`; None when absent or `none`
 
     def with_pools(self, mapping: Mapping[str, str]) -> Selector:
         """A copy where every pool id or ``name:<PoolName>`` found in `mapping` becomes its ARN.

@@ -10,9 +10,9 @@ from typing import Any, NoReturn
 
 from apigw_cognito.basics.errors import Location
 from apigw_cognito.selector.globs import path_glob_error
-from apigw_cognito.selector.model import Rule, Select
+from apigw_cognito.selector.model import ApiKey, Rule, Select
 from apigw_cognito.selector.reader import Abandoned, Reader, closest, fail, shown_value
-from apigw_cognito.selector.syntax import METHODS, RULE_KEYS, SCOPE_RE, SELECT_KEYS
+from apigw_cognito.selector.syntax import API_KEY_CHOICES, METHODS, RULE_KEYS, SCOPE_RE, SELECT_KEYS
 
 _SELECT_EXAMPLE = "write '<METHODS> <PATH>', such as 'GET /pets', 'GET,POST /pets/*' or '* /admin/**'"
 
@@ -70,6 +70,22 @@ def _rule(reader: Reader, items: Any, index: int, authorizers: Collection[str] |
         public="public" in body,
         optional=optional,
         location=rule_at,
+        api_key=_api_key(reader, body, what),
+    )
+
+
+def _api_key(reader: Reader, body: Any, what: str) -> ApiKey:
+    if "api_key" not in body:
+        return "keep"
+    value = body["api_key"]
+    if value == "required":
+        return "required"
+    if value == "none":
+        return "none"
+    fail(
+        f"{what}: api_key must be {' or '.join(API_KEY_CHOICES)}, got {shown_value(value)}",
+        reader.value_at(body, "api_key"),
+        "omit api_key to keep the API key requirement an operation already has",
     )
 
 

@@ -12,11 +12,15 @@ from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.selector.globs import PATH_GLOB_RE
 from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
 from apigw_cognito.selector.syntax import (
+    API_KEY_CHOICES,
+    CORS_CHOICES,
     CORS_PREFLIGHT,
+    HEADER_LIST_RE,
     IDENTITY_SOURCE_RE,
     METHOD_RE,
     METHODS,
     NAME_RE,
+    ORIGIN_RE,
     POOL_RE,
     RESERVED_NAMES,
     SCOPE_RE,
@@ -78,6 +82,21 @@ SCHEMA: dict[str, Any] = {
                 "public: OPTIONS methods stay open, since browsers send CORS preflights without"
                 " credentials. secured: only rules that name OPTIONS explicitly may secure them."
             ),
+        },
+        "gateway_responses": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["cors"],
+            "description": "What API Gateway's own error responses (401, 403, 4XX, 5XX) carry.",
+            "properties": {
+                "cors": {
+                    "description": (
+                        "CORS headers on the error responses, so that browsers can read a rejection: auto"
+                        " (from the document's preflights), none, or the values."
+                    ),
+                    "anyOf": [{"enum": list(CORS_CHOICES)}, {"$ref": "#/$defs/cors"}],
+                }
+            },
         },
     },
     "$defs": {
@@ -162,6 +181,30 @@ SCHEMA: dict[str, Any] = {
                     "type": "boolean",
                     "default": False,
                     "description": "true: selecting no operation is not an error for this rule.",
+                },
+                "api_key": {
+                    "enum": list(API_KEY_CHOICES),
+                    "description": (
+                        "required: the operations also require an API key (apiKeyRequired). none: an API key"
+                        " they required is dropped. Omitted: an API key requirement is kept."
+                    ),
+                },
+            },
+        },
+        "cors": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["allow_origin"],
+            "properties": {
+                "allow_origin": {
+                    "type": "string",
+                    "pattern": ORIGIN_RE,
+                    "description": "Access-Control-Allow-Origin: '*' or one origin: https://app.example.com.",
+                },
+                "allow_headers": {
+                    "type": "string",
+                    "pattern": HEADER_LIST_RE,
+                    "description": "Access-Control-Allow-Headers: header names: Content-Type,X-Api-Key.",
                 },
             },
         },

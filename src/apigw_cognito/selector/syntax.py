@@ -29,7 +29,16 @@ SELECT_RE = rf"^\s*(?:\*|{_METHOD_LIST}\s+{PATH_GLOB_BODY})\s*$"
 
 RESERVED_NAMES = ("deny", "public")  # the other values of `default`
 CORS_PREFLIGHT = ("public", "secured")
-TOP_KEYS = ("version", "authorizers", "rules", "default", "cors_preflight")
+TOP_KEYS = ("version", "authorizers", "rules", "default", "cors_preflight", "gateway_responses")
 AUTHORIZER_KEYS = ("user_pools", "identity_source", "app_client_id_regex", "result_ttl_seconds")
-RULE_KEYS = ("select", "authorizer", "scopes", "public", "optional")
+RULE_KEYS = ("select", "authorizer", "scopes", "public", "optional", "api_key")
 SELECT_KEYS = ("methods", "paths", "tags", "operation_ids")
+API_KEY_CHOICES = ("required", "none")  # a rule's `api_key`; without it an existing requirement is kept
+GATEWAY_RESPONSES_KEYS = ("cors",)
+CORS_CHOICES = ("auto", "none")
+CORS_KEYS = ("allow_origin", "allow_headers")
+# What API Gateway's quoted literals can carry for these two headers: `*` or one origin (scheme, host and
+# port, no path), and a comma list of header names (RFC 9110 tokens).
+ORIGIN_RE = r"^(?:\*|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(?::[0-9]{1,5})?)$"
+_TOKEN = r"[!#$%&*+.^_`|~0-9A-Za-z-]+"
+HEADER_LIST_RE = rf"^{_TOKEN}(?: *, *{_TOKEN})*$"

@@ -124,3 +124,25 @@ def test_generated_apis(version: str, fmt: str, tmp_path: Path) -> None:
     code, stdout, stderr = run("apply", str(spec), "-s", str(selector), "-o", str(tmp_path / f"out.{fmt}"))
     assert code == 0, stdout + stderr
     assert " 0 open, " in stdout
+
+
+def test_init_proposes_cors_auto_where_preflights_answer_with_cors_headers(tmp_path: Path) -> None:
+    code, text, _ = run("init", str(SPECS / "securepets.yaml"))
+    assert code == 0
+    assert text.endswith("gateway_responses:\n  cors: auto\n")
+    filled = load_selector(text.replace(PLACEHOLDER_POOL, POOL).encode(), "sel.yaml", {})
+    assert filled.gateway_cors is not None
+    assert filled.gateway_cors.auto
+    bare = tmp_path / "bare.json"
+    bare.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "Bare", "version": "1"},
+                "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+            }
+        )
+    )
+    code, text, _ = run("init", str(bare))
+    assert code == 0
+    assert "gateway_responses" not in text

@@ -114,7 +114,8 @@ def test_overlay_replaces_existing_security_and_schemes(tmp_path: Path) -> None:
     overlay = check_overlay(spec, str(selector), tmp_path / "o.json", tmp_path)
     assert overlay["extends"] == "api.yaml"
     secured = apply_overlay(load(spec), overlay)
-    assert secured["paths"]["/a"]["get"]["security"] == [{"Pool": ["new/scope"]}]
+    # Other is an API key scheme (x-api-key): its requirement is kept, AND-ed with the authorizer.
+    assert secured["paths"]["/a"]["get"]["security"] == [{"Pool": ["new/scope"], "Other": []}]
     assert secured["paths"]["/it's"]["x-amazon-apigateway-any-method"]["security"] == [{"Pool": []}]
     assert secured["paths"]["/it's"]["options"]["security"] == []
     authorizer = secured["components"]["securitySchemes"]["Pool"]["x-amazon-apigateway-authorizer"]

@@ -637,6 +637,21 @@ SELECT_CHOICES += [{"tags": ["a"]}, {}, {"methods": ["get"]}, {"methods": []}, {
 SELECT_CHOICES += [{"paths": ["/x/**"]}, {"paths": ["x"]}, {"operation_ids": ["get*"]}, {"tags": [""]}]
 SELECT_CHOICES += [{"tags": "a"}, {"colour": ["x"]}, {"methods": ["GET"], "paths": ["/a"], "tags": ["t"]}]
 ABSENT = object()
+GATEWAY_RESPONSES_CHOICES: list[Any] = [{"cors": "auto"}, {"cors": "none"}, {"cors": "off"}, {}, None, "auto"]
+GATEWAY_RESPONSES_CHOICES += [
+    {"cors": {"allow_origin": o}} for o in ["*", "https://a.example:8443", "a.example"]
+]
+GATEWAY_RESPONSES_CHOICES += [
+    {"cors": {"allow_origin": "http://localhost", "allow_headers": h}}
+    for h in ["Content-Type, Authorization", "X-Api-Key", "", "'x'", "${H}", 5]
+]
+GATEWAY_RESPONSES_CHOICES += [
+    {"cors": {"allow_headers": "X"}},
+    {"cors": {"allow_origin": "https://a.example/x"}},
+    {"cors": {"allow_origin": "*", "max_age": 5}},
+    {"cors": "auto", "other": 1},
+    {"cors": {"allow_origin": "${ORIGIN}"}},
+]
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -694,6 +709,7 @@ def selectors(draw: st.DrawFn) -> dict[str, Any]:
         put(rule, "scopes", draw(maybe(st.sampled_from(scopes))))
         put(rule, "optional", draw(maybe(st.sampled_from([True, False, "yes"]))))
         put(rule, "when", draw(maybe(st.just("always"))))
+        put(rule, "api_key", draw(maybe(st.sampled_from(["required", "none", "keep", True, None]))))
         rules.append(rule)
     data: dict[str, Any] = {}
     put(data, "version", draw(st.sampled_from([1, 1, 1, 1.0, 2, "1", True, ABSENT])))
@@ -701,6 +717,7 @@ def selectors(draw: st.DrawFn) -> dict[str, Any]:
     put(data, "rules", draw(st.sampled_from([rules, rules, rules, None, ABSENT])))
     put(data, "default", draw(st.sampled_from([ABSENT, "deny", "public", declared[0], 5, None])))
     put(data, "cors_preflight", draw(st.sampled_from([ABSENT, "public", "secured", "off"])))
+    put(data, "gateway_responses", draw(maybe(st.sampled_from(GATEWAY_RESPONSES_CHOICES))))
     put(data, "extra", draw(maybe(st.just(1))))
     return data
 
