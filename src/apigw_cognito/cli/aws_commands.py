@@ -1,7 +1,7 @@
 """The commands that talk to AWS: `import` and `verify`.
 
-Here are their options; what they run is in `aws_runs` (and `live_runs` for `--target` and `verify
---stage`), loaded when one of them runs. Exit codes: 0 ok, 1 findings or a mismatch, 2 bad input, 3 an AWS
+Here are their options; what they run is in `aws_runs` (and `live_runs` for `--target`), loaded when one
+of them runs. Exit codes: 0 ok, 1 findings or a mismatch, 2 bad input, 3 an AWS
 or network failure.
 """
 
@@ -210,9 +210,8 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        raise typer.Exit(
-            runs.run_import(*files, session, options, allow_root=allow_root, pool_check=not no_pool_check)
-        )
+        inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
+        raise typer.Exit(runs.run_import(inputs, session, options))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -258,14 +257,5 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         session = runs.SessionOptions(
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
-        if stage is not None:
-            from apigw_cognito.cli import live_runs  # noqa: PLC0415  (the AWS side, as in _aws_runs)
-
-            raise typer.Exit(
-                live_runs.run_verify_stage(
-                    *files, session, options, stage, allow_root=allow_root, pool_check=not no_pool_check
-                )
-            )
-        raise typer.Exit(
-            runs.run_verify(*files, session, options, allow_root=allow_root, pool_check=not no_pool_check)
-        )
+        inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
+        raise typer.Exit(runs.run_verify(inputs, session, options, stage))

@@ -6,6 +6,7 @@ Loaded only by those two commands (see `aws_commands`), so the AWS side costs th
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import typer
 
@@ -19,7 +20,7 @@ from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.text import finding_line
 from apigw_cognito.reports.verify_table import render_table
 
-__all__ = ["ImportOptions", "SessionOptions", "parse_parameters", "run_import", "run_verify"]
+__all__ = ["Files", "ImportOptions", "SessionOptions", "parse_parameters", "run_import", "run_verify"]
 
 
 def _echo_err(line: str) -> None:
@@ -51,26 +52,34 @@ def prepare_files(
     return spec, applied
 
 
-def run_import(
-    spec_path: str,
-    selector_path: str,
-    session: SessionOptions,
-    options: ImportOptions,
-    *,
-    allow_root: str | None = None,
-    pool_check: bool = True,
-) -> int:
-    """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
-    clients = Clients(session)
-    spec, applied = prepare_files(
-        spec_path,
-        selector_path,
+@dataclass(frozen=True)
+class Files:
+    """The files an AWS command works on, and how to read them."""
+
+    spec: str
+    selector: str
+    allow_root: str | None = None  # the folder referenced files may be in
+    pool_check: bool = True  # check the rules' scopes against the pools (--no-pool-check: off)
+
+
+def _prepared(
+    files: Files, session: SessionOptions, clients: Clients, *, validate: bool
+) -> tuple[Spec, Applied]:
+    return prepare_files(
+        files.spec,
+        files.selector,
         session,
         clients,
-        validate=True,
-        allow_root=allow_root,
-        pool_check=pool_check,
+        validate=validate,
+        allow_root=files.allow_root,
+        pool_check=files.pool_check,
     )
+
+
+def run_import(files: Files, session: SessionOptions, options: ImportOptions) -> int:
+    """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
+    clients = Clients(session)
+    spec, applied = _prepared(files, session, clients, validate=True)
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
     if outcome.verification is not None:
@@ -86,25 +95,19 @@ def run_import(
 
 
 def run_verify(
-    spec_path: str,
-    selector_path: str,
-    session: SessionOptions,
-    options: ImportOptions,
-    *,
-    allow_root: str | None = None,
-    pool_check: bool = True,
+    files: Files, session: SessionOptions, options: ImportOptions, stage: str | None = None
 ) -> int:
-    """Compare the live API with the files' decisions; print the table; 1 on any drift."""
+    """Compare the live API with the files' decisions, and with `stage` what that stage serves; print the
+    table (and the stage's drift); 1 on any drift."""
     clients = Clients(session)
-    spec, applied = prepare_files(
-        spec_path,
-        selector_path,
-        session,
-        clients,
-        validate=False,
-        allow_root=allow_root,
-        pool_check=pool_check,
-    )
+    spec, applied = _prepared(files, session, clients, validate=False)
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
+    check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err) if stage else None
     sys.stdout.write(render_table(verification))
-    return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)
+    if check is None:
+        return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)
+    for line in check.notes:
+        sys.stdout.write(f"{line}\n")
+    for line in check.problems:
+        sys.stdout.write(f"STAGE DRIFT: {line}\n")
+    return int(ExitCode.OK if verification.ok and check.ok else ExitCode.FINDINGS)

@@ -10,21 +10,17 @@ from collections.abc import Sequence
 
 import typer
 
-from apigw_cognito.app import importing
 from apigw_cognito.app.account_audit import COMMAND, LiveAuditRequest, audit_account
 from apigw_cognito.app.adopting import AdoptRequest, adopt_api
 from apigw_cognito.app.config import load_config
 from apigw_cognito.app.targets import Command, run_targets, target_runs
 from apigw_cognito.aws.clients import Clients, SessionOptions
-from apigw_cognito.aws.import_plan import ImportOptions
 from apigw_cognito.basics.errors import ExitCode
-from apigw_cognito.cli.aws_runs import prepare_files
 from apigw_cognito.cli.output import ReportFormat
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.project import exit_code, render, summary_line
 from apigw_cognito.reports.render import RENDERERS
 from apigw_cognito.reports.text import finding_line
-from apigw_cognito.reports.verify_table import render_table
 
 __all__ = ["AdoptRequest", "LiveAuditRequest", "SessionOptions", "run_adopt", "run_live_audit"]
 
@@ -64,37 +60,6 @@ def run_live_audit(session: SessionOptions, request: LiveAuditRequest, fmt: Repo
         if summary:
             typer.echo(summary, nl=False, err=True)
     return exit_code(outcomes)
-
-
-def run_verify_stage(
-    spec_path: str,
-    selector_path: str,
-    session: SessionOptions,
-    options: ImportOptions,
-    stage: str,
-    *,
-    allow_root: str | None = None,
-    pool_check: bool = True,
-) -> int:
-    """`verify --stage`: the API's methods as today, then what the stage serves; 1 on any drift."""
-    clients = Clients(session)
-    spec, applied = prepare_files(
-        spec_path,
-        selector_path,
-        session,
-        clients,
-        validate=False,
-        allow_root=allow_root,
-        pool_check=pool_check,
-    )
-    verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
-    check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err)
-    sys.stdout.write(render_table(verification))
-    for line in check.notes:
-        sys.stdout.write(f"{line}\n")
-    for line in check.problems:
-        sys.stdout.write(f"STAGE DRIFT: {line}\n")
-    return int(ExitCode.OK if verification.ok and check.ok else ExitCode.FINDINGS)
 
 
 def run_target(
