@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from apigw_cognito.app.files import read_input, write_atomic
+from apigw_cognito.app.files import holds, read_input, write_atomic
 from apigw_cognito.app.pipeline import Applied, Spec
 from apigw_cognito.basics.errors import ExitCode, InputError
 from apigw_cognito.core.overlay import build_overlay, render_overlay
@@ -57,11 +57,16 @@ def deliver(
     compare_with = target or spec.name
     current: bytes | None = spec.raw
     if target is not None and target != spec.name:
-        try:
-            current = read_input(target)
-        except InputError:
-            current = None  # an output that does not exist yet differs from anything
-    differs = current != applied.output
+        if diff:
+            try:
+                current = read_input(target)
+            except InputError:
+                current = None  # an output that does not exist yet differs from anything
+            differs = current != applied.output
+        else:
+            differs = not holds(target, applied.output)  # no second copy of a large output in memory
+    else:
+        differs = current != applied.output
     text = unified_diff(current or b"", applied.output, compare_with, compare_with) if diff else ""
     if check:
         report.notes.append(f"{compare_with}: {'would change' if differs else 'up to date'}")
