@@ -15,7 +15,6 @@ from typing import Any, Literal, Protocol
 
 from apigw_cognito.basics.errors import Location
 from apigw_cognito.basics.text import decode_utf8
-from apigw_cognito.document import json_parse, json_source
 from apigw_cognito.document.edits import Edit, Pointer
 
 Format = Literal["json", "yaml"]
@@ -76,6 +75,9 @@ def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     fmt = fmt or detect_format(name, body)
     source: Source
     if fmt == "json":
+        # The JSON modules import msgspec (10 ms) at their top: YAML documents never pay for it.
+        from apigw_cognito.document import json_parse, json_source  # noqa: PLC0415
+
         # JSON is read from the bytes: a str of them may be four times their size (one emoji does it).
         source = json_source.JsonSource(body, json_parse.parse_bytes(body, name), name, newline)
     else:
