@@ -10,10 +10,11 @@ import sys
 import typer
 
 from apigw_cognito.app import importing
-from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file, load_spec
+from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
 from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.output import ReportFormat, emit_report
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.text import finding_line
@@ -30,7 +31,7 @@ def _prepare(
     spec_path: str, selector_path: str, session: SessionOptions, clients: Clients, *, validate: bool
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
-    spec = load_spec(spec_path)
+    spec = load_for_command(spec_path)
     selector = load_selector_file(selector_path)
     try:
         applied = importing.prepare(spec, selector, session, clients, validate=validate, log=_echo_err)

@@ -16,8 +16,9 @@ import typer
 
 from apigw_cognito.app.delivery import deliver, write_overlay
 from apigw_cognito.app.files import write_atomic
-from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply, run_audit, run_validate
+from apigw_cognito.app.pipeline import load_selector_file, run_apply, run_audit, run_validate
 from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.options import (
     ApiOption,
     ConfigOption,
@@ -152,7 +153,7 @@ class _ApplyRun:
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
-    spec = load_spec(spec_path)
+    spec = load_for_command(spec_path)
     rules = load_selector_file(selector_path)
     if run.resolve is not None:
         rules = _resolved(rules, run.resolve)
@@ -198,7 +199,7 @@ def audit(
                 fail("--selector needs a SPEC (configured APIs use their own selector)")
             raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
         _without_spec_only(config, api, jobs)
-        report = run_audit(load_spec(spec), load_selector_file(selector) if selector else None)
+        report = run_audit(load_for_command(spec), load_selector_file(selector) if selector else None)
         emit_report(report, report_choice or ReportFormat.text, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))
@@ -213,7 +214,7 @@ def init(
 ) -> None:
     """Write a starter selector: every operation of SPEC, grouped by path, with default: deny."""
     with guarded():
-        loaded = load_spec(spec)
+        loaded = load_for_command(spec)
         text = starter_selector(
             loaded.document.data, loaded.version, document=loaded.name, locate=loaded.locate
         )
@@ -232,7 +233,7 @@ def validate(
 ) -> None:
     """Validate SPEC: OpenAPI rules, authorizer extensions and API Gateway's import restrictions."""
     with guarded():
-        loaded = load_spec(spec)
+        loaded = load_for_command(spec)
         with progress(f"validating {loaded.name}"):
             report = run_validate(loaded)
         emit_report(report, report_format, to_stderr=False)
