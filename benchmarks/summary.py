@@ -97,11 +97,12 @@ def tables(run: dict[str, Any]) -> str:
     )
     out += ["", "| target | document | measured | met? |", "|---|---|---|---|"]
     for target in run["targets"]:
-        if not target["target"].split()[0] in {"7", "8", "9", "10", "11"}:
+        if target["target"].split()[0] not in {"7", "8", "9", "10", "11"}:
             continue
         verdict = {True: "met", False: "missed", None: "for information"}[target["passed"]]
         margin = f" ({target['margin']})" if target.get("margin") else ""
-        out.append(f"| {target['target']} | {target['document']} | {target['measured']} | {verdict}{margin} |")
+        cells = (target["target"], target["document"], target["measured"], verdict + margin)
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from functools import cache, partial
 from typing import Any, cast
 
+from apigw_cognito.checks.validation_imports import lean_imports
 from apigw_cognito.checks.validation_messages import (
     SpecError,
     describe,
@@ -27,7 +28,6 @@ from apigw_cognito.checks.validation_messages import (
     shorten,
     unreadable,
 )
-from apigw_cognito.checks.validation_imports import lean_imports
 from apigw_cognito.checks.validation_paths import DocContext, DocPath
 
 # Attribute names under which located information rides on the library's error objects.
@@ -218,7 +218,10 @@ def _located_class(keywords: Any, name: str, base: type[Any], meta_checks: MetaC
 
     class Located(base):  # type: ignore[misc]
         def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            where = next((a for a in args if isinstance(a, DocPath)), None)
+            # The path is the first argument of nearly every call: looked for further only when it is not.
+            where = args[0] if args else None
+            if where.__class__ is not DocPath:
+                where = next((a for a in args if isinstance(a, DocPath)), None)
             try:
                 for error in super().__call__(*args, **kwargs):
                     if where is not None and _WHERE not in error.__dict__:

@@ -106,7 +106,7 @@ def _raw_members(body: bytes, start: int, end: int) -> Mapping[str, Any]:
     """The object at body[start:end] as key -> its value's text (anything with a length), in order."""
     piece = memoryview(body)[start:end]
     try:
-        return _RAW_MEMBERS.decode(piece)  # type: ignore[no-any-return]
+        return _RAW_MEMBERS.decode(piece)
     except msgspec.DecodeError:
         pass
     # What msgspec refuses: the stdlib's reading, over the bytes seen as Latin-1 (one character a byte).
@@ -138,7 +138,7 @@ def _raw_items(body: bytes, start: int, end: int) -> list[Any]:
     """The array at body[start:end] as its items' texts (anything with a length), in order."""
     piece = memoryview(body)[start:end]
     try:
-        return _RAW_ITEMS.decode(piece)  # type: ignore[no-any-return]
+        return _RAW_ITEMS.decode(piece)
     except msgspec.DecodeError:
         pass
     view = bytes(piece).decode("latin-1")

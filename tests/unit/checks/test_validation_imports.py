@@ -103,7 +103,8 @@ def test_a_validating_run_imports_neither_pydantic_nor_requests() -> None:
     code = (
         "import sys\n"
         "from apigw_cognito.checks.validation import validate_spec\n"
-        "assert validate_spec({'openapi': '3.0.3', 'info': {'title': 't', 'version': '1'}, 'paths': {}}) == []\n"
+        "doc = {'openapi': '3.0.3', 'info': {'title': 't', 'version': '1'}, 'paths': {}}\n"
+        "assert validate_spec(doc) == []\n"
         "import openapi_spec_validator.settings as s, openapi_schema_validator.settings as t\n"
         "import openapi_spec_validator.schemas.backend as b\n"
         "print(s.__doc__.split(',')[0], t.__doc__.split(',')[0], b.get_validator_backend())\n"
