@@ -60,7 +60,8 @@ def test_scope_defined_and_requestable_passes(aws_env: None, moto_url: str, tmp_
     code, err = apply(selector(tmp_path, pool.arn), moto_url, tmp_path / "out.yaml")
     assert code == 0, err
     assert "AGC10" not in err
-    assert "AGC20" not in err
+    assert "AGC210" not in err
+    assert "AGC211" not in err
     assert (tmp_path / "out.yaml").is_file()
 
 

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import MISSING, iter_operations
-from apigw_cognito.document import json_source as json_text
 from apigw_cognito.document.edits import Edit, apply_to_data
 from apigw_cognito.document.load import Document, load_document
 from tests.support.paths import CORPUS
@@ -285,8 +284,7 @@ def _value_end(document: Document, pointer: tuple[str, ...], text: str) -> int:
     """Where the old value at `pointer` ends, in characters of `text`."""
     source: Any = document.source
     if document.format == "json":
-        _, value_start = source._find(pointer)
-        end_byte = json_text._skip(source.view, value_start)
+        _, _, end_byte = source._find(pointer)
         return len(source.body[:end_byte].decode("utf-8"))
     node, key, _ = source._resolve(pointer)
     start, end, alias = source._occurrence(node, source.tree.end[key])

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from apigw_cognito.app.files import read_input, write_atomic, write_atomic_many
+from apigw_cognito.app.files import holds, read_input, write_atomic, write_atomic_many
 from apigw_cognito.app.pipeline import Applied, Spec
 from apigw_cognito.basics.errors import ExitCode, InputError
 from apigw_cognito.core.overlay import build_overlay, render_overlay
@@ -57,9 +57,17 @@ def deliver(
     if not applied.writable:
         report.notes.append("nothing was written: fix the errors above")
         return Delivery(ExitCode.FINDINGS, "errors")
-    pairs = _compared(spec, applied, target)
-    changed = [name for name, (old, new) in pairs.items() if old != new]
-    text = "".join(unified_diff(pairs[n][0] or b"", pairs[n][1], n, n) for n in pairs) if diff else ""
+    if target is not None and target != spec.name and not diff:
+        output = applied.output_for(target)
+        assert output is not None
+        new = {target: output}
+        changed = [] if holds(target, output) else [target]  # no second copy of a large output in memory
+        text = ""
+    else:
+        pairs = _compared(spec, applied, target)
+        new = {name: pair[1] for name, pair in pairs.items()}
+        changed = [name for name, (old, data) in pairs.items() if old != data]
+        text = "".join(unified_diff(pairs[n][0] or b"", pairs[n][1], n, n) for n in pairs) if diff else ""
     if check:
         report.notes.extend(f"{name}: would change" for name in changed)
         if not changed:
@@ -72,7 +80,7 @@ def deliver(
         return Delivery(ExitCode.OK, "up to date" if target is not None else "written", text)
     if make_dirs:
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-    write_atomic_many({name: pairs[name][1] for name in changed})
+    write_atomic_many({name: new[name] for name in changed})
     report.wrote = True
     return Delivery(ExitCode.OK, "written", text, wrote=True)
 

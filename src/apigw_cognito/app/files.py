@@ -31,6 +31,26 @@ def read_input(path: str) -> bytes:
         raise InputError(f"cannot be read: {exc.strerror or exc}", Location(path)) from None
 
 
+def holds(path: str, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data` (False when it cannot be read).
+
+    Read a chunk at a time, so comparing a large output with its target never holds a second copy.
+    """
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size != len(data):
+                return False
+            at = 0
+            while chunk := handle.read(1 << 20):
+                if not data.startswith(chunk, at):
+                    return False
+                at += len(chunk)
+            return at == len(data)
+    except OSError:
+        return False
+
+
 class WriteError(ToolError):
     """The output could not be written; the previous file, if any, is intact."""
 

@@ -9,7 +9,8 @@ to try each meta-schema check in jsonschema-rs first (`MetaChecks`), falling bac
 check, which has the last word, whenever jsonschema-rs says no or cannot read the schema.
 
 The library and jsonschema-rs are imported when the engine is built, on first use: importing them costs
-start-up 0.2-0.3 s, which commands that never validate must not pay.
+start-up 0.1 s, which commands that never validate must not pay. The library's settings module is served by
+`validation_imports`, which leaves pydantic and requests out (0.15 to 0.4 s more).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from functools import cache, partial
 from typing import Any, cast
 
+from apigw_cognito.checks.validation_imports import lean_imports
 from apigw_cognito.checks.validation_messages import (
     SpecError,
     describe,
@@ -42,26 +44,27 @@ class _IdSet(set[int]):
 
 class Engine:
     def __init__(self) -> None:
-        # The validator and its friends cost 0.2-0.3 s to import: only a run that validates pays for them.
-        from jsonschema_path.retrievers import SchemaRetriever  # noqa: PLC0415
-        from openapi_spec_validator.validation import keywords  # noqa: PLC0415
-        from openapi_spec_validator.validation.registries import KeywordValidatorRegistry  # noqa: PLC0415
-        from openapi_spec_validator.validation.validators import (  # noqa: PLC0415
-            OpenAPIV2SpecValidator,
-            OpenAPIV30SpecValidator,
-            OpenAPIV31SpecValidator,
-            OpenAPIV32SpecValidator,
-            SpecValidator,
-        )
-        from referencing import Registry  # noqa: PLC0415
-        from referencing.jsonschema import DRAFT202012  # noqa: PLC0415
+        # The validator and its friends cost 0.1 s to import: only a run that validates pays for them, and
+        # without pydantic and requests, which would cost more than the rest together (`validation_imports`).
+        with lean_imports():
+            from openapi_spec_validator.validation import keywords  # noqa: PLC0415
+            from openapi_spec_validator.validation.registries import KeywordValidatorRegistry  # noqa: PLC0415
+            from openapi_spec_validator.validation.validators import (  # noqa: PLC0415
+                OpenAPIV2SpecValidator,
+                OpenAPIV30SpecValidator,
+                OpenAPIV31SpecValidator,
+                OpenAPIV32SpecValidator,
+                SpecValidator,
+            )
+            from referencing import Registry  # noqa: PLC0415
+            from referencing.jsonschema import DRAFT202012  # noqa: PLC0415
 
         self._registry_cls = KeywordValidatorRegistry
         self._specification = DRAFT202012
-        # No handlers: a document from a pull request must not make validation read local files or call
-        # URLs (the library's default would fetch file:// and http(s):// references); API Gateway's import
-        # resolves none of them either.
-        self._retriever = SchemaRetriever({}, DRAFT202012)
+        # A document from a pull request must not make validation read local files or call URLs (the
+        # library's default would fetch file:// and http(s):// references, and jsonschema-path's retriever
+        # still does so for schemes it has no handler for); API Gateway's import resolves none of them either.
+        self._retriever = _refuse_to_fetch
         self._registry = Registry
         meta_checks = build_meta_checks()
         classes: dict[str, type[SpecValidator]] = {
@@ -116,6 +119,11 @@ class Engine:
             where = root.context.failed_at
             found.append(SpecError(describe(exc), where.location() if where is not None else ()))
         return found
+
+
+def _refuse_to_fetch(uri: str) -> Any:
+    # `referencing` reports any failure to retrieve as an unresolvable reference.
+    raise LookupError(f"external reference {uri!r}: not fetched")
 
 
 @cache
@@ -210,7 +218,10 @@ def _located_class(keywords: Any, name: str, base: type[Any], meta_checks: MetaC
 
     class Located(base):  # type: ignore[misc]
         def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            where = next((a for a in args if isinstance(a, DocPath)), None)
+            # The path is the first argument of nearly every call: looked for further only when it is not.
+            where = args[0] if args else None
+            if where.__class__ is not DocPath:
+                where = next((a for a in args if isinstance(a, DocPath)), None)
             try:
                 for error in super().__call__(*args, **kwargs):
                     if where is not None and _WHERE not in error.__dict__:

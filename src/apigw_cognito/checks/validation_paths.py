@@ -149,10 +149,14 @@ class DocPath:
         return self._child(key)
 
     def __contains__(self, key: Any) -> bool:
-        try:
-            node = self.resolved()[0]
-        except (KeyError, IndexError, TypeError):
-            return False
+        # The keyword validators ask this about every schema keyword: the memo is read here directly.
+        memo = self._memo
+        if memo is None:
+            try:
+                memo = self.resolved()
+            except (KeyError, IndexError, TypeError):
+                return False
+        node = memo[0]
         if isinstance(node, dict):
             return key in node
         if isinstance(node, list):
@@ -184,7 +188,8 @@ class DocPath:
         return child
 
     def read_value(self) -> Any:
-        return self.resolved()[0]
+        memo = self._memo
+        return (memo if memo is not None else self.resolved())[0]
 
     def read_str(self, default: Any = _NOT_SET) -> Any:
         try:

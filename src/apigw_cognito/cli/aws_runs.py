@@ -11,10 +11,11 @@ from dataclasses import dataclass
 import typer
 
 from apigw_cognito.app import importing
-from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file, load_spec
+from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
 from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.output import ReportFormat, emit_report
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.text import finding_line
@@ -38,7 +39,7 @@ def prepare_files(
     pool_check: bool = True,
 ) -> tuple[Spec, Applied]:
     """Load both files and prepare the document; errors print the report and exit 1."""
-    spec = load_spec(spec_path, allowed_root=allow_root)
+    spec = load_for_command(spec_path, allowed_root=allow_root)
     selector = load_selector_file(selector_path)
     try:
         applied = importing.prepare(

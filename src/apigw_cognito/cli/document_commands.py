@@ -23,12 +23,12 @@ from apigw_cognito.app.pipeline import (
     Applied,
     bundled,
     load_selector_file,
-    load_spec,
     run_apply,
     run_audit,
     run_validate,
 )
 from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.options import (
     AllowRootOption,
     ApiOption,
@@ -217,7 +217,7 @@ class _ApplyRun:
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
-    spec = load_spec(spec_path, allowed_root=run.allow_root)
+    spec = load_for_command(spec_path, allowed_root=run.allow_root)
     rules = load_selector_file(selector_path)
     check_pools: Callable[[Applied], None] = lambda applied: note_skipped(applied.report, rules)  # noqa: E731
     if run.resolve is not None:
@@ -292,7 +292,7 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             raise typer.Exit(run_project("audit", config, api, jobs, report_choice))
         _without_spec_only(config, api, jobs)
         rules = load_selector_file(selector) if selector else None
-        report = run_audit(load_spec(spec, allowed_root=allow_root), rules)
+        report = run_audit(load_for_command(spec, allowed_root=allow_root), rules)
         if rules is not None:
             note_skipped(report, rules)
         emit_report(report, report_choice or ReportFormat.text, to_stderr=False)
@@ -359,7 +359,7 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             fail("--spec-out, --stage, --region, --profile and --endpoint-url need --from-api or --api-name")
         if spec is None:
             fail("give SPEC, or --from-api ID to adopt a live REST API")
-        loaded = load_spec(spec, allowed_root=allow_root)
+        loaded = load_for_command(spec, allowed_root=allow_root)
         text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
         if output is None:
             sys.stdout.write(text)
@@ -377,7 +377,7 @@ def validate(
 ) -> None:
     """Validate SPEC: OpenAPI rules, authorizer extensions and API Gateway's import restrictions."""
     with guarded():
-        loaded = load_spec(spec, allowed_root=allow_root)
+        loaded = load_for_command(spec, allowed_root=allow_root)
         with progress(f"validating {loaded.name}"):
             report = run_validate(loaded)
         emit_report(report, report_format, to_stderr=False)
@@ -399,7 +399,7 @@ def bundle(
 ) -> None:
     """Write SPEC and the files it references as one self-contained document (what `import` sends)."""
     with guarded():
-        loaded = load_spec(spec, allowed_root=allow_root)
+        loaded = load_for_command(spec, allowed_root=allow_root)
         fmt = "json" if (output or loaded.name).lower().endswith(".json") else "yaml"
         text = render_bundle(bundled(loaded, loaded.data).data, fmt) if loaded.documents.split else loaded.raw
         if output is None:

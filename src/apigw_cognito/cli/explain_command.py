@@ -17,9 +17,10 @@ import typer
 
 from apigw_cognito.app.explaining import KeySource, check_token, explain_operation
 from apigw_cognito.app.files import read_input
-from apigw_cognito.app.pipeline import load_selector_file, load_spec
+from apigw_cognito.app.pipeline import load_selector_file
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.basics.text import decode_utf8
+from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
 from apigw_cognito.cli.output import fail, guarded
 from apigw_cognito.reports.explanation import render_explanation
@@ -86,7 +87,7 @@ def explain_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter pe
     """Explain why OPERATION is secured as it is; with a token, whether API Gateway would accept it."""
     with guarded():
         text = _token_text(token, token_file)
-        loaded = load_spec(spec)
+        loaded = load_for_command(spec)
         rules = load_selector_file(selector)
         if text is not None and not offline:
             rules = _with_pool_ids(rules, region, profile, endpoint_url)

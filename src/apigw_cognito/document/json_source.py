@@ -1,14 +1,14 @@
 """JSON documents: positions from a walk of the levels edits touch, changes spliced into the bytes.
 
-The data comes from one strict `json` parse of the text (see `json_parse`). Positions come from a shallow
-walk over the UTF-8 bytes seen as Latin-1, where one character is one byte: every offset is then a byte
-offset, the walk's string is a quarter of the size of a text holding an emoji, and JSON's structure (all
-ASCII) reads the same. The walk goes by hand only into ``paths`` -> path item ->
-operation and into the security scheme containers; any other value is skipped by ``raw_decode``. Deeper
-positions are found on demand from the nearest walked ancestor, at a cost bounded by that subtree.
+The data comes from one strict parse of the bytes (see `json_parse`). Positions come from a shallow walk
+over the UTF-8 bytes themselves (`json_walk`), so every offset is a byte offset and no text copy is made.
+The walk goes only into ``paths`` -> path item -> operation and into the security scheme containers.
+Deeper positions are found on demand from the nearest walked ancestor, at a cost bounded by that subtree.
 
-Rendering splices new text into the bytes. The self-check re-reads the new bytes with the same walk and the
-same decoder, one member value at a time, so it never holds a second copy of the whole data.
+Rendering splices new text into the bytes. The self-check reads the new bytes back (see `_Check`): objects
+on the way to every change are walked the same way, changed values are decoded by the strict decoder and
+compared with the intended data, and every other value must be the input's own bytes for it; it never
+holds a second copy of the whole data.
 """
 
 from __future__ import annotations
@@ -29,7 +29,19 @@ from apigw_cognito.document.edits import (
     same_value,
     value_at,
 )
-from apigw_cognito.document.json_parse import STRICT_DECODER, STRICT_ERRORS, WHITESPACE, scanstring
+from apigw_cognito.document.json_parse import STRICT_DECODER, STRICT_ERRORS
+from apigw_cognito.document.json_walk import (
+    OPEN_OBJECT,
+    WS,
+    Malformed,
+    Member,
+    Obj,
+    item_spans,
+    member_spans,
+    value_end,
+    walk,
+    ws,
+)
 
 _ASCII_WS = " \t\n\r"
 # Levels walked by hand when loading ("*": any key); other values are skipped whole.
@@ -38,123 +50,6 @@ _SPEC: dict[str, Any] = {
     "components": {"securitySchemes": {}},
     "securityDefinitions": {},
 }
-# The self-check walks deeper so that no single decoded piece is large.
-_CHECK_DEPTH = 3
-_SKIP = json.JSONDecoder()  # to find where a value ends; its strings are Latin-1 garbage and unused
-
-
-# --- walking the bytes -------------------------------------------------------------------------------
-
-
-class _Member:
-    __slots__ = ("kend", "kstart", "vend", "vstart")
-
-    def __init__(self, kstart: int, kend: int, vstart: int, vend: int) -> None:
-        self.kstart = kstart
-        self.kend = kend
-        self.vstart = vstart
-        self.vend = vend
-
-
-class _Obj:
-    """One object walked by hand: its span and its members' spans, in document order."""
-
-    __slots__ = ("end", "members", "start")
-
-    def __init__(self, start: int, end: int, members: dict[str, _Member]) -> None:
-        self.start = start
-        self.end = end
-        self.members = members
-
-
-class _Malformed(Exception):
-    def __init__(self, offset: int, message: str) -> None:
-        super().__init__(message)
-        self.offset = offset
-
-
-def _ws(view: str, i: int) -> int:
-    return WHITESPACE.match(view, i).end()  # type: ignore[union-attr]
-
-
-def _key(view: str, body: bytes, start: int) -> tuple[str, int]:
-    """A key's real text and its end; `start` is at its opening quote."""
-    if view[start : start + 1] != '"':
-        raise _Malformed(start, "expected a key")
-    try:
-        key, end = scanstring(view, start + 1)
-    except json.JSONDecodeError as exc:
-        raise _Malformed(exc.pos, exc.msg) from None
-    if not view[start:end].isascii():
-        key = scanstring(body[start:end].decode("utf-8"), 1)[0]
-    return key, end
-
-
-def _skip(view: str, i: int) -> int:
-    """The end of the value starting at `i`."""
-    try:
-        return _SKIP.raw_decode(view, i)[1]
-    except json.JSONDecodeError as exc:
-        raise _Malformed(exc.pos, exc.msg) from None
-    except RecursionError:
-        raise _Malformed(i, "nested too deeply") from None
-
-
-def _members(view: str, body: bytes, start: int) -> Any:
-    """Yield (key, key start, key end, value start) for the object at `start`; send back the value's end."""
-    i = _ws(view, start + 1)
-    if view[i : i + 1] == "}":
-        return i + 1
-    while True:
-        kstart = i
-        key, kend = _key(view, body, i)
-        i = _ws(view, kend)
-        if view[i : i + 1] != ":":
-            raise _Malformed(i, "expected ':'")
-        vstart = _ws(view, i + 1)
-        vend = yield key, kstart, kend, vstart
-        i = _ws(view, vend)
-        char = view[i : i + 1]
-        if char == "}":
-            return i + 1
-        if char != ",":
-            raise _Malformed(i, "expected ',' or '}'")
-        i = _ws(view, i + 1)
-
-
-def _walk(view: str, body: bytes, start: int, spec: dict[str, Any] | None, found: dict[int, _Obj]) -> _Obj:
-    """Record the object at `start` in `found`; members named in `spec` that hold objects are walked too."""
-    members: dict[str, _Member] = {}
-    gen = _members(view, body, start)
-    try:
-        item = next(gen)
-        while True:
-            key, kstart, kend, vstart = item
-            sub = None if spec is None else spec.get(key, spec.get("*"))
-            if sub is not None and view[vstart : vstart + 1] == "{":
-                vend = _walk(view, body, vstart, sub, found).end
-            else:
-                vend = _skip(view, vstart)
-            members[key] = _Member(kstart, kend, vstart, vend)
-            item = gen.send(vend)
-    except StopIteration as stop:
-        obj = _Obj(start, stop.value, members)
-        found[start] = obj
-        return obj
-
-
-def _items(view: str, start: int) -> list[int]:
-    """The start offsets of the items of the array at `start`."""
-    starts: list[int] = []
-    i = _ws(view, start + 1)
-    if view[i : i + 1] == "]":
-        return starts
-    while True:
-        starts.append(i)
-        i = _ws(view, _skip(view, i))
-        if view[i : i + 1] == "]":
-            return starts
-        i = _ws(view, i + 1)
 
 
 class JsonSource:
@@ -165,26 +60,19 @@ class JsonSource:
         self.data = data
         self.name = name
         self.newline = newline
-        self._view: str | None = None
         # Offsets whose line number is known, and those line numbers (both ascending).
         self._marks: list[int] = [0]
         self._mark_lines: list[int] = [0]
-        self._objs: dict[int, _Obj] = {}  # walked objects by the offset of their "{"
-        self._root = _ws(self.view, 0)
+        self._objs: dict[int, Obj] = {}  # walked objects by the offset of their "{"
+        self._root = ws(body, 0)
+        self._end = value_end(body, self._root)
         if isinstance(data, dict):
-            _walk(self.view, body, self._root, _SPEC, self._objs)
+            walk(body, self._root, self._end, _SPEC, self._objs)
 
-    @property
-    def view(self) -> str:
-        """The bytes as Latin-1 text: one character per byte, so string offsets are byte offsets."""
-        if self._view is None:
-            self._view = self.body.decode("latin-1")
-        return self._view
-
-    def _object_at(self, start: int) -> _Obj:
+    def _object_at(self, start: int, end: int) -> Obj:
         obj = self._objs.get(start)
         if obj is None:
-            obj = _walk(self.view, self.body, start, None, self._objs)
+            obj = walk(self.body, start, end, None, self._objs)
         return obj
 
     # Locating. For a mapping step the location is the key's; for a list step, the item's.
@@ -193,24 +81,27 @@ class JsonSource:
         found = self._find(pointer)
         return None if found is None else self._location(found[0])
 
-    def _find(self, pointer: Pointer) -> tuple[int, int] | None:
-        """(where the last step is written, where its value starts) for `pointer`."""
+    def _find(self, pointer: Pointer) -> tuple[int, int, int] | None:
+        """(where the last step is written, where its value starts, where it ends) for `pointer`."""
         at = value = self._root
+        end = self._end
+        body = self.body
         for step in pointer:
-            char = self.view[value : value + 1]
-            if isinstance(step, str) and char == "{":
-                member = self._object_at(value).members.get(step)
+            char = body[value : value + 1]
+            if isinstance(step, str) and char == b"{":
+                member = self._object_at(value, end).members.get(step)
                 if member is None:
                     return None
-                at, value = member.kstart, member.vstart
-            elif isinstance(step, int) and char == "[":
-                starts = _items(self.view, value)
-                if not 0 <= step < len(starts):
+                at, value, end = member.kstart, member.vstart, member.vend
+            elif isinstance(step, int) and char == b"[":
+                spans = item_spans(body, value, end)
+                if not 0 <= step < len(spans):
                     return None
-                at = value = starts[step]
+                at = value = spans[step][0]
+                end = spans[step][1]
             else:
                 return None
-        return at, value
+        return at, value, end
 
     def _location(self, offset: int) -> Location:
         # Count from the nearest offset already counted: locations come in about document order, so the
@@ -223,11 +114,11 @@ class JsonSource:
         column = len(self.body[line_start:offset].decode("utf-8", "replace")) + 1
         return Location(self.name, line + 1, column)
 
-    def _obj(self, pointer: tuple[str, ...]) -> _Obj:
+    def _obj(self, pointer: tuple[str, ...]) -> Obj:
         found = self._find(pointer)
-        if found is None or self.view[found[1] : found[1] + 1] != "{":
+        if found is None or self.body[found[1] : found[1] + 1] != b"{":
             raise AssertionError(f"{self.name}: no object at {pointer!r}")
-        return self._object_at(found[1])
+        return self._object_at(found[1], found[2])
 
     # Rendering.
 
@@ -251,13 +142,12 @@ class JsonSource:
         parts.append(body[at:])
         rendered = b"".join(parts)
         del parts, body
-        self._view = None  # rebuilt when needed again: the check holds a view of the new bytes meanwhile
         self._check(rendered, changes)
         return rendered
 
     def _splices(self, changes: list[Change]) -> list[tuple[int, int, str]]:
         splices: list[tuple[int, int, str]] = []
-        inserts: dict[int, tuple[_Obj, list[Change]]] = {}
+        inserts: dict[int, tuple[Obj, list[Change]]] = {}
         for change in changes:
             obj = self._obj(change.parent)
             if change.replaces:
@@ -284,13 +174,16 @@ class JsonSource:
 
     def _indent_at(self, offset: int) -> str:
         """The whitespace that starts the line holding `offset` (its indentation)."""
-        line_start = self.view.rfind("\n", 0, offset) + 1
-        indent = WHITESPACE.match(self.view, line_start, offset).group()  # type: ignore[union-attr]
-        return indent.replace("\n", "").replace("\r", "")
+        line_start = self.body.rfind(b"\n", 0, offset) + 1
+        indent = WS.match(self.body, line_start, offset).group()  # type: ignore[union-attr]
+        return indent.replace(b"\n", b"").replace(b"\r", b"").decode("ascii")
 
-    def _layout(self, obj: _Obj) -> _Layout:
+    def _text(self, start: int, end: int) -> str:
+        """Bytes between members (whitespace and punctuation) as text, one character a byte."""
+        return self.body[start:end].decode("latin-1")
+
+    def _layout(self, obj: Obj) -> _Layout:
         """How `obj` lays out its members; an empty object follows the top-level object."""
-        view = self.view
         members = list(obj.members.values())
         if not members:
             root = self._objs.get(self._root)
@@ -298,16 +191,16 @@ class JsonSource:
                 return self._layout(root)
             return _Layout(True, "", "  ", "," + self.newline, ": ", self.newline)
         first, last = members[0], members[-1]
-        colon = view[last.kend : last.vstart]
-        if "\n" not in view[obj.start : first.kstart]:
-            between = view[members[-2].vend : last.kstart] if len(members) > 1 else ""
+        colon = self._text(last.kend, last.vstart)
+        if b"\n" not in self.body[obj.start : first.kstart]:
+            between = self._text(members[-2].vend, last.kstart) if len(members) > 1 else ""
             if between.strip(_ASCII_WS) != "," or "\n" in between:
                 between = "," if colon == ":" else ", "
             return _Layout(False, "", "", between, colon, self.newline)
         indent = self._indent_at(last.kstart)
         # The parent's indentation: that of the closing brace's line, when the brace starts it.
-        close_line = view.rfind("\n", 0, obj.end - 1) + 1
-        outer = view[close_line : obj.end - 1]
+        close_line = self.body.rfind(b"\n", 0, obj.end - 1) + 1
+        outer = self._text(close_line, obj.end - 1)
         if outer.strip(_ASCII_WS):
             outer = self._indent_at(obj.start)
         outer = outer.replace("\r", "")
@@ -318,17 +211,14 @@ class JsonSource:
 
     def _check(self, rendered: bytes, changes: list[Change]) -> None:
         expected = apply_to_data(self.data, [Edit(c.pointer, c.value) for c in changes])
-        check = _Check(rendered, changes)
-        view = check.view
+        check = _Check(self, rendered, changes)
         try:
-            start = _ws(view, 0)
-            if isinstance(expected, dict):
-                end = check.value(start, expected, _CHECK_DEPTH, ())
-            else:
-                end = _skip(view, start)
-            if _ws(view, end) != len(view):
-                raise _Malformed(end, "extra data after the document")
-        except _Malformed as exc:
+            start = ws(rendered, 0)
+            end = value_end(rendered, start)
+            if not rendered[start:end]:
+                raise Malformed(start, "no value")
+            check.value(start, end, expected, (), (self._root, self._end))
+        except Malformed as exc:
             raise AssertionError(
                 f"{self.name}: the rendered JSON is malformed at byte {exc.offset}: {exc}"
             ) from None
@@ -341,44 +231,48 @@ class JsonSource:
 
 
 class _Check:
-    """The rendered bytes against the intended data: objects walked a few levels down, then decoded."""
+    """The rendered bytes against the intended data.
 
-    def __init__(self, rendered: bytes, changes: list[Change]) -> None:
+    Objects on the way to a changed key are walked member by member (a key written twice shows there) and
+    matched with the same objects of the input. A value that no change touches must be the input's own
+    bytes for it, which the strict parse of the input read as that value; any other value (a changed one,
+    or one whose bytes moved) is decoded whole by the strict decoder and compared with the intended data.
+    """
+
+    def __init__(self, source: JsonSource, rendered: bytes, changes: list[Change]) -> None:
+        self.source = source
         self.body = rendered
-        self.view = rendered.decode("latin-1")
         self.changed = {c.pointer for c in changes}
-        self.strict: dict[
-            tuple[str, ...], list[tuple[str, ...]]
-        ] = {}  # prefix -> the changed pointers under it
+        self.strict: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # prefix -> changed pointers under it
         for c in changes:
             for k in range(len(c.pointer) + 1):
                 self.strict.setdefault(c.pointer[:k], []).append(c.pointer)
 
-    def value(self, start: int, expected: Any, depth: int, where: tuple[str, ...]) -> int:
-        """Compare the value at `start` with `expected`, walking objects `depth` levels down; its end."""
-        if self.view[start : start + 1] != "{" or not isinstance(expected, dict) or depth == 0:
-            return self._decoded(start, expected, where)
-        seen: set[str] = set()
-        gen = _members(self.view, self.body, start)
-        try:
-            item = next(gen)
-            while True:
-                key, _, _, vstart = item
-                if key in seen or key not in expected:
-                    raise AssertionError(
-                        f"unexpected or duplicate key {key!r} in the rendered JSON at {where}"
-                    )
-                seen.add(key)
-                item = gen.send(self.value(vstart, expected[key], depth - 1, (*where, key)))
-        except StopIteration as stop:
-            end = stop.value
-        if len(seen) != len(expected):
-            raise AssertionError(f"keys missing in the rendered JSON at {where}")
-        return int(end)
+    def value(
+        self, start: int, end: int, expected: Any, where: tuple[str, ...], original: tuple[int, int] | None
+    ) -> None:
+        """Compare the value at body[start:end] with `expected`; `original`: its span in the input."""
+        if where not in self.strict:
+            if original is not None and _same_bytes(self.body, start, end, self.source.body, *original):
+                return
+            self._decoded(start, end, expected, where)
+            return
+        if where in self.changed or not isinstance(expected, dict) or self.body[start] != OPEN_OBJECT:
+            self._decoded(start, end, expected, where)
+            return
+        members = member_spans(self.body, start, end)
+        if members.keys() != expected.keys():
+            raise AssertionError(f"the rendered JSON has other keys than intended at {where}")
+        before: dict[str, Member] = {}
+        if original is not None and self.source.body[original[0]] == OPEN_OBJECT:
+            before = self.source._object_at(*original).members
+        for key, member in members.items():
+            old = before.get(key)
+            span = None if old is None else (old.vstart, old.vend)
+            self.value(member.vstart, member.vend, expected[key], (*where, key), span)
 
-    def _decoded(self, start: int, expected: Any, where: tuple[str, ...]) -> int:
-        """Decode the value at `start` whole and compare it with `expected`; its end."""
-        end = _skip(self.view, start)
+    def _decoded(self, start: int, end: int, expected: Any, where: tuple[str, ...]) -> None:
+        """Decode the value at body[start:end] whole and compare it with `expected`."""
         try:
             value = STRICT_DECODER.decode(self.body[start:end].decode("utf-8"))
         except STRICT_ERRORS as exc:
@@ -386,7 +280,7 @@ class _Check:
         if value != expected:
             raise AssertionError(f"the rendered JSON differs from the intended data at {where}")
         # Changed values are also compared strictly: `==` takes 1 for true or 1.0.
-        if any(where[:k] in self.changed for k in range(len(where))):
+        if any(where[:k] in self.changed for k in range(len(where) + 1)):
             pairs = [(value, expected)]
         else:
             pairs = [
@@ -395,7 +289,11 @@ class _Check:
             ]
         if not all(same_value(got, want) for got, want in pairs):
             raise AssertionError(f"the rendered JSON does not hold the intended value under {where}")
-        return end
+
+
+def _same_bytes(a: bytes, a_start: int, a_end: int, b: bytes, b_start: int, b_end: int) -> bool:
+    # startswith compares a view at C speed without copying either side.
+    return a_end - a_start == b_end - b_start and a.startswith(memoryview(b)[b_start:b_end], a_start)
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,19 @@ not touch stays as it was (comments, quoting, key order, indentation, line endin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from apigw_cognito.basics.errors import Location
 from apigw_cognito.basics.text import decode_utf8
-from apigw_cognito.document import json_parse, json_source
 from apigw_cognito.document.edits import Edit, Pointer
 
 Format = Literal["json", "yaml"]
 
 _BOM = b"\xef\xbb\xbf"
+_LEADING = re.compile(rb"\s*")  # ASCII whitespace before the first character
 
 
 class Source(Protocol):
@@ -55,12 +56,14 @@ class Document:
         return b"".join((_BOM, body)) if self.bom else body
 
 
-def detect_format(name: str, text: str) -> Format:
+def detect_format(name: str, text: str | bytes) -> Format:
     """`.json` files are JSON; anything else is YAML unless its first character opens a JSON value."""
     if name.lower().endswith(".json"):
         return "json"
     if name.lower().endswith((".yaml", ".yml")):
         return "yaml"
+    if isinstance(text, bytes):
+        text = text[: _LEADING.match(text).end() + 1].decode("utf-8", "replace")  # type: ignore[union-attr]
     return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
 
 
@@ -68,15 +71,17 @@ def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     """Decode and parse `raw`; every malformed input raises `InputError` with file, line and column."""
     bom = raw.startswith(_BOM)
     body = raw[len(_BOM) :] if bom else raw
-    text = decode_utf8(body, name)
-    newline = _newline(text)
-    fmt = fmt or detect_format(name, text)
+    newline = _newline(body)
+    fmt = fmt or detect_format(name, body)
     source: Source
     if fmt == "json":
-        data = json_parse.parse(text, name)
-        del text  # the JSON source works on the bytes: the str may be four times their size
-        source = json_source.JsonSource(body, data, name, newline)
+        # The JSON modules import msgspec (10 ms) at their top: YAML documents never pay for it.
+        from apigw_cognito.document import json_parse, json_source  # noqa: PLC0415
+
+        # JSON is read from the bytes: a str of them may be four times their size (one emoji does it).
+        source = json_source.JsonSource(body, json_parse.parse_bytes(body, name), name, newline)
     else:
+        text = decode_utf8(body, name)
         # The YAML modules import PyYAML (20 ms) at their top: JSON documents never pay for it.
         from apigw_cognito.document import yaml_source  # noqa: PLC0415
 
@@ -84,6 +89,6 @@ def load_document(raw: bytes, name: str, fmt: Format | None = None) -> Document:
     return Document(name=name, format=fmt, data=source.data, source=source, bom=bom, newline=newline)
 
 
-def _newline(text: str) -> str:
-    first = text.find("\n")
-    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+def _newline(body: bytes) -> str:
+    first = body.find(b"\n")
+    return "\r\n" if first > 0 and body[first - 1] == 0x0D else "\n"
