@@ -20,6 +20,8 @@ from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snap
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
 from apigw_cognito.core.adopt import Adoption, adopt
+from apigw_cognito.core.export_cleanup import clean_export
+from apigw_cognito.document.bundle import render_bundle
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.loader import load_selector
 
@@ -65,7 +67,16 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
     notes: list[str] = []
     if request.spec_out is not None:
         yaml = not request.spec_out.lower().endswith(".json")
-        spec = parse_spec(export_document(clients.apigateway(), api, request.stage, yaml), request.spec_out)
+        exported = parse_spec(
+            export_document(clients.apigateway(), api, request.stage, yaml), request.spec_out
+        )
+        data, cleaned = clean_export(exported.data)
+        if cleaned:
+            fmt = "yaml" if yaml else "json"
+            spec = parse_spec(render_bundle(data, fmt), request.spec_out)
+            notes.extend(cleaned)
+        else:
+            spec = exported
         if not security_schemes(spec.data, spec.version):
             notes.append(
                 "the export carries no security schemes (LocalStack's exporter writes none): the selector"
