@@ -104,7 +104,7 @@ def check_stage(
             problems.append(
                 f"{head}, older than the last import of these files (deployment {ours.id},"
                 f" created {ours.when}); deploy it again"
-                if served.created and ours.created and served.created < ours.created
+                if served.created and ours.created and served.created <= ours.created
                 else f"{head}, not the deployment of these files (deployment {ours.id}, created {ours.when})"
             )
         elif recorded is not None:

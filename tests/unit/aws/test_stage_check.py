@@ -45,6 +45,14 @@ def test_older_than_the_last_import() -> None:
     assert "older than the last import of these files (deployment d2" in check.problems[0]
 
 
+def test_made_in_the_same_second_as_the_last_import() -> None:
+    """API Gateway's creation times count whole seconds: two deployments in one second still order."""
+    history = [_d("d1", 1, OTHER), _d("d2", 1, DIGEST)]
+    check = check_stage("prod", history[0], history, DIGEST, EXPECTED)
+    assert not check.ok
+    assert "older than the last import of these files (deployment d2" in check.problems[0]
+
+
 def test_another_document_and_an_unknown_deployment() -> None:
     assert "another document" in check_stage("p", _d("d1", 1, OTHER), [], DIGEST, EXPECTED).problems[0]
     unknown = check_stage("p", _d("d1", 1, None), [], DIGEST, EXPECTED)
