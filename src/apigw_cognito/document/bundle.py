@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError
-from apigw_cognito.basics.openapi import Version
-from apigw_cognito.document.edits import Pointer, same_value
+from apigw_cognito.basics.openapi import Version, get_in
+from apigw_cognito.document.edits import Pointer, pointer_text, same_value
 from apigw_cognito.document.references import DocumentSet, Place, resolve_ref
 
 # Where components of each kind live in the root, by OpenAPI version family.
@@ -138,7 +138,7 @@ class _Bundler:
         if target is None:  # remote: left for the validator to report, as for a single file
             return ref
         if target.file == self.documents.root.name:
-            return _fragment(target.pointer)
+            return "#" + pointer_text(target.pointer)
         known = self.names.get(target)
         if known is not None:
             return known
@@ -152,7 +152,7 @@ class _Bundler:
         value = self.documents.value_at(target, Place(file, (*in_file, "$ref")))
         name = self._name(kind, target, value)
         pointer = (*self.sections[kind], name)
-        local = _fragment(pointer)
+        local = "#" + pointer_text(pointer)
         self.names[target] = local
         self.origins[pointer] = target
         self.added.setdefault(kind, {})[name] = None  # reserved before the walk: cycles end here
@@ -165,7 +165,7 @@ class _Bundler:
             raw = os.path.splitext(os.path.basename(target.file))[0]
         parts = _NAME_PART.findall(raw)
         base = "".join(p[:1].upper() + p[1:] for p in parts) or "Shared"
-        existing = _get(self.data, self.sections[kind])
+        existing = get_in(self.data, self.sections[kind])
         taken = existing if isinstance(existing, Mapping) else {}
         name, n = base, 1
         while True:
@@ -194,18 +194,6 @@ def _kind(target: Pointer, where: Pointer) -> str:
         if parent == section:
             return section
     return "schemas"
-
-
-def _fragment(pointer: Pointer) -> str:
-    return "#/" + "/".join(str(s).replace("~", "~0").replace("/", "~1") for s in pointer)
-
-
-def _get(data: Any, pointer: Pointer) -> Any:
-    for step in pointer:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(step)
-    return data
 
 
 def _set_members(data: dict[str, Any], pointer: Pointer, members: dict[str, Any]) -> dict[str, Any]:

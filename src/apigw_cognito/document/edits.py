@@ -40,7 +40,7 @@ def apply_to_data(
     for edit in edits:
         if not isinstance(data, dict):
             raise InputError(
-                f"cannot set {_show(edit.pointer)}: the top level is not a mapping",
+                f"cannot set {pointer_text(edit.pointer)}: the top level is not a mapping",
                 locate(()) if locate else None,
             )
         data = _set_in(data, edit.pointer, edit.value, owned, locate)
@@ -116,9 +116,9 @@ class _Plan:
                 self.under.update(pointer[:j] for j in range(i + 1))
                 return
             if not isinstance(child, dict):
-                where = _show(pointer[: i + 1])
+                where = pointer_text(pointer[: i + 1])
                 raise InputError(
-                    f"cannot set {_show(pointer)}: {where} is a {type_name(child)}, not a mapping",
+                    f"cannot set {pointer_text(pointer)}: {where} is a {type_name(child)}, not a mapping",
                     self.locate(pointer[: i + 1]),
                 )
             node = child
@@ -135,7 +135,9 @@ class _Plan:
         if current is None:
             current = {}
         elif not isinstance(current, dict):
-            raise InputError(f"cannot set {_show(pointer)}: {_show(pointer[: i + 1])} is not a mapping")
+            raise InputError(
+                f"cannot set {pointer_text(pointer)}: {pointer_text(pointer[: i + 1])} is not a mapping"
+            )
         pending[slot] = _set_in(current, rest, value, self.owned)
 
     def changes(self) -> list[Change]:
@@ -171,7 +173,7 @@ def check_rendering(reparsed: Any, data: Any, changes: Sequence[Change], name: s
         got, want = value_at(reparsed, change.pointer), value_at(expected, change.pointer)
         if not same_value(got, want):
             raise AssertionError(
-                f"{name}: the rendered text gives {got!r} at {_show(change.pointer)}, not {want!r}"
+                f"{name}: the rendered text gives {got!r} at {pointer_text(change.pointer)}, not {want!r}"
             )
 
 
@@ -203,7 +205,8 @@ def _set_in(
             child = {}
         elif not isinstance(child, dict):
             raise InputError(
-                f"cannot set {_show(path)}: {_show(path[: i + 1])} is a {type_name(child)}, not a mapping",
+                f"cannot set {pointer_text(path)}: {pointer_text(path[: i + 1])} is a {type_name(child)},"
+                " not a mapping",
                 locate(path[: i + 1]) if locate else None,
             )
         elif id(child) not in owned:
@@ -226,5 +229,6 @@ def _drop_under(
         del pending[slot]
 
 
-def _show(pointer: Sequence[str | int]) -> str:
+def pointer_text(pointer: Sequence[str | int]) -> str:
+    """`pointer` written as a JSON pointer (`/paths/~1pets/get`)."""
     return "/" + "/".join(str(step).replace("~", "~0").replace("/", "~1") for step in pointer)

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from apigw_cognito.basics.errors import InputError, Location
 from apigw_cognito.basics.openapi import METHOD_KEYS, type_name
-from apigw_cognito.document.edits import Edit, Pointer, same_value
+from apigw_cognito.document.edits import Edit, Pointer, pointer_text, same_value
 from apigw_cognito.document.load import Document, load_document
 
 Read = Callable[[str], bytes]
@@ -111,7 +111,7 @@ class DocumentSet:
                 value = value[int(step)]
             else:
                 raise InputError(
-                    f"$ref names nothing: {place.file} has no {_show_pointer(place.pointer)}",
+                    f"$ref names nothing: {place.file} has no #{pointer_text(place.pointer)}",
                     self.locate_place(ref_at) if ref_at is not None else Location(place.file),
                 )
         return value
@@ -352,9 +352,5 @@ def _pointer(fragment: str, ref: str, where: Location | None) -> Pointer:
     return tuple(step.replace("~1", "/").replace("~0", "~") for step in text[1:].split("/"))
 
 
-def _show_pointer(pointer: Pointer) -> str:
-    return "#/" + "/".join(str(s).replace("~", "~0").replace("/", "~1") for s in pointer)
-
-
 def _show(place: Place) -> str:
-    return f"{place.file}{_show_pointer(place.pointer)}"
+    return f"{place.file}#{pointer_text(place.pointer)}"
