@@ -21,7 +21,7 @@ from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
 from apigw_cognito.core.adopt import Adoption, adopt
 from apigw_cognito.core.export_cleanup import clean_export
-from apigw_cognito.document.bundle import render_bundle
+from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.loader import load_selector
 
@@ -73,7 +73,7 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
         data, cleaned = clean_export(exported.data)
         if cleaned:
             fmt = "yaml" if yaml else "json"
-            spec = parse_spec(render_bundle(data, fmt), request.spec_out)
+            spec = parse_spec(render_data(data, fmt), request.spec_out)
             notes.extend(cleaned)
         else:
             spec = exported

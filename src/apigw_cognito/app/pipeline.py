@@ -20,7 +20,7 @@ from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
 from apigw_cognito.core.gateway_responses import missing_cors
 from apigw_cognito.core.transform import Decision, Result, secure
-from apigw_cognito.document.bundle import Bundle, bundle, render_bundle
+from apigw_cognito.document.bundle import Bundle, bundle, render_data
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.document.load import Document, load_document
 from apigw_cognito.document.references import DocumentSet, Place, resolve
@@ -224,7 +224,7 @@ class Applied:
         if not self._writable:
             return None
         if self.bundled:
-            return render_bundle(self.data, self._spec.document.format)
+            return render_data(self.data, self._spec.document.format)
         return self.files.get(self._spec.name, self._spec.raw)
 
     def output_for(self, target: str | None) -> bytes | None:
@@ -233,9 +233,9 @@ class Applied:
             return self.output
         name = target.lower()
         if name.endswith(".json"):
-            return render_bundle(self.data, "json")
+            return render_data(self.data, "json")
         if name.endswith((".yaml", ".yml")):
-            return render_bundle(self.data, "yaml")
+            return render_data(self.data, "yaml")
         return self.output
 
 

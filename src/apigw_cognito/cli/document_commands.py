@@ -45,7 +45,7 @@ from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.core.pool_scopes import SKIPPED_NOTE, needs_pool_check
 from apigw_cognito.core.starter import starter_selector
-from apigw_cognito.document.bundle import render_bundle
+from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.model import Selector
 from apigw_cognito.selector.schema import SCHEMA
@@ -401,7 +401,7 @@ def bundle(
     with guarded():
         loaded = load_for_command(spec, allowed_root=allow_root)
         fmt = "json" if (output or loaded.name).lower().endswith(".json") else "yaml"
-        text = render_bundle(bundled(loaded, loaded.data).data, fmt) if loaded.documents.split else loaded.raw
+        text = render_data(bundled(loaded, loaded.data).data, fmt) if loaded.documents.split else loaded.raw
         if output is None:
             sys.stdout.buffer.write(text)
             sys.stdout.flush()

@@ -208,9 +208,9 @@ def _set_members(data: dict[str, Any], pointer: Pointer, members: dict[str, Any]
     return {**data, str(head): _set_members(inner, tuple(rest), members)}
 
 
-def render_bundle(data: Any, fmt: str) -> bytes:
-    """The bundle as a file: JSON for a JSON root, block YAML otherwise (a bundle is a new file: its text
-    is written anew, unlike the edited files of the split document)."""
+def render_data(data: Any, fmt: str) -> bytes:
+    """A document written anew from its data (a bundle, a cleaned export): JSON for `fmt` "json", block
+    YAML otherwise; unlike edited files, nothing of an earlier text is kept."""
     if fmt == "json":
         try:
             return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

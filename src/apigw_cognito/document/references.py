@@ -116,13 +116,6 @@ class DocumentSet:
                 )
         return value
 
-    def sharing(self) -> dict[Place, list[str]]:
-        """Path items that several paths reach: the item's place, and the paths, in document order."""
-        by_place: dict[Place, list[str]] = {}
-        for path, origin in self.origins.items():
-            by_place.setdefault(origin.place, []).append(path)
-        return {place: paths for place, paths in by_place.items() if len(paths) > 1}
-
     def edits_by_file(self, edits: Sequence[Edit]) -> dict[str, list[Edit]]:
         """`edits` (pointers into `data`) as edits of each file; one edit per place.
 
