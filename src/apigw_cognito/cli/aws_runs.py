@@ -28,31 +28,6 @@ def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def prepare_files(
-    spec_path: str,
-    selector_path: str,
-    session: SessionOptions,
-    clients: Clients,
-    *,
-    validate: bool,
-    allow_root: str | None = None,
-    pool_check: bool = True,
-) -> tuple[Spec, Applied]:
-    """Load both files and prepare the document; errors print the report and exit 1."""
-    spec = load_for_command(spec_path, allowed_root=allow_root)
-    selector = load_selector_file(selector_path)
-    try:
-        applied = importing.prepare(
-            spec, selector, session, clients, validate=validate, log=_echo_err, pool_check=pool_check
-        )
-    except FindingsError as exc:
-        emit_report(exc.report, ReportFormat.text, to_stderr=True)
-        raise typer.Exit(int(ExitCode.FINDINGS)) from None
-    for finding in applied.report.findings:
-        _echo_err(finding_line(finding))
-    return spec, applied
-
-
 @dataclass(frozen=True)
 class Files:
     """The files an AWS command works on, and how to read them."""
@@ -66,15 +41,19 @@ class Files:
 def _prepared(
     files: Files, session: SessionOptions, clients: Clients, *, validate: bool
 ) -> tuple[Spec, Applied]:
-    return prepare_files(
-        files.spec,
-        files.selector,
-        session,
-        clients,
-        validate=validate,
-        allow_root=files.allow_root,
-        pool_check=files.pool_check,
-    )
+    """Load both files and prepare the document; errors print the report and exit 1."""
+    spec = load_for_command(files.spec, allowed_root=files.allow_root)
+    selector = load_selector_file(files.selector)
+    try:
+        applied = importing.prepare(
+            spec, selector, session, clients, validate=validate, log=_echo_err, pool_check=files.pool_check
+        )
+    except FindingsError as exc:
+        emit_report(exc.report, ReportFormat.text, to_stderr=True)
+        raise typer.Exit(int(ExitCode.FINDINGS)) from None
+    for finding in applied.report.findings:
+        _echo_err(finding_line(finding))
+    return spec, applied
 
 
 def run_import(files: Files, session: SessionOptions, options: ImportOptions) -> int:
