@@ -134,7 +134,7 @@ _STYLES = st.sampled_from(
 
 
 @st.composite
-def _cases(draw: st.DrawFn) -> tuple[Document, str, list[Edit]]:
+def rendering_cases(draw: st.DrawFn) -> tuple[Document, str, list[Edit]]:
     style = draw(_STYLES)
     data = draw(_DOCUMENTS)
     operations = [op for item in data["paths"].values() for op in item.values()]
@@ -198,7 +198,7 @@ def _is_subsequence(small: list[str] | str, big: list[str] | str) -> bool:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_cases())
+@given(rendering_cases())
 def test_rendering_means_what_apply_to_data_says_and_is_idempotent(
     case: tuple[Document, str, list[Edit]],
 ) -> None:
@@ -214,7 +214,7 @@ def test_rendering_means_what_apply_to_data_says_and_is_idempotent(
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_cases())
+@given(rendering_cases())
 def test_locate_points_at_each_operations_key(case: tuple[Document, str, list[Edit]]) -> None:
     document, text, _ = case
     lines = text.splitlines()
@@ -228,7 +228,7 @@ def test_locate_points_at_each_operations_key(case: tuple[Document, str, list[Ed
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_cases())
+@given(rendering_cases())
 def test_the_original_text_survives(case: tuple[Document, str, list[Edit]]) -> None:
     document, text, edits = case
     rendered = _render(document, edits)
@@ -251,7 +251,7 @@ def test_the_original_text_survives(case: tuple[Document, str, list[Edit]]) -> N
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_cases(), _SECURITY)
+@given(rendering_cases(), _SECURITY)
 def test_a_replaced_value_changes_only_its_own_span(
     case: tuple[Document, str, list[Edit]], value: Any
 ) -> None:

@@ -1,0 +1,190 @@
+"""The windowed YAML self-check never accepts what the whole re-parse refuses.
+
+`yaml_check.new_lines_hold` confirms a rendering by reading a window around each run of new lines; the
+reference is parsing the whole new text again. Renderings are generated (the document property suite's
+cases, and texts written to trap a window: quoted scalars and flow collections continued at column 0,
+kept block scalars, deeper comments, compact lists, explicit keys, anchors), then mutated the ways a
+rendering bug would: new text changed (a character, the indentation of a line, a line added, the final
+line break dropped), a run moved to another line start, its window's key or column moved. Whenever the
+window check accepts, the whole re-parse must accept too.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from apigw_cognito.basics.errors import InputError
+from apigw_cognito.document.edits import Edit, plan_changes
+from apigw_cognito.document.load import load_document
+from apigw_cognito.document.yaml_check import Splice, new_lines_hold, whole_text_holds
+from apigw_cognito.document.yaml_source import YamlSource
+from tests.properties.test_document_properties import rendering_cases
+
+POOL = [{"Pool": ["https://api.example.com/read"]}]
+LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"  # `make fuzz`
+
+# Each ends an operation or a mapping with something a misplaced run could land inside.
+TRAPS = [
+    'paths:\n  /a:\n    get:\n      summary: "one\ntwo"\n    post:\n      summary: x\n',
+    "paths:\n  /a:\n    get:\n      summary: 'one\n two'\n  /b:\n    get: {}\n",
+    "paths:\n  /a:\n    get:\n      tags: [a,\nb]\n      x-b: {k: 1,\n k2: 2}\n",
+    "paths:\n  /a:\n    get:\n      description: |+\n        text\n\n\n    put:\n      summary: y\n",
+    "paths:\n  /a:\n    get:\n      description: >-\n        one\n        # not a comment\n"
+    "      # a comment\n    put:\n      summary: y\n",
+    "paths:\n  /a:\n    get:\n      summary: plain\n        continued\n      # deeper comment\n"
+    "        # deeper still\n  /b:\n    get:\n      x: 1\n",
+    "paths:\n  /a:\n    get:\n      tags:\n      - a\n      - b\n    put:\n      tags:\n      - c\n",
+    "paths:\n  /a:\n    get:\n      ? summary\n      : x\n      ? tags\n      : [a]\n",
+    "paths:\n  /a:\n    get:\n      x-a: &one\n        k: 1\n    put:\n      x-a: *one\n",
+    "paths:\n  /a:\n    get: {summary: x}\n    put:\n      summary: y\n      x-z: |\n        t\n",
+    "paths:\n  /a:\n    get:\n      summary: x\n  # a comment at the paths' column\n  /b:\n"
+    "    get:\n      summary: y\n# at the root\ncomponents:\n  schemas:\n    S: {type: string}\n",
+    "paths:\n  /a:\n    get:\n      summary: x\t# after a tab\n\ncomponents:\n  schemas: {}\n",
+]
+
+
+@st.composite
+def trap_cases(draw: st.DrawFn) -> tuple[YamlSource, list[Edit]]:
+    text = draw(st.sampled_from(TRAPS))
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    document = load_document(text.encode(), "api.yaml")
+    edits = []
+    for path, item in document.data["paths"].items():
+        for method in item:
+            if draw(st.booleans()):
+                edits.append(Edit(("paths", path, method, "security"), draw(st.sampled_from([POOL, []]))))
+    if draw(st.booleans()):
+        edits.append(Edit(("components", "securitySchemes", "Pool"), {"type": "apiKey", "in": "header"}))
+    assert isinstance(document.source, YamlSource)
+    return document.source, edits
+
+
+_NEW_LINES = st.sampled_from(["# c", "x: 1", "- a", "'q", "[", "|", "  ", "\t", "&a b: 1", "*a", "..."])
+
+
+@st.composite
+def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
+    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "key", "column"]))
+    event(f"mutation: {how}")
+    new = splice.text
+    if how == "char" and new:
+        at = draw(st.integers(0, len(new) - 1))
+        char = draw(st.sampled_from([":", "#", "-", " ", "\n", '"', "'", "[", "{", "|", "x"]))
+        new = new[:at] + char + new[at:]
+    elif how == "indent":
+        lines = new.split("\n")
+        i = draw(st.integers(0, len(lines) - 1))
+        lines[i] = lines[i][1:] if draw(st.booleans()) and lines[i].startswith(" ") else " " + lines[i]
+        new = "\n".join(lines)
+    elif how == "line":
+        column = draw(st.integers(0, splice.column + 4))
+        line = " " * column + draw(_NEW_LINES) + "\n"
+        new = line + new if draw(st.booleans()) else new + line
+    elif how == "newline":
+        new = new.rstrip("\r\n")
+    elif how == "place":
+        starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n" and i + 1 < len(text)]
+        at = draw(st.sampled_from(starts))
+        return replace(splice, start=at, end=at)
+    elif how == "key":
+        return replace(splice, key_start=draw(st.integers(0, max(0, splice.start))))
+    elif how == "column":
+        return replace(splice, column=max(0, splice.column + draw(st.sampled_from([-2, -1, 1, 2]))))
+    return replace(splice, text=new)
+
+
+def _verdicts(source: YamlSource, edits: list[Edit], data: st.DataObject) -> None:
+    try:
+        changes = plan_changes(source.data, edits, source.locate)
+        splices = sorted(source._splices(changes), key=lambda s: (s.start, -s.depth))
+    except InputError:  # an anchored mapping: refused before any text is written
+        return
+    if not changes:
+        return
+    if splices and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(splices) - 1))
+        splices[i] = data.draw(mutated(splices[i], source.text))
+        splices.sort(key=lambda s: (s.start, -s.depth))
+    parts, at = [], 0
+    for splice in splices:
+        if splice.start < at:
+            return  # a mutation made two splices overlap: the renderer refuses that itself
+        parts += [source.text[at : splice.start], splice.text]
+        at = splice.end
+    rendered = "".join(parts) + source.text[at:]
+    windowed = not source._shared and new_lines_hold(source.text, splices, source.name)
+    try:
+        whole_text_holds(rendered, source.data, changes, source.name)
+        whole = True
+    except AssertionError:
+        whole = False
+    except InputError:  # nested too deeply to compare: the window check must not accept either
+        whole = False
+    event(f"window {'accepts' if windowed else 'defers'}, whole re-parse {'accepts' if whole else 'refuses'}")
+    assert whole or not windowed, f"the window check accepted what the whole re-parse refuses:\n{rendered}"
+
+
+@settings(max_examples=3000 if LONG else 300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trap_cases(), st.data())
+def test_windows_accept_nothing_the_whole_reparse_refuses_on_traps(
+    case: tuple[YamlSource, list[Edit]], data: st.DataObject
+) -> None:
+    source, edits = case
+    _verdicts(source, edits, data)
+
+
+@settings(max_examples=2000 if LONG else 200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rendering_cases(), st.data())
+def test_windows_accept_nothing_the_whole_reparse_refuses_on_generated_documents(
+    case: tuple[Any, str, list[Edit]], data: st.DataObject
+) -> None:
+    document, _, edits = case
+    if isinstance(document.source, YamlSource):
+        _verdicts(document.source, edits, data)
+
+
+def test_operations_gaining_security_are_checked_by_their_windows_alone() -> None:
+    text = textwrap.dedent(
+        """\
+        openapi: 3.0.0
+        paths:
+          /pets:
+            get:
+              summary: list   # trailing comment
+              responses: {'200': {description: ok}}
+            post:
+              description: |
+                text
+              # a comment
+          /pets/{id}:
+            get:
+              tags:
+              - pets
+        components:
+          schemas: {}
+          headers:
+            H: {schema: {type: string}}
+        """
+    )
+    source = load_document(text.encode(), "api.yaml").source
+    assert isinstance(source, YamlSource)
+    edits = [
+        Edit(("paths", "/pets", "get", "security"), POOL),
+        Edit(("paths", "/pets", "post", "security"), []),
+        Edit(("paths", "/pets/{id}", "get", "security"), POOL),
+        Edit(("components", "securitySchemes", "Pool"), {"type": "apiKey"}),
+    ]
+    changes = plan_changes(source.data, edits, source.locate)
+    splices = list(source._splices(changes))
+    assert len(splices) == 4
+    assert new_lines_hold(source.text, splices, source.name)
+    # A run one column off is not accepted by its window (the whole re-parse then decides).
+    shifted = [replace(splices[0], text=" " + splices[0].text), *splices[1:]]
+    assert not new_lines_hold(source.text, shifted, source.name)
