@@ -1,13 +1,18 @@
-"""Importing the validator libraries without what the engine never uses: pydantic and requests.
+"""Importing the validator libraries without what the engine never uses: pydantic, requests, urllib's client.
 
-`lean_imports` is the context in which `validation_engine` imports the libraries. Two of their imports cost
-more than the rest of them together and serve nothing the engine does:
+`lean_imports` is the context in which `validation_engine` imports the libraries. Three of their imports
+cost more than the rest of them together and serve nothing the engine does:
 
 - pydantic (0.1 to 0.3 s), for the libraries' settings: see below.
 - requests (50 ms), which jsonschema-path prefers for fetching remote ``$ref``s. The engine fetches none
   (its retriever refuses every URI), and jsonschema-path falls back to urllib when requests cannot be
   imported, so its import is refused while the libraries load. Afterwards requests imports as usual; only
   jsonschema-path's own retriever and default handlers, in this process, fetch through urllib.
+- urllib.request (20 ms with http.client, ssl and email), which jsonschema-path imports for the same
+  fetching and for turning file URIs into paths. While the libraries load, ``urllib.request`` is a stand-in
+  whose four names jsonschema-path takes (``urlopen``, ``url2pathname``, ``pathname2url``, ``Request``)
+  import the real module when called, as does any other name read from it; the real module then takes its
+  place everywhere, so a later ``import urllib.request`` anywhere gets the real one.
 
 Settings: openapi-spec-validator 0.9 and openapi-schema-validator 0.9 each read their settings through a
 pydantic-settings class (``OPENAPI_SPEC_VALIDATOR_*``, ``OPENAPI_SCHEMA_VALIDATOR_*``). Importing pydantic
@@ -21,6 +26,7 @@ library would. `tests/unit/checks/test_validation_imports.py` pins the names and
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -37,6 +43,7 @@ _PREFIXES = {SPEC_SETTINGS: "openapi_spec_validator_", SCHEMA_SETTINGS: "openapi
 
 
 _REFUSED = ("requests",)
+_URLLIB = "urllib.request"
 
 
 @contextmanager
@@ -46,12 +53,50 @@ def lean_imports() -> Iterator[None]:
     refused = [name for name in _REFUSED if name not in sys.modules]
     for name in refused:
         sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
+    deferred = _URLLIB not in sys.modules
+    if deferred:
+        sys.modules[_URLLIB] = URLLIB_MODULE
     try:
         yield
     finally:
         for name in refused:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
+        if deferred and sys.modules.get(_URLLIB) is URLLIB_MODULE:
+            del sys.modules[_URLLIB]
+            # `import urllib.request` found the stand-in without making it an attribute of the package;
+            # code that reads `urllib.request.x` then reaches the real module through it.
+            urllib = sys.modules["urllib"]
+            if not isinstance(getattr(urllib, "request", None), ModuleType):
+                urllib.request = URLLIB_MODULE  # type: ignore[attr-defined]
+
+
+def _real_urllib() -> ModuleType:
+    if sys.modules.get(_URLLIB) is URLLIB_MODULE:  # called while the libraries load: not yet
+        raise ImportError("urllib.request is not available while the validator libraries load")
+    return importlib.import_module(_URLLIB)
+
+
+def _urlopen(*args: Any, **kwargs: Any) -> Any:
+    return _real_urllib().urlopen(*args, **kwargs)
+
+
+def _url2pathname(*args: Any, **kwargs: Any) -> Any:
+    return _real_urllib().url2pathname(*args, **kwargs)
+
+
+def _pathname2url(*args: Any, **kwargs: Any) -> Any:
+    return _real_urllib().pathname2url(*args, **kwargs)
+
+
+def _request(*args: Any, **kwargs: Any) -> Any:
+    return _real_urllib().Request(*args, **kwargs)
+
+
+def _urllib_getattr(name: str) -> Any:
+    if name.startswith("__"):  # the import system asks for `__path__` and the like
+        raise AttributeError(name)
+    return getattr(_real_urllib(), name)
 
 
 def install() -> None:
@@ -138,6 +183,16 @@ SPEC_MODULE = _module(
         "OpenAPISpecValidatorSettings": OpenAPISpecValidatorSettings,
         "get_resolved_cache_maxsize": _get_resolved_cache_maxsize,
         "get_schema_validator_backend": _get_schema_validator_backend,
+    },
+)
+URLLIB_MODULE = _module(
+    _URLLIB,
+    {
+        "urlopen": _urlopen,
+        "url2pathname": _url2pathname,
+        "pathname2url": _pathname2url,
+        "Request": _request,
+        "__getattr__": _urllib_getattr,
     },
 )
 SCHEMA_MODULE = _module(

@@ -44,7 +44,6 @@ from apigw_cognito.cli.options import (
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.core.pool_scopes import SKIPPED_NOTE, needs_pool_check
-from apigw_cognito.core.starter import starter_selector
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.model import Selector
@@ -359,6 +358,9 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             fail("--spec-out, --stage, --region, --profile and --endpoint-url need --from-api or --api-name")
         if spec is None:
             fail("give SPEC, or --from-api ID to adopt a live REST API")
+        # Only `init` writes a starter selector: other commands start without it.
+        from apigw_cognito.core.starter import starter_selector  # noqa: PLC0415
+
         loaded = load_for_command(spec, allowed_root=allow_root)
         text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
         if output is None:

@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 
-from apigw_cognito.app.explaining import KeySource, check_token, explain_operation
 from apigw_cognito.app.files import read_input
 from apigw_cognito.app.pipeline import load_selector_file
 from apigw_cognito.basics.errors import ExitCode
@@ -23,7 +22,6 @@ from apigw_cognito.basics.text import decode_utf8
 from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
 from apigw_cognito.cli.output import fail, guarded
-from apigw_cognito.reports.explanation import render_explanation
 from apigw_cognito.selector.model import Selector, pool_kind
 
 TOKEN_VARIABLE = "APIGW_COGNITO_TOKEN"
@@ -85,6 +83,10 @@ def explain_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter pe
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Explain why OPERATION is secured as it is; with a token, whether API Gateway would accept it."""
+    # Only `explain` uses these (tokens, keys, the explanation report): other commands start without them.
+    from apigw_cognito.app.explaining import KeySource, check_token, explain_operation  # noqa: PLC0415
+    from apigw_cognito.reports.explanation import render_explanation  # noqa: PLC0415
+
     with guarded():
         text = _token_text(token, token_file)
         loaded = load_for_command(spec)

@@ -4,5 +4,6 @@
 the self-check every rendering passes. JSON: `json_parse` (the data, refusals located) and `json_source`
 (positions, splicing). YAML: `yaml_parse` (libyaml's node tree, depth and alias-bomb refusals),
 `yaml_data` (core-schema data and the position tree), `yaml_source` (positions, splicing), `yaml_values`
-(new values written as YAML) and `yaml_check` (the self-check of a rendering, by windows where it may). Nothing outside this package knows how either format is parsed or written.
+(new values written as YAML) and `yaml_check` (the self-check of a rendering, by windows where it may).
+Nothing outside this package knows how either format is parsed or written.
 """

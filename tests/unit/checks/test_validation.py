@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apigw_cognito.checks.validation import SpecError, validate_spec
-from apigw_cognito.checks.validation_engine import build_meta_checks
+from apigw_cognito.checks.validation_engine import build_meta_checks, engine
 from tests.support import paths
 from tests.support.paths import CORPUS
 
@@ -62,7 +62,10 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
             (validators.OpenAPIV31SpecValidator, schemas.schema_v31),
             (validators.OpenAPIV32SpecValidator, schemas.schema_v32),
         ]:
-            monkeypatch.setattr(cls, "schema_validator", create_validator(schema))
+            monkeypatch.setattr(cls, "schema_validator", create_validator(schema))  # the reference's
+        # Ours builds its validators from the library's setting, once per engine: a fresh set, forced.
+        monkeypatch.setenv("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
+        monkeypatch.setattr(engine(), "_schema_validators", {})
     return str(request.param)
 
 
@@ -389,3 +392,12 @@ def test_external_references_are_never_fetched(ref: str, monkeypatch: pytest.Mon
     [error] = validate_spec(doc)
     assert error.message == f"unresolvable $ref {ref!r}"
     assert attempts == []
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0", "3.1", "3.2"])
+def test_the_official_schemas_read_as_json_equal_the_librarys_reading(version: str) -> None:
+    from openapi_spec_validator.schemas.utils import get_schema_content
+
+    from apigw_cognito.checks.validation_engine import official_schema
+
+    assert official_schema(version) == get_schema_content(version)

@@ -122,3 +122,33 @@ def test_a_validating_run_imports_neither_pydantic_nor_requests() -> None:
         "False",
         "True",
     ]
+
+
+def test_urllib_request_is_loaded_only_when_something_fetches_and_then_is_the_real_module() -> None:
+    code = (
+        "import sys\n"
+        "from apigw_cognito.checks.validation import validate_spec\n"
+        "doc = {'openapi': '3.0.3', 'info': {'title': 't', 'version': '1'}, 'paths': {}}\n"
+        "assert validate_spec(doc) == []\n"
+        "print('urllib.request' in sys.modules, 'http.client' in sys.modules)\n"
+        # jsonschema-path's names work, through the real module, and make it the one everywhere
+        "from jsonschema_path.handlers.utils import uri_to_path\n"
+        "print(uri_to_path('file:///tmp/a%20b'))\n"
+        "import urllib.request, jsonschema_path.retrievers as r\n"
+        "print(sys.modules['urllib'].request is urllib.request, urllib.request.__file__ is not None)\n"
+        "print(callable(r.urlopen), urllib.request.Request('http://x').full_url)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "/tmp/a", "b", "True", "True", "True", "http://x"]
+
+
+def test_urllib_request_already_loaded_is_left_alone() -> None:
+    code = (
+        "import urllib.request as real\n"
+        "from apigw_cognito.checks.validation import validate_spec\n"
+        "validate_spec({'openapi': '3.0.3', 'info': {'title': 't', 'version': '1'}, 'paths': {}})\n"
+        "import jsonschema_path.retrievers as r\n"
+        "print(r.urlopen is real.urlopen)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True"]
