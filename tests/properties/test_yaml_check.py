@@ -1,12 +1,13 @@
 """The windowed YAML self-check never accepts what the whole re-parse refuses.
 
-`yaml_check.new_lines_hold` confirms a rendering by reading a window around each run of new lines; the
-reference is parsing the whole new text again. Renderings are generated (the document property suite's
-cases, and texts written to trap a window: quoted scalars and flow collections continued at column 0,
-kept block scalars, deeper comments, compact lists, explicit keys, anchors), then mutated the ways a
-rendering bug would: new text changed (a character, the indentation of a line, a line added, the final
-line break dropped), a run moved to another line start, its window's key or column moved. Whenever the
-window check accepts, the whole re-parse must accept too.
+`yaml_check.windows_hold` confirms a rendering by reading a window around each splice (new keys at the end
+of a block mapping, a key's new value); the reference is parsing the whole new text again. Renderings are
+generated (the document property suite's cases, and texts written to trap a window: quoted scalars and
+flow collections continued at column 0, kept block scalars, deeper comments, compact lists, explicit keys,
+anchors), then mutated the ways a rendering bug would: new text changed (a character, the indentation of
+a line, a line added: a comment, a key, a document marker, a directive, an anchor or alias; the final line
+break dropped), a splice moved to another line start, its window's key, column or closing column moved.
+Whenever the window check accepts, the whole re-parse must accept too. `make fuzz` runs ten times more.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.document.edits import Edit, plan_changes
 from apigw_cognito.document.load import load_document
-from apigw_cognito.document.yaml_check import Splice, new_lines_hold, whole_text_holds
+from apigw_cognito.document.yaml_check import Splice, whole_text_holds, windows_hold
 from apigw_cognito.document.yaml_source import YamlSource
 from tests.properties.test_document_properties import rendering_cases
 
@@ -42,6 +43,7 @@ TRAPS = [
     "paths:\n  /a:\n    get:\n      tags:\n      - a\n      - b\n    put:\n      tags:\n      - c\n",
     "paths:\n  /a:\n    get:\n      ? summary\n      : x\n      ? tags\n      : [a]\n",
     "paths:\n  /a:\n    get:\n      x-a: &one\n        k: 1\n    put:\n      x-a: *one\n",
+    "paths:\n  /a:\n    get:\n      summary: &a x\n    put:\n      summary: *a\n",
     "paths:\n  /a:\n    get: {summary: x}\n    put:\n      summary: y\n      x-z: |\n        t\n",
     "paths:\n  /a:\n    get:\n      summary: x\n  # a comment at the paths' column\n  /b:\n"
     "    get:\n      summary: y\n# at the root\ncomponents:\n  schemas:\n    S: {type: string}\n",
@@ -66,12 +68,15 @@ def trap_cases(draw: st.DrawFn) -> tuple[YamlSource, list[Edit]]:
     return document.source, edits
 
 
-_NEW_LINES = st.sampled_from(["# c", "x: 1", "- a", "'q", "[", "|", "  ", "\t", "&a b: 1", "*a", "..."])
+# Lines a rendering bug could add: content, comments, indicators, anchors, document markers, directives.
+_NEW_LINES = st.sampled_from(
+    ["# c", "x: 1", "- a", "? k", "'q", "[", "|", "  ", "\t", "&a b: 1", "*a", "...", "---", "--- x", "%Y 1"]
+)
 
 
 @st.composite
 def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
-    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "key", "column"]))
+    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "key", "column", "next"]))
     event(f"mutation: {how}")
     new = splice.text
     if how == "char" and new:
@@ -85,7 +90,7 @@ def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
         new = "\n".join(lines)
     elif how == "line":
         column = draw(st.integers(0, splice.column + 4))
-        line = " " * column + draw(_NEW_LINES) + "\n"
+        line = " " * draw(st.sampled_from([0, column])) + draw(_NEW_LINES) + "\n"
         new = line + new if draw(st.booleans()) else new + line
     elif how == "newline":
         new = new.rstrip("\r\n")
@@ -97,6 +102,8 @@ def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
         return replace(splice, key_start=draw(st.integers(0, max(0, splice.start))))
     elif how == "column":
         return replace(splice, column=max(0, splice.column + draw(st.sampled_from([-2, -1, 1, 2]))))
+    elif how == "next":
+        return replace(splice, next_at_most=splice.next_at_most + draw(st.sampled_from([1, 2])))
     return replace(splice, text=new)
 
 
@@ -119,7 +126,7 @@ def _verdicts(source: YamlSource, edits: list[Edit], data: st.DataObject) -> Non
         parts += [source.text[at : splice.start], splice.text]
         at = splice.end
     rendered = "".join(parts) + source.text[at:]
-    windowed = not source._shared and new_lines_hold(source.text, splices, source.name)
+    windowed = not source._shared and windows_hold(source.text, splices, source.name)
     try:
         whole_text_holds(rendered, source.data, changes, source.name)
         whole = True
@@ -150,7 +157,7 @@ def test_windows_accept_nothing_the_whole_reparse_refuses_on_generated_documents
         _verdicts(document.source, edits, data)
 
 
-def test_operations_gaining_security_are_checked_by_their_windows_alone() -> None:
+def test_operations_gaining_or_changing_security_are_checked_by_their_windows_alone() -> None:
     text = textwrap.dedent(
         """\
         openapi: 3.0.0
@@ -167,6 +174,12 @@ def test_operations_gaining_security_are_checked_by_their_windows_alone() -> Non
             get:
               tags:
               - pets
+            delete:
+              security: [{Old: []}]  # replaced
+              summary: gone
+            put:
+              security:
+              - Old: []
         components:
           schemas: {}
           headers:
@@ -179,12 +192,16 @@ def test_operations_gaining_security_are_checked_by_their_windows_alone() -> Non
         Edit(("paths", "/pets", "get", "security"), POOL),
         Edit(("paths", "/pets", "post", "security"), []),
         Edit(("paths", "/pets/{id}", "get", "security"), POOL),
+        Edit(("paths", "/pets/{id}", "delete", "security"), POOL),
+        Edit(("paths", "/pets/{id}", "put", "security"), []),
         Edit(("components", "securitySchemes", "Pool"), {"type": "apiKey"}),
     ]
     changes = plan_changes(source.data, edits, source.locate)
     splices = list(source._splices(changes))
-    assert len(splices) == 4
-    assert new_lines_hold(source.text, splices, source.name)
-    # A run one column off is not accepted by its window (the whole re-parse then decides).
-    shifted = [replace(splices[0], text=" " + splices[0].text), *splices[1:]]
-    assert not new_lines_hold(source.text, shifted, source.name)
+    assert len(splices) == 6
+    assert all(splice.key_start >= 0 for splice in splices)
+    assert windows_hold(source.text, splices, source.name)
+    # A splice one column off is not accepted by its window (the whole re-parse then decides).
+    i = next(i for i, splice in enumerate(splices) if splice.text.endswith("\n"))  # new lines
+    shifted = [*splices[:i], replace(splices[i], text=" " + splices[i].text), *splices[i + 1 :]]
+    assert not windows_hold(source.text, shifted, source.name)

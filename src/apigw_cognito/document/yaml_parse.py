@@ -85,6 +85,22 @@ def compose(text: str, name: str) -> Node:
     return node
 
 
+def has_anchors(text: str) -> bool:
+    """Whether libyaml reads an anchor or an alias in `text` (or cannot read it)."""
+    if "&" not in text and "*" not in text:
+        return False
+    if not _PARSER:
+        compose("{}", "")  # loads the parser class
+    scanner = _PARSER["loader"](text)
+    try:
+        while (token := scanner.get_token()) is not None:
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                return True
+    except yaml.YAMLError:
+        return True
+    return False
+
+
 def _nesting_is_bounded(loader: type) -> bool:
     """Builds of libyaml since 0.2.5 refuse nesting deeper than 1000 before the composer recurses."""
     try:

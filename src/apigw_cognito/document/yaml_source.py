@@ -217,6 +217,16 @@ class YamlSource:
         return re.compile(r"\*" + re.escape(anchor) + r"(?![^\s,\[\]{}])").finditer(self.text, after)
 
     def _replace(self, mapping: int, key: int, value_node: int, change: Change) -> Splice:
+        splice = self._replacement(mapping, key, value_node, change)
+        tree = self.tree
+        if tree.style[mapping] or self._occurrence(value_node, tree.end[key])[2]:
+            return splice  # in a flow mapping, or an alias: the whole re-parse checks it
+        # The window `yaml_check` reads alone: this key's entry with its new value.
+        column = tree.col[key]
+        expect = ((change.key, change.value),)
+        return replace(splice, key_start=tree.start[key], column=column, next_at_most=column, expect=expect)
+
+    def _replacement(self, mapping: int, key: int, value_node: int, change: Change) -> Splice:
         tree = self.tree
         start, end, alias = self._occurrence(value_node, tree.end[key])
         depth = len(change.pointer)
@@ -307,14 +317,15 @@ class YamlSource:
             if not self.text[line_start:first].strip(" "):
                 return _line_insert(self.text, line_start, lines, self.newline, depth)
         splice = _line_insert(self.text, at, lines, self.newline, depth)
-        # The window `yaml_check` reads alone starts at the mapping's last own key (with its input value).
+        # The window `yaml_check` reads alone: the mapping's last own key (its input value), the new keys.
         last = own_keys[-1] if own_keys else -1
         siblings = value_at(self.data, changes[0].parent)
         if last < 0 or not isinstance(siblings, dict) or tree.text[last] not in siblings:
             return splice  # a merge key last, say: the whole re-parse checks it
         key = str(tree.text[last])
         expect = ((key, siblings[key]), *((c.key, c.value) for c in changes))
-        return replace(splice, key_start=tree.start[last], column=tree.col[last], expect=expect)
+        start, column = tree.start[last], tree.col[last]
+        return replace(splice, key_start=start, column=column, next_at_most=column - 1, expect=expect)
 
     # Where things stand in the text.
 
