@@ -67,4 +67,4 @@ bench: $(STAMP)
 # generated documents (HYPOTHESIS_PROFILE=long; `make test` runs a short fixed-seed share of the same tests).
 # Case counts go to the terminal and to .hypothesis/fuzz-stats.json.
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider tests/properties/test_fuzz.py tests/properties/test_security_property.py tests/properties/test_untrusted_selectors.py tests/properties/test_split_property.py tests/properties/test_yaml_check.py
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider tests/properties/test_fuzz.py tests/properties/test_security_property.py tests/properties/test_untrusted_selectors.py tests/properties/test_split_property.py tests/properties/test_yaml_check.py tests/properties/test_json_check.py

@@ -5,15 +5,24 @@ over the UTF-8 bytes themselves (`json_walk`), so every offset is a byte offset 
 The walk goes only into ``paths`` -> path item -> operation and into the security scheme containers.
 Deeper positions are found on demand from the nearest walked ancestor, at a cost bounded by that subtree.
 
-Rendering splices new text into the bytes. The self-check reads the new bytes back (see `_Check`): objects
-on the way to every change are walked the same way, changed values are decoded by the strict decoder and
+Rendering splices new text into the bytes, and the self-check makes sure they mean the intended data. JSON
+needs no context to read a piece in place: a value stands where the input has a value (after a member's
+colon), members stand where the input expects a key (right after an object's `{`). So each splice is
+checked alone (`_splices_hold`): it stands exactly where the walked positions put that value or that
+object's first member, a new value's text is one JSON value that the strict decoder reads as the intended
+one, new members' text is members each followed by a comma that the strict decoder reads, inside braces,
+as exactly the intended keys and values, none of them already a key of that object. Everything else is the
+input's own bytes. When any splice fails that, the whole new body is read back (see `_Check`): objects on
+the way to every change are walked the same way, changed values are decoded by the strict decoder and
 compared with the intended data, and every other value must be the input's own bytes for it; it never
-holds a second copy of the whole data.
+holds a second copy of the whole data. `tests/properties/test_json_check.py` mutates renderings and finds
+none that the splices' check accepts and the whole one refuses.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -129,39 +138,46 @@ class JsonSource:
         changes = plan_changes(self.data, edits, self.locate)
         if not changes:
             return bytes(self.body)
-        splices = self._splices(changes)
+        splices = sorted(self._splices(changes), key=lambda s: s.start)
         parts: list[bytes | memoryview] = []
         body = memoryview(self.body)
         at = 0
-        for start, end, text in sorted(splices, key=lambda s: s[0]):
-            if start < at:
-                raise AssertionError(f"{self.name}: overlapping text changes at byte {start}")
-            parts.append(body[at:start])
-            parts.append(text.encode("utf-8"))
-            at = end
+        for splice in splices:
+            if splice.start < at:
+                raise AssertionError(f"{self.name}: overlapping text changes at byte {splice.start}")
+            parts.append(body[at : splice.start])
+            parts.append(splice.text.encode("utf-8"))
+            at = splice.end
         parts.append(body[at:])
         rendered = b"".join(parts)
         del parts, body
-        self._check(rendered, changes)
+        if not self._splices_hold(splices):
+            self._check(rendered, changes)
         return rendered
 
-    def _splices(self, changes: list[Change]) -> list[tuple[int, int, str]]:
-        splices: list[tuple[int, int, str]] = []
+    def _splices(self, changes: list[Change]) -> list[_Splice]:
+        splices: list[_Splice] = []
         inserts: dict[int, tuple[Obj, list[Change]]] = {}
+        texts: dict[tuple[int, str], str] = {}  # one text for a value many changes share (one rule's)
         for change in changes:
             obj = self._obj(change.parent)
             if change.replaces:
                 member = obj.members[change.key]
                 layout = self._layout(obj)
-                text = layout.dumps(change.value, self._indent_at(member.kstart))
-                splices.append((member.vstart, member.vend, text))
+                indent = self._indent_at(member.kstart)
+                text = texts.get((id(change.value), indent))
+                if text is None:
+                    text = texts[id(change.value), indent] = layout.dumps(change.value, indent)
+                splices.append(_Splice(member.vstart, member.vend, text, obj, change.value, change.key))
             else:
                 inserts.setdefault(id(obj), (obj, []))[1].append(change)
         for obj, group in inserts.values():
             layout = self._layout(obj)
+            new = {c.key: c.value for c in group}
             if not obj.members:
-                value = {c.key: c.value for c in group}
-                splices.append((obj.start, obj.end, layout.dumps(value, self._indent_at(obj.start))))
+                splices.append(
+                    _Splice(obj.start, obj.end, layout.dumps(new, self._indent_at(obj.start)), obj, new)
+                )
                 continue
             # New members go first: after the last one, its line would need a comma and so change.
             first = min(obj.members.values(), key=lambda m: m.kstart)
@@ -169,8 +185,46 @@ class JsonSource:
                 layout.key(c.key) + layout.colon + layout.dumps(c.value, layout.indent) + layout.member_sep
                 for c in group
             )
-            splices.append((first.kstart, first.kstart, text))
+            splices.append(_Splice(first.kstart, first.kstart, text, obj, new))
         return splices
+
+    def _splices_hold(self, splices: list[_Splice]) -> bool:
+        """Whether each splice, read alone in its place, is known to be exactly the intended JSON."""
+        for splice in splices:
+            text = self._text_alone(splice)
+            if text is None:
+                return False
+            try:
+                got = STRICT_DECODER.decode(text)
+            except (*STRICT_ERRORS, RecursionError):
+                return False
+            if not same_value(got, splice.value):
+                return False
+        return True
+
+    def _text_alone(self, splice: _Splice) -> str | None:
+        """The splice as a JSON text of its own; None unless it stands where the walked positions say."""
+        obj, body = splice.obj, self.body
+        if splice.key is not None:  # a member's new value, in place of its old one
+            member = obj.members.get(splice.key)
+            placed = (
+                member is not None
+                and (splice.start, splice.end) == (member.vstart, member.vend)
+                and _COLON.fullmatch(body, member.kend, member.vstart) is not None
+            )
+            return splice.text if placed else None
+        if not obj.members:  # an empty object written anew
+            return splice.text if (splice.start, splice.end) == (obj.start, obj.end) else None
+        # New members, right before the first one: each followed by a comma, none a key the object has.
+        first = min(obj.members.values(), key=lambda m: m.kstart)
+        members = splice.text.rstrip(_ASCII_WS)
+        placed = (
+            splice.start == splice.end == first.kstart
+            and _OPENING.fullmatch(body, obj.start, splice.start) is not None
+            and members.endswith(",")
+            and not any(key in obj.members for key in splice.value)
+        )
+        return "{" + members[:-1] + "}" if placed else None
 
     def _indent_at(self, offset: int) -> str:
         """The whitespace that starts the line holding `offset` (its indentation)."""
@@ -294,6 +348,23 @@ class _Check:
 def _same_bytes(a: bytes, a_start: int, a_end: int, b: bytes, b_start: int, b_end: int) -> bool:
     # startswith compares a view at C speed without copying either side.
     return a_end - a_start == b_end - b_start and a.startswith(memoryview(b)[b_start:b_end], a_start)
+
+
+@dataclass(frozen=True)
+class _Splice:
+    """New text for body[start:end] in `obj`: the new `value` of member `key`, or new members (key None),
+    `value` then a mapping of them (which is the whole object when `obj` has no members)."""
+
+    start: int
+    end: int
+    text: str
+    obj: Obj
+    value: Any
+    key: str | None = None
+
+
+_COLON = re.compile(rb"[ \t\n\r]*:[ \t\n\r]*")  # between a member's key and its value
+_OPENING = re.compile(rb"\{[ \t\n\r]*")  # an object's brace and what follows it up to its first key
 
 
 @dataclass(frozen=True)
