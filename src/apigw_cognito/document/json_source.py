@@ -158,16 +158,22 @@ class JsonSource:
     def _splices(self, changes: list[Change]) -> list[_Splice]:
         splices: list[_Splice] = []
         inserts: dict[int, tuple[Obj, list[Change]]] = {}
-        texts: dict[tuple[int, str], str] = {}  # one text for a value many changes share (one rule's)
+        # Operations one rule decides get equal values: each is written once (`repr` tells equal values of
+        # these types apart, unlike `==`, for which 1 and True are the same).
+        texts: dict[tuple[str, _Layout, str], str] = {}
+
+        def dumps(value: Any, layout: _Layout, indent: str) -> str:
+            key = (repr(value), layout, indent)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = layout.dumps(value, indent)
+            return text
+
         for change in changes:
             obj = self._obj(change.parent)
             if change.replaces:
                 member = obj.members[change.key]
-                layout = self._layout(obj)
-                indent = self._indent_at(member.kstart)
-                text = texts.get((id(change.value), indent))
-                if text is None:
-                    text = texts[id(change.value), indent] = layout.dumps(change.value, indent)
+                text = dumps(change.value, self._layout(obj), self._indent_at(member.kstart))
                 splices.append(_Splice(member.vstart, member.vend, text, obj, change.value, change.key))
             else:
                 inserts.setdefault(id(obj), (obj, []))[1].append(change)
@@ -175,14 +181,13 @@ class JsonSource:
             layout = self._layout(obj)
             new = {c.key: c.value for c in group}
             if not obj.members:
-                splices.append(
-                    _Splice(obj.start, obj.end, layout.dumps(new, self._indent_at(obj.start)), obj, new)
-                )
+                text = layout.dumps(new, self._indent_at(obj.start))
+                splices.append(_Splice(obj.start, obj.end, text, obj, new))
                 continue
             # New members go first: after the last one, its line would need a comma and so change.
             first = min(obj.members.values(), key=lambda m: m.kstart)
             text = "".join(
-                layout.key(c.key) + layout.colon + layout.dumps(c.value, layout.indent) + layout.member_sep
+                layout.key(c.key) + layout.colon + dumps(c.value, layout, layout.indent) + layout.member_sep
                 for c in group
             )
             splices.append(_Splice(first.kstart, first.kstart, text, obj, new))
