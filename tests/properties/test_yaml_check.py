@@ -6,7 +6,7 @@ generated (the document property suite's cases, and texts written to trap a wind
 flow collections continued at column 0, kept block scalars, deeper comments, compact lists, explicit keys,
 anchors), then mutated the ways a rendering bug would: new text changed (a character, the indentation of
 a line, a line added: a comment, a key, a document marker, a directive, an anchor or alias; the final line
-break dropped), a splice moved to another line start, its window's key, column or closing column moved.
+break dropped), a splice moved to another line start, its window's key moved, its closing column loosened.
 Whenever the window check accepts, the whole re-parse must accept too. `make fuzz` runs ten times more.
 """
 
@@ -76,7 +76,7 @@ _NEW_LINES = st.sampled_from(
 
 @st.composite
 def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
-    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "key", "column", "next"]))
+    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "key", "next"]))
     event(f"mutation: {how}")
     new = splice.text
     if how == "char" and new:
@@ -89,7 +89,7 @@ def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
         lines[i] = lines[i][1:] if draw(st.booleans()) and lines[i].startswith(" ") else " " + lines[i]
         new = "\n".join(lines)
     elif how == "line":
-        column = draw(st.integers(0, splice.column + 4))
+        column = draw(st.integers(0, 12))
         line = " " * draw(st.sampled_from([0, column])) + draw(_NEW_LINES) + "\n"
         new = line + new if draw(st.booleans()) else new + line
     elif how == "newline":
@@ -100,10 +100,8 @@ def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
         return replace(splice, start=at, end=at)
     elif how == "key":
         return replace(splice, key_start=draw(st.integers(0, max(0, splice.start))))
-    elif how == "column":
-        return replace(splice, column=max(0, splice.column + draw(st.sampled_from([-2, -1, 1, 2]))))
     elif how == "next":
-        return replace(splice, next_at_most=splice.next_at_most + draw(st.sampled_from([1, 2])))
+        return replace(splice, ends_mapping=False)
     return replace(splice, text=new)
 
 

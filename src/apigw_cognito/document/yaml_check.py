@@ -26,8 +26,8 @@ inside a scalar or a flow collection changes K's value, a new value that swallow
 it shows them, keys at the wrong column nest or fail. The next content line stands at or left of k, so it
 closes every deeper level of the window (no value there can continue onto a line at or left of its key's
 column) as it closed them after K's value in the input: from there on libyaml reads what it read in the
-input. `tests/properties/test_yaml_check.py` mutates renderings (text, place, key, column) and finds none
-that this check accepts and the whole re-parse refuses.
+input. `tests/properties/test_yaml_check.py` mutates renderings (text, place, key, closing column) and
+finds none that this check accepts and the whole re-parse refuses.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class Splice:
     """Text replacing `text[start:end]`; `depth` orders splices at one offset (deeper first).
 
     A splice that is a window of its own also carries it: `key_start`, the offset of its key K (-1 for any
-    other splice, which only the whole re-parse checks), K's `column`, the column the next content line may
-    stand at most at (`next_at_most`), and `expect`: K and any new keys with the values they must have.
+    other splice, which only the whole re-parse checks), `ends_mapping` when the new keys end K's mapping
+    (the next content line must then stand left of K, else at most at K's column), and `expect`: K and any
+    new keys with the values they must have.
     """
 
     start: int
@@ -64,8 +65,7 @@ class Splice:
     depth: int
     text: str
     key_start: int = -1
-    column: int = 0
-    next_at_most: int = -1
+    ends_mapping: bool = False
     expect: tuple[tuple[str, Any], ...] = ()
 
 
@@ -109,15 +109,17 @@ def windows_hold(text: str, splices: Sequence[Splice], name: str) -> bool:
         if key < reached or not key < start <= end:
             return False
         line_start = text.rfind("\n", 0, key) + 1
-        if not _PREFIX.fullmatch(text, line_start, key) or key - line_start != splice.column:
+        if not _PREFIX.fullmatch(text, line_start, key):
             return False
+        column = key - line_start
         # The window takes in the rest of the line where the splice ends, unless the new text ends it.
         whole_line = splice.text.endswith("\n") and (end == 0 or text[end - 1] == "\n")
         rest = end if whole_line else _line_end(text, end)
         after = _next_content_line(text, rest)
-        if after < len(text) and not _indented_at_most(text, after, splice.next_at_most):
+        limit = column - 1 if splice.ends_mapping else column
+        if after < len(text) and not _indented_at_most(text, after, limit):
             return False
-        window = " " * splice.column + text[key:start] + splice.text + text[end:after]
+        window = " " * column + text[key:start] + splice.text + text[end:after]
         if _MARKER.search(window) or has_anchors(window) or not _reads_as(window, splice.expect, name):
             return False
         reached = after

@@ -222,9 +222,7 @@ class YamlSource:
         if tree.style[mapping] or self._occurrence(value_node, tree.end[key])[2]:
             return splice  # in a flow mapping, or an alias: the whole re-parse checks it
         # The window `yaml_check` reads alone: this key's entry with its new value.
-        column = tree.col[key]
-        expect = ((change.key, change.value),)
-        return replace(splice, key_start=tree.start[key], column=column, next_at_most=column, expect=expect)
+        return replace(splice, key_start=tree.start[key], expect=((change.key, change.value),))
 
     def _replacement(self, mapping: int, key: int, value_node: int, change: Change) -> Splice:
         tree = self.tree
@@ -324,8 +322,7 @@ class YamlSource:
             return splice  # a merge key last, say: the whole re-parse checks it
         key = str(tree.text[last])
         expect = ((key, siblings[key]), *((c.key, c.value) for c in changes))
-        start, column = tree.start[last], tree.col[last]
-        return replace(splice, key_start=start, column=column, next_at_most=column - 1, expect=expect)
+        return replace(splice, key_start=tree.start[last], ends_mapping=True, expect=expect)
 
     # Where things stand in the text.
 
