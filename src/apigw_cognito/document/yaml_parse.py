@@ -60,12 +60,16 @@ def _loader_class() -> type:
 _PARSER: dict[str, Any] = {}  # the loader class, and whether this libyaml refuses deep nesting itself
 
 
-def compose(text: str, name: str) -> Node:
-    """The node tree of `text` (without BOM), with marks; malformed or empty input raises `InputError`."""
+def _loader() -> Any:
     if not _PARSER:
         loader = _loader_class()
         _PARSER.update(loader=loader, bounded=_nesting_is_bounded(loader))
-    loader = _PARSER["loader"]
+    return _PARSER["loader"]
+
+
+def compose(text: str, name: str) -> Node:
+    """The node tree of `text` (without BOM), with marks; malformed or empty input raises `InputError`."""
+    loader = _loader()
     if not _PARSER["bounded"]:
         _check_depth(loader, text, name)
     try:
@@ -89,9 +93,7 @@ def has_anchors(text: str) -> bool:
     """Whether libyaml reads an anchor or an alias in `text` (or cannot read it)."""
     if "&" not in text and "*" not in text:
         return False
-    if not _PARSER:
-        compose("{}", "")  # loads the parser class
-    scanner = _PARSER["loader"](text)
+    scanner = _loader()(text)
     try:
         while (token := scanner.get_token()) is not None:
             if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
