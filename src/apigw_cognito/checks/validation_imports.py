@@ -77,20 +77,12 @@ def _real_urllib() -> ModuleType:
     return importlib.import_module(_URLLIB)
 
 
-def _urlopen(*args: Any, **kwargs: Any) -> Any:
-    return _real_urllib().urlopen(*args, **kwargs)
+def _forwarding(name: str) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(_real_urllib(), name)(*args, **kwargs)
 
-
-def _url2pathname(*args: Any, **kwargs: Any) -> Any:
-    return _real_urllib().url2pathname(*args, **kwargs)
-
-
-def _pathname2url(*args: Any, **kwargs: Any) -> Any:
-    return _real_urllib().pathname2url(*args, **kwargs)
-
-
-def _request(*args: Any, **kwargs: Any) -> Any:
-    return _real_urllib().Request(*args, **kwargs)
+    call.__name__ = call.__qualname__ = name
+    return call
 
 
 def _urllib_getattr(name: str) -> Any:
@@ -185,13 +177,11 @@ SPEC_MODULE = _module(
         "get_schema_validator_backend": _get_schema_validator_backend,
     },
 )
+# The names jsonschema-path takes from urllib.request while it loads; any other is read from the real one.
 URLLIB_MODULE = _module(
     _URLLIB,
     {
-        "urlopen": _urlopen,
-        "url2pathname": _url2pathname,
-        "pathname2url": _pathname2url,
-        "Request": _request,
+        **{name: _forwarding(name) for name in ("urlopen", "url2pathname", "pathname2url", "Request")},
         "__getattr__": _urllib_getattr,
     },
 )
