@@ -36,6 +36,17 @@ GONE = {
     "times": 99,
 }
 
+VERIFY_STAGE = (
+    "verify",
+    "{spec}",
+    "-s",
+    "{selector}",
+    "--rest-api-id",
+    "{api}",
+    "--stage",
+    "prod",
+    "--no-pool-check",
+)
 CASES = {
     "audit-throttled": LiveFault(
         ("audit", "--live", "--rest-api-id", "{api}"),
@@ -57,32 +68,12 @@ CASES = {
         ("init", "--from-api", "{api}", "-o", "{out}/s.yaml"), Fault("GetRestApi", **GONE), "not found"
     ),
     "stage-denied": LiveFault(
-        (
-            "verify",
-            "{spec}",
-            "-s",
-            "{selector}",
-            "--rest-api-id",
-            "{api}",
-            "--stage",
-            "prod",
-            "--no-pool-check",
-        ),
+        VERIFY_STAGE,
         Fault("GetStage", **DENIED),
         "GetStage: access denied",
     ),
     "stage-throttled": LiveFault(
-        (
-            "verify",
-            "{spec}",
-            "-s",
-            "{selector}",
-            "--rest-api-id",
-            "{api}",
-            "--stage",
-            "prod",
-            "--no-pool-check",
-        ),
+        VERIFY_STAGE,
         Fault("GetDeployment", **THROTTLED),
         "GetDeployment: still throttled",
     ),
