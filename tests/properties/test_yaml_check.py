@@ -4,10 +4,11 @@
 of a block mapping, a key's new value); the reference is parsing the whole new text again. Renderings are
 generated (the document property suite's cases, and texts written to trap a window: quoted scalars and
 flow collections continued at column 0, kept block scalars, deeper comments, compact lists, explicit keys,
-anchors), then mutated the ways a rendering bug would: new text changed (a character, the indentation of
-a line, a line added: a comment, a key, a document marker, a directive, an anchor or alias; the final line
-break dropped), a splice moved to another line start, its window's key moved, its closing column loosened.
-Whenever the window check accepts, the whole re-parse must accept too. `make fuzz` runs ten times more.
+anchors, block `security` lists to replace), then mutated the ways a rendering bug would: new text changed
+(a character, the indentation of a line, a line added: a comment, a key, a document marker, a directive,
+an anchor or alias; the final line break dropped), a splice moved to another line start, its end moved (a
+replaced span cut short or run on), its window's key moved, its closing column loosened. Whenever the
+window check accepts, the whole re-parse must accept too. `make fuzz` runs ten times more.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ TRAPS = [
     "paths:\n  /a:\n    get:\n      ? summary\n      : x\n      ? tags\n      : [a]\n",
     "paths:\n  /a:\n    get:\n      x-a: &one\n        k: 1\n    put:\n      x-a: *one\n",
     "paths:\n  /a:\n    get:\n      summary: &a x\n    put:\n      summary: *a\n",
+    # `security` already there, in block style: its new value replaces several lines
+    "paths:\n  /a:\n    get:\n      security:\n      - Old: []\n      - Other:\n        - x\n"
+    "      summary: y\n",
+    "paths:\n  /a:\n    get:\n      security:\n        - Old:\n            - x\n"
+    "    put:\n      security: []\n",
     "paths:\n  /a:\n    get: {summary: x}\n    put:\n      summary: y\n      x-z: |\n        t\n",
     "paths:\n  /a:\n    get:\n      summary: x\n  # a comment at the paths' column\n  /b:\n"
     "    get:\n      summary: y\n# at the root\ncomponents:\n  schemas:\n    S: {type: string}\n",
@@ -76,7 +82,7 @@ _NEW_LINES = st.sampled_from(
 
 @st.composite
 def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
-    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "key", "next"]))
+    how = draw(st.sampled_from(["char", "indent", "line", "newline", "place", "end", "key", "next"]))
     event(f"mutation: {how}")
     new = splice.text
     if how == "char" and new:
@@ -98,6 +104,9 @@ def mutated(draw: st.DrawFn, splice: Splice, text: str) -> Splice:
         starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n" and i + 1 < len(text)]
         at = draw(st.sampled_from(starts))
         return replace(splice, start=at, end=at)
+    elif how == "end":  # a replaced span cut short, or run on: the old value's rest left, or eaten
+        end = splice.end + draw(st.sampled_from([-8, -3, -1, 1, 3, 8]))
+        return replace(splice, end=min(max(splice.start, end), len(text)))
     elif how == "key":
         return replace(splice, key_start=draw(st.integers(0, max(0, splice.start))))
     elif how == "next":
