@@ -28,10 +28,10 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-# Regenerate the expected outputs of tests/golden from the current code, then review them with git diff.
+# Print each golden case's differences from its expected files; write only the cases accepted after review:
+# make golden ACCEPT='case other' (or ACCEPT=all). Refused under CI.
 golden: $(STAMP)
-	UPDATE_GOLDEN=1 $(PY) -m pytest -q -p no:cacheprovider tests/golden
-	git status --short -- tests/golden
+	$(PY) -m tests.golden.review $(ACCEPT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
