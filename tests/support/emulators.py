@@ -137,8 +137,11 @@ class ImportRun:
         options = SessionOptions(region=REGION, endpoint_url=url, max_attempts=1, read_timeout=10)
         self.importer = Importer(Clients(options), self.lines.append, self.pacing)
 
-    def run(self, family: str = "3.0", routes: Any = PETS, **options: Any) -> ImportOutcome:
-        data, result = secured(family, routes)
+    def run(
+        self, family: str = "3.0", routes: Any = PETS, extra: dict[str, Any] | None = None, **options: Any
+    ) -> ImportOutcome:
+        """Import the `secured` document (with `extra` top-level keys) with `options`."""
+        data, result = secured(family, routes, extra=extra)
         return self.importer.run(data, version(family), result, ImportOptions(**options))
 
 
