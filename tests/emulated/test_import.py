@@ -352,6 +352,43 @@ def test_cli_import_deploy_verify_and_drift(cli_env: str, apigw: Any) -> None:
     assert "mismatch: GET /pets: authorizationType is NONE" in drift.stdout
 
 
+@pytest.mark.parametrize(
+    ("flags", "sent"), [((), "true"), (("--fail-on-warnings",), "true"), (("--allow-warnings",), "false")]
+)
+def test_cli_sends_the_documented_fail_on_warnings(
+    cli_env: str, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], sent: str
+) -> None:
+    """docs/import-and-emulators.md: fail-on-warnings by default, `--allow-warnings` turns it off; the
+    proxy reads the value ImportRestApi and PutRestApi carry."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", proxy.url)
+    name = unique("Warnings")
+    done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create", *flags)
+    assert done.exit_code == 0, done.stderr
+    again = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, *flags)
+    assert again.exit_code == 0, again.stderr
+    assert [q["failonwarnings"] for q in proxy.queries("ImportRestApi")] == [[sent]]
+    assert [q["failonwarnings"] for q in proxy.queries("PutRestApi")] == [[sent]]
+
+
+def test_cli_no_verify_reads_nothing_back(
+    cli_env: str, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/import-and-emulators.md: `--no-verify` skips reading the API back: no GetAuthorizers, no
+    GetResources after the import, and no table; without it, both are read and the table printed."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", proxy.url)
+    done = _invoke(
+        "import", SPEC, "-s", SELECTOR, "--api-name", unique("NoVerify"), "--create", "--no-verify"
+    )
+    assert done.exit_code == 0, done.stderr
+    assert proxy.count("GetAuthorizers") == proxy.count("GetResources") == 0
+    assert "COGNITO_USER_POOLS" not in done.stdout
+    checked = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", unique("Verify"), "--create")
+    assert checked.exit_code == 0, checked.stderr
+    assert proxy.count("GetAuthorizers") >= 1
+    assert proxy.count("GetResources") >= 1
+    assert "COGNITO_USER_POOLS" in checked.stdout
+
+
 def test_cli_dry_run(cli_env: str, apigw: Any) -> None:
     name = unique("DryPets")
     done = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create", "--dry-run")

@@ -90,7 +90,7 @@ class FaultProxy:
         self.upstream = urlsplit(upstream)
         self.faults: list[Fault] = []
         self.seen: list[str] = []
-        self.requests: list[tuple[str, str, str]] = []  # (HTTP method, path, operation or "")
+        self.requests: list[tuple[str, str, str]] = []  # (HTTP method, path?query, operation or "")
         self._lock = threading.Lock()
         proxy = self
 
@@ -106,7 +106,7 @@ class FaultProxy:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 operation = operation_of(self.command, self.path, headers, body)
                 with proxy._lock:
-                    proxy.requests.append((self.command, urlsplit(self.path).path, operation))
+                    proxy.requests.append((self.command, self.path, operation))
                 fault = proxy._take(operation)
                 if fault is not None and fault.kind == "close":
                     self.close_connection = True
@@ -205,10 +205,15 @@ class FaultProxy:
         (Cognito's and STS's reads are POSTs), whether or not the operation is one this proxy names."""
         with self._lock:
             return [
-                f"{verb} {path} ({operation or 'unknown operation'})"
-                for verb, path, operation in self.requests
+                f"{verb} {urlsplit(target).path} ({operation or 'unknown operation'})"
+                for verb, target, operation in self.requests
                 if verb != "GET" and not operation.startswith(("Get", "List", "Describe"))
             ]
+
+    def queries(self, operation: str) -> list[dict[str, list[str]]]:
+        """The query parameters of each `operation` request seen, in order."""
+        with self._lock:
+            return [parse_qs(urlsplit(t).query) for _, t, op in self.requests if op == operation]
 
     def start(self) -> FaultProxy:
         self._thread.start()
