@@ -133,6 +133,7 @@ def test_invalid_path_globs(pattern: str, fragment: str) -> None:
 
 def test_split_path() -> None:
     assert split_path("/") == ()
+    assert split_path("") == ()
     assert split_path("/pets/{petId}") == ("pets", "{petId}")
     assert split_path("/pets/") == ("pets", "")
 
@@ -239,3 +240,5 @@ def test_steps_count_from_zero_for_names_and_paths() -> None:
     assert steps.count == 1  # one character compared
     assert match_path("/a", "/a", steps)
     assert steps.count == 3  # one segment, and its one character
+    assert match_name("abc", "abc", steps)
+    assert steps.count == 6  # one step a character
