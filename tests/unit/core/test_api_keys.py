@@ -137,3 +137,14 @@ def test_a_standard_scheme_name_that_is_free() -> None:
     assert scheme_to_require(taken, {"api_key_2"}) == ("api_key_3", STANDARD_SCHEME)
     assert scheme_to_require({"metered": STANDARD_SCHEME}, set()) == ("metered", None)
     assert scheme_to_require({"metered": STANDARD_SCHEME}, {"metered"}) == ("api_key", STANDARD_SCHEME)
+
+
+def test_the_note_names_every_key_dropped() -> None:
+    data = keyed_pets()
+    schemes = data["components"]["securitySchemes"]
+    schemes["partner"] = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    data["paths"]["/pets"]["get"]["security"] = [{"metered": [], "partner": []}]
+    applied = run_apply(spec(data), selector("select: GET /pets, public: true, api_key: none"), validate=True)
+    assert any(
+        "(metered, partner dropped: rule 1 says api_key: none)" in note for note in applied.result.notes
+    )
