@@ -13,7 +13,7 @@ import copy
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from apigw_cognito.app.pipeline import Spec, parse_spec, run_apply
@@ -60,8 +60,33 @@ def kept(before: Any, after: Any) -> bool:
     return bool(before == after)
 
 
+# Always tried: a `*` rule and a preflight, a DELETE that two rules select (the first decides), Swagger 2.0.
+PREFLIGHT_AND_DELETE = {
+    "swagger": "2.0",
+    "info": {"title": "Example", "version": "1"},
+    "paths": {
+        "/pets": {
+            "options": {"responses": {"200": {"description": "cors"}}},
+            "delete": {"operationId": "op1", "responses": {"204": {"description": "gone"}}},
+        }
+    },
+    "securityDefinitions": {"Legacy": {"type": "apiKey", "name": "X-Legacy", "in": "header"}},
+}
+OVERLAPPING_RULES = {
+    "version": 1,
+    "authorizers": AUTHORIZERS,
+    "rules": [
+        {"select": "DELETE /pets", "authorizer": "Partners", "scopes": ["admin"]},
+        {"select": "* /**", "authorizer": "Pool"},
+    ],
+    "default": "deny",
+    "cors_preflight": "public",
+}
+
+
 @SETTINGS
 @given(doc=openapi_documents(), sel=selectors(), style=st.sampled_from(STYLES))
+@example(doc=PREFLIGHT_AND_DELETE, sel=OVERLAPPING_RULES, style="yaml2")
 def test_apply_properties(doc: dict[str, Any], sel: dict[str, Any], style: str) -> None:
     raw = render(doc, style)
     selector = load_selector(json.dumps(sel).encode(), "selector.json", {})
