@@ -1,0 +1,64 @@
+"""How API Gateway would authorize each operation on import (`audit`'s basis): each kind, exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.openapi import VERSIONS
+from apigw_cognito.core.access import Access, document_access
+
+METERED = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+SCHEMES = {
+    "metered": METERED,
+    "Custom": {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authorizer": {"type": "token", "authorizerUri": "arn:aws:lambda:x"},
+    },
+    "Sigv4": {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": "awsSigv4",
+    },
+}
+
+
+def access(**operation: Any) -> Access:
+    data = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}, **operation}}},
+        "components": {"securitySchemes": SCHEMES},
+    }
+    (found,) = document_access(data, VERSIONS["3.0"], lambda pointer: Location("api.yaml", len(pointer)))
+    return found
+
+
+WHERE = Location("api.yaml", 3)
+
+
+def test_without_security_only_the_explicit_markers_count() -> None:
+    none = access(**{"x-amazon-apigateway-auth": {"type": "none"}})
+    assert none == Access(none.operation, "public", None, (), "x-amazon-apigateway-auth: NONE", WHERE)
+    iam = access(**{"x-amazon-apigateway-auth": {"type": "aws_iam"}})
+    assert iam == Access(iam.operation, "iam", "AWS_IAM", (), "x-amazon-apigateway-auth: AWS_IAM", WHERE)
+    bare = access()
+    assert bare == Access(bare.operation, "open", None, (), "no operation-level security", WHERE)
+
+
+def test_an_empty_list_is_public_where_it_is_written() -> None:
+    public = access(security=[])
+    assert public == Access(public.operation, "public", None, (), "security: []", WHERE)
+
+
+def test_an_api_key_beside_any_authorizer_is_required_too() -> None:
+    assert access(security=[{"Custom": [], "metered": []}]).kind == "lambda"
+    assert access(security=[{"Custom": [], "metered": []}]).api_key
+    assert access(security=[{"Sigv4": [], "metered": []}]).kind == "iam"
+    assert access(security=[{"Sigv4": [], "metered": []}]).api_key
+    alone = access(security=[{"metered": []}])
+    assert (alone.kind, alone.api_key, alone.label) == ("api_key", True, "api key only")
+    assert not access(security=[{"Custom": []}]).api_key
