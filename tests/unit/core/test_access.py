@@ -62,3 +62,23 @@ def test_an_api_key_beside_any_authorizer_is_required_too() -> None:
     alone = access(security=[{"metered": []}])
     assert (alone.kind, alone.api_key, alone.label) == ("api_key", True, "api key only")
     assert not access(security=[{"Custom": []}]).api_key
+
+
+def test_malformed_and_optional_security() -> None:
+    broken = access(security={"metered": []})
+    assert broken == Access(broken.operation, "open", None, (), "security is not a list", WHERE)
+    optional = access(security=[{"Custom": []}, {}])
+    assert optional == Access(optional.operation, "public", None, (), "security contains {}", WHERE)
+
+
+def test_schemes_by_their_extensions() -> None:
+    SCHEMES["Pool"] = {"type": "apiKey", "name": "Authorization", "in": "header"}
+    SCHEMES["Pool"]["x-amazon-apigateway-authtype"] = "COGNITO_USER_POOLS"  # no authorizer extension
+    SCHEMES["Basic"] = {"type": "http", "scheme": "basic"}
+    try:
+        pool = access(security=[{"Pool": "not-a-list"}])
+        assert (pool.kind, pool.authorizer, pool.scopes) == ("cognito", "Pool", ())
+        assert access(security=[{"Basic": []}]).kind == "open"
+        assert access(security=[{"Custom": [], "Sigv4": []}]).kind == "lambda"  # preferred to IAM
+    finally:
+        del SCHEMES["Pool"], SCHEMES["Basic"]
