@@ -134,6 +134,7 @@ def test_every_requirement_object_is_read_and_each_key_named_once() -> None:
 def test_a_standard_scheme_name_that_is_free() -> None:
     assert scheme_to_require({}, set()) == ("api_key", STANDARD_SCHEME)
     taken = {"api_key": {"type": "http"}, "api_key_1": {"type": "http"}}
+    assert scheme_to_require(taken, set()) == ("api_key_2", STANDARD_SCHEME)
     assert scheme_to_require(taken, {"api_key_2"}) == ("api_key_3", STANDARD_SCHEME)
     assert scheme_to_require({"metered": STANDARD_SCHEME}, set()) == ("metered", None)
     assert scheme_to_require({"metered": STANDARD_SCHEME}, {"metered"}) == ("api_key", STANDARD_SCHEME)
