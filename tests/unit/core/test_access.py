@@ -34,6 +34,7 @@ def access(**operation: Any) -> Access:
         "components": {"securitySchemes": SCHEMES},
     }
     (found,) = document_access(data, VERSIONS["3.0"], lambda pointer: Location("api.yaml", len(pointer)))
+    assert str(found.operation) == "GET /x"
     return found
 
 
@@ -82,3 +83,12 @@ def test_schemes_by_their_extensions() -> None:
         assert access(security=[{"Custom": [], "Sigv4": []}]).kind == "lambda"  # preferred to IAM
     finally:
         del SCHEMES["Pool"], SCHEMES["Basic"]
+
+
+def test_a_usable_scheme_and_none() -> None:
+    lambda_ = access(security=[{"Custom": ["ignored"]}])
+    assert lambda_ == Access(lambda_.operation, "lambda", "Custom", (), "", WHERE)
+    unknown = access(security=[{"Nowhere": []}])
+    assert unknown == Access(
+        unknown.operation, "open", None, (), "security names no scheme API Gateway can use", WHERE
+    )
