@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from apigw_cognito.app.files import write_atomic
 from apigw_cognito.app.pipeline import Spec, load_spec, parse_spec, run_apply
 from apigw_cognito.aws.clients import Clients
+from apigw_cognito.aws.gateway_responses import as_declared, dropped_by_overwrite, read_gateway_responses
 from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snapshot
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
 from apigw_cognito.core.adopt import Adoption, adopt
-from apigw_cognito.core.export_cleanup import clean_export
+from apigw_cognito.core.export_cleanup import clean_export, with_gateway_responses
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.loader import load_selector
@@ -63,6 +64,8 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
     api = find_rest_api(clients, request.rest_api_id, request.api_name)
     log(f"reading REST API {api.id} ({api.name!r}) in {clients.region}")
     snapshot = read_snapshot(clients, api)
+    responses_live = read_gateway_responses(clients.apigateway(), api.id)
+    responses = as_declared(responses_live)
     spec: Spec | None = load_spec(request.spec) if request.spec else None
     notes: list[str] = []
     if request.spec_out is not None:
@@ -71,6 +74,8 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
             export_document(clients.apigateway(), api, request.stage, yaml), request.spec_out
         )
         data, cleaned = clean_export(exported.data)
+        data, carried = with_gateway_responses(data, responses)
+        cleaned += carried
         if cleaned:
             fmt = "yaml" if yaml else "json"
             spec = parse_spec(render_data(data, fmt), request.spec_out)
@@ -84,6 +89,19 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
             )
     operations = list(iter_operations(spec.data, spec.locate)) if spec else None
     adoption = adopt(snapshot, operations, spec.name if spec else None)
+    if request.spec is not None and spec is not None:
+        lacking = dropped_by_overwrite(spec.data, responses_live)
+        adoption = replace(
+            adoption,
+            gaps=(
+                *adoption.gaps,
+                *(
+                    f"gateway response {kind} is configured in the API but not declared in {spec.name}:"
+                    " an overwrite import resets it (declare it under x-amazon-apigateway-gateway-responses)"
+                    for kind in lacking
+                ),
+            ),
+        )
     check = None
     if spec is not None:
         name = request.selector_out or "<selector>"

@@ -119,6 +119,23 @@ def dropped_by_overwrite(data: Mapping[str, Any], live: Sequence[LiveResponse]) 
     return tuple(sorted(r.kind for r in configured(live) if r.kind not in declared))
 
 
+def as_declared(live: Iterable[LiveResponse]) -> dict[str, dict[str, Any]]:
+    """The configured live responses as `x-amazon-apigateway-gateway-responses` entries that reproduce them
+    (what an adopted export must declare, or an overwrite import resets them)."""
+    out: dict[str, dict[str, Any]] = {}
+    for response in sorted(configured(live), key=lambda r: r.kind):
+        entry: dict[str, Any] = {}
+        if response.status_code:
+            code = response.status_code
+            entry["statusCode"] = int(code) if code.isdigit() else code
+        if response.parameters:
+            entry["responseParameters"] = dict(sorted(response.parameters.items()))
+        if response.templates:
+            entry["responseTemplates"] = dict(sorted(response.templates.items()))
+        out[response.kind] = entry
+    return out
+
+
 # --- the AWS side ------------------------------------------------------------------------------------------
 
 
