@@ -112,6 +112,15 @@ def test_every_output_creates_its_missing_folders(spec: Path, tmp_path: Path) ->
     ]
 
 
+def test_exit_non_zero_on_write_fails_only_the_run_that_writes(spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.yaml"
+    code, _, stderr = run("apply", str(spec), "-s", SELECTOR, "-o", str(out), "--exit-non-zero-on-write")
+    assert code == 1
+    assert f"wrote {out}: add it and commit again" in stderr
+    assert out.is_file()
+    assert run("apply", str(spec), "-s", SELECTOR, "-o", str(out), "--exit-non-zero-on-write")[0] == 0
+
+
 def test_an_output_folder_that_cannot_be_made_is_exit_2(spec: Path, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     code, _, stderr = run("apply", str(spec), "-s", SELECTOR, "-o", str(tmp_path / "file" / "out.yaml"))
