@@ -236,7 +236,7 @@ def test_adopt_carries_the_gateway_responses(apigw: Any, console: str, tmp_path:
     )
 
 
-def test_adopt_after_a_second_import_keeps_the_name_the_methods_use(
+def test_adopt_after_a_second_import_keeps_the_name_and_the_gateway_responses(
     apigw: Any, localstack_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """LocalStack adds an authorizer of the same name on every import: the one the methods use keeps its
@@ -258,6 +258,17 @@ def test_adopt_after_a_second_import_keeps_the_name_the_methods_use(
     assert verify.exit_code == 0, verify.output
     assert "0 mismatches" in verify.stdout
     assert "AGC207" not in verify.output
+    # With the document itself: its selector's `gateway_responses: cors: auto` made the live responses,
+    # and the adopted selector says so again, so an overwrite of the pair resets none of them.
+    own = tmp_path / "own.selector.yaml"
+    again = _cli("init", files[0], "--api-name", name, "-o", str(own))
+    assert again.exit_code == 0, again.output
+    assert own.read_text().endswith("gateway_responses:\n  cors: auto\n")
+    pair = _cli("verify", files[0], "-s", str(own), "--api-name", name)
+    assert pair.exit_code == 0, pair.output
+    assert "5 gateway responses checked, 0 mismatches" in pair.stdout
+    dry = _cli("import", files[0], "-s", str(own), "--api-name", name, "--dry-run")
+    assert "nothing in the live API disappears" in dry.stderr, dry.output
 
 
 def test_adopt_says_what_it_cannot_express(apigw: Any, console: str, tmp_path: Path) -> None:

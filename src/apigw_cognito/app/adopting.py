@@ -10,13 +10,20 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from apigw_cognito.app.files import write_atomic
 from apigw_cognito.app.pipeline import Spec, load_spec, parse_spec, run_apply
 from apigw_cognito.aws.clients import Clients
-from apigw_cognito.aws.gateway_responses import as_declared, dropped_by_overwrite, read_gateway_responses
+from apigw_cognito.aws.gateway_responses import (
+    LiveResponse,
+    as_declared,
+    declared_responses,
+    dropped_by_overwrite,
+    read_gateway_responses,
+    reproduces,
+)
 from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snapshot
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
@@ -57,6 +64,37 @@ def _refuse_overwrite(path: str | None, force: bool) -> None:
         raise InputError(f"{path} exists", hint="use --force to overwrite it")
 
 
+# What `gateway_responses: cors: auto` adds to a selector; tried when the user's own document lacks the live
+# API's gateway responses.
+CORS_AUTO = (
+    "\n# The API's gateway responses carry the preflight's CORS headers.\ngateway_responses:\n  cors: auto\n"
+)
+
+
+def _with_own_responses(
+    adoption: Adoption, spec: Spec, live: Sequence[LiveResponse], notes: list[str]
+) -> Adoption:
+    """The adoption for a document of the user's own that lacks the live gateway responses: with
+    `gateway_responses: cors: auto` when that reproduces them exactly, else a gap for each."""
+    lacking = dropped_by_overwrite(spec.data, live)
+    if not lacking:
+        return adoption
+    text = adoption.text + CORS_AUTO
+    applied = run_apply(spec, load_selector(text.encode("utf-8"), "<selector>", {}), validate=False)
+    if not applied.report.errors and reproduces(declared_responses(applied.data), live):
+        notes.append(
+            f"the API's gateway responses ({', '.join(lacking)}) are what `gateway_responses: cors: auto`"
+            f" writes for {spec.name}: the selector says so"
+        )
+        return replace(adoption, text=text)
+    gaps = tuple(
+        f"gateway response {kind} is configured in the API but not declared in {spec.name}: an overwrite"
+        " import resets it (declare it under x-amazon-apigateway-gateway-responses)"
+        for kind in lacking
+    )
+    return replace(adoption, gaps=(*adoption.gaps, *gaps))
+
+
 def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome:
     """Read the API, write the selector (and the export), check the pair; nothing in AWS changes."""
     _refuse_overwrite(request.selector_out, request.force)
@@ -90,18 +128,7 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
     operations = list(iter_operations(spec.data, spec.locate)) if spec else None
     adoption = adopt(snapshot, operations, spec.name if spec else None)
     if request.spec is not None and spec is not None:
-        lacking = dropped_by_overwrite(spec.data, responses_live)
-        adoption = replace(
-            adoption,
-            gaps=(
-                *adoption.gaps,
-                *(
-                    f"gateway response {kind} is configured in the API but not declared in {spec.name}:"
-                    " an overwrite import resets it (declare it under x-amazon-apigateway-gateway-responses)"
-                    for kind in lacking
-                ),
-            ),
-        )
+        adoption = _with_own_responses(adoption, spec, responses_live, notes)
     check = None
     if spec is not None:
         name = request.selector_out or "<selector>"
