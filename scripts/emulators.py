@@ -7,6 +7,7 @@ Standard library only, so it runs before anything else is installed. Commands:
     emulators.py start [--run-dir]  start both on 127.0.0.1 at free ports, wait until they answer, and make
                                     the SecurePets user pool in moto (resource server, app client)
     emulators.py env   [--run-dir]  print shell `export` lines pointing the AWS SDKs at them
+    emulators.py token [--run-dir]  print an access token of a user of the SecurePets pool (for `explain`)
     emulators.py stop  [--run-dir]  stop what `start` started, by process group id
 
 LocalStack community runs without Docker in its own virtual environment because it no longer loads on
@@ -468,6 +469,7 @@ def securepets_pool(url: str) -> dict[str, str]:
                     "ClientName": SECUREPETS["client"],
                     "AllowedOAuthFlows": ["code"],
                     "AllowedOAuthFlowsUserPoolClient": True,
+                    "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
                     "AllowedOAuthScopes": [
                         "openid",
                         f"{SECUREPETS['resource_server']}/{SECUREPETS['scope']}",
@@ -477,6 +479,39 @@ def securepets_pool(url: str) -> dict[str, str]:
             )["UserPoolClient"]["ClientId"]
         ]
     return {"pool_id": pool_id, "pool_arn": arn, "client_id": client_ids[0]}
+
+
+SECUREPETS_USER = ("pet-owner", "Pets-are-great-1")  # a user of the example pool, made by `token`
+
+
+def securepets_token(url: str, pool: dict[str, str]) -> str:
+    """An access token of the example pool's user (made on first use), signed in with moto's
+    AdminInitiateAuth: what `explain --token-file` judges. moto's tokens carry only the scope
+    aws.cognito.signin.user.admin."""
+    name, password = SECUREPETS_USER
+    users = _cognito(url, "ListUsers", {"UserPoolId": pool["pool_id"]}).get("Users", [])
+    if not any(u.get("Username") == name for u in users):
+        _cognito(
+            url,
+            "AdminCreateUser",
+            {"UserPoolId": pool["pool_id"], "Username": name, "MessageAction": "SUPPRESS"},
+        )
+        _cognito(
+            url,
+            "AdminSetUserPassword",
+            {"UserPoolId": pool["pool_id"], "Username": name, "Password": password, "Permanent": True},
+        )
+    answer = _cognito(
+        url,
+        "AdminInitiateAuth",
+        {
+            "UserPoolId": pool["pool_id"],
+            "ClientId": pool["client_id"],
+            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": name, "PASSWORD": password},
+        },
+    )
+    return str(answer["AuthenticationResult"]["AccessToken"])
 
 
 def add_securepets(run_dir: Path) -> dict[str, Any]:
@@ -518,7 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["install", "start", "stop", "env", "status"])
+    parser.add_argument("command", choices=["install", "start", "stop", "env", "status", "token"])
     parser.add_argument("--run-dir", type=Path, default=STATE_DIR, help="where state and logs go")
     parser.add_argument(
         "--only", choices=["localstack", "moto"], action="append", help="limit to one emulator"
@@ -539,6 +574,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"export {key}={value}")
         elif args.command == "stop":
             stop(args.run_dir, services)
+        elif args.command == "token":
+            state = read_state(args.run_dir)
+            if "securepets" not in state:
+                raise EmulatorError(
+                    "no SecurePets pool here: run `make -s emulators-up` (emulators.py start) first"
+                )
+            print(securepets_token(state["moto"]["url"], state["securepets"]))
         elif args.command == "env":
             for key, value in env_vars(read_state(args.run_dir)).items():
                 print(f"export {key}={value}")
