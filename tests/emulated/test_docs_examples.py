@@ -15,6 +15,7 @@ example cannot go unrun. docs/recipes.md's Python blocks are run by test_library
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shlex
@@ -302,6 +303,10 @@ def test_every_command_example_runs_as_written(reader: Reader) -> None:
             follow(reader, example)
             ran += len(example.commands)
     assert ran >= 30
-    # The walkthrough left SecurePets imported, verified and adopted.
-    assert (reader.clone / "pets.selector.yaml").is_file()
+    # What the pages said would be written is there: the adopted pair, the reports, the overlay, the starter.
+    assert "SecurePetsPool" in (reader.clone / "pets.selector.yaml").read_text()
+    assert "x-amazon-apigateway-gateway-responses" in (reader.clone / "pets.yaml").read_text()
+    assert json.loads((reader.clone / "apigw-cognito.sarif").read_text())["version"] == "2.1.0"
+    assert (reader.clone / "apigw-cognito.xml").read_text().startswith("<?xml")
     assert (reader.clone / "build" / "securepets.overlay.yaml").is_file()
+    assert "default: deny" in (reader.clone / "build" / "starter.selector.yaml").read_text()
