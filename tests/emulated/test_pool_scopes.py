@@ -270,3 +270,17 @@ def test_an_endpoint_without_cognito_says_where_to_point_it(
     assert "cognito-idp ListResourceServers: the endpoint does not serve cognito-idp (HTTP 501" in err
     assert "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER" in err
     assert "--no-pool-check" in err
+
+
+def test_localstack_community_without_cognito_says_where_to_point_it(
+    aws_env: None, localstack_url: str, tmp_path: Path
+) -> None:
+    """The same with LocalStack itself as the only endpoint: it answers cognito-idp with 501."""
+    arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
+    args = ["import", SPEC, "-s", selector(tmp_path, arn), "--api-name", "x", "--dry-run"]
+    result = CliRunner().invoke(app, [*args, "--endpoint-url", localstack_url])
+    assert result.exit_code == 3, result.output
+    err = one_error(result)
+    assert "the endpoint does not serve cognito-idp (HTTP 501" in err
+    assert "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=URL" in err
+    assert "--no-pool-check" in err
