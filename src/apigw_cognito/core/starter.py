@@ -1,10 +1,16 @@
-"""`apigw-cognito init`: a starter selector listing every operation of a document, for a person to edit.
+"""`apigw-cognito init`: a starter selector deciding every operation of a document, for a person to edit.
 
-Every operation gets its own rule, grouped by path in document order, so the reviewer decides each one;
-`default: deny` makes any operation added later fail the build until someone decides it too. CORS
-preflights (OPTIONS) are written as public rules. Operations the document already makes public
-(`security: []`) stay public, and Cognito authorizers it already defines are kept with their pools. A
-document whose preflights answer with CORS headers gets `gateway_responses: {cors: auto}`.
+Each operation's verdict: CORS preflights (OPTIONS) are public, operations the document already makes
+public (`security: []`) stay public, those naming a Cognito authorizer the document defines keep it (with
+its scopes and pools), and every other one is secured by one proposed authorizer. A document whose
+preflights answer with CORS headers gets `gateway_responses: {cors: auto}`.
+
+Up to `PER_OPERATION_MAX` operations, every operation gets its own rule, grouped by path in document order,
+so the reviewer decides each one and `default: deny` makes any operation added later fail the build. A
+bigger document gets one rule per tag or per first path segment (`--group-by`): first match wins, so each
+operation a group's rule would decide otherwise gets its own rule above it, and every operation ends with
+exactly its verdict. A group's rule is public only when all its operations are, so an operation added to
+a group later is secured unless the document made the whole group public.
 """
 
 from __future__ import annotations
