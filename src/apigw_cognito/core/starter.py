@@ -378,7 +378,7 @@ def starter_selector(
             "  cors: auto",
         ]
     text = "\n".join(out) + "\n"
-    size = len(text.encode("utf-8"))
+    size = len(text.encode("utf-8", "backslashreplace"))  # as `init` writes it
     if size > MAX_SELECTOR_BYTES:
         raise InputError(
             f"the starter selector for {document} would be {size:,} bytes, more than the"

@@ -271,3 +271,31 @@ def test_every_grouping_decides_as_one_rule_per_operation(
     assert decisions == expected
     assert all(decided)
     assert applied(spec, text, tmp_path) == expected
+
+
+def test_a_starter_apply_would_refuse_is_never_written(tmp_path: Path) -> None:
+    summary = "Lists the items of one collection of the account, newest first, a page at a time"
+    paths = {
+        f"/c{i % 7}/items{i}": {
+            "get": {
+                "operationId": f"listItems{i}",
+                "summary": summary,
+                "tags": [f"c{i % 7}"],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+        for i in range(2500)
+    }
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps({"openapi": "3.0.3", "info": {"title": "Items", "version": "1"}, "paths": paths})
+    )
+    out = tmp_path / "sel.yaml"
+    code, _, stderr = run("init", str(spec), "--group-by", "operation", "-o", str(out))
+    assert code == 2
+    assert "more than the 262,144 a selector may have (2,500 rules for 2,500 operations" in stderr
+    assert "hint: --group-by tag or --group-by path" in stderr
+    assert not out.exists()
+    text, selector = starter(spec)
+    assert len(selector["rules"]) == 7
+    assert applied(spec, text, tmp_path) == expected_decisions(json.loads(spec.read_text()), "ItemsUserPool")
