@@ -170,3 +170,9 @@ def test_the_name_proposed_for_github_is_one_a_person_would_type() -> None:
     names = list(load_selector(text.replace(PLACEHOLDER_POOL, POOL).encode(), "s.yaml", {}).authorizers)
     assert names == ["GitHubUserPool"]
     assert len(names[0]) <= MAX_NAME
+
+
+def test_group_by_is_for_a_starter_from_a_document() -> None:
+    code, _, stderr = run("init", "--from-api", "abc123", "--group-by", "tag")
+    assert code == 2
+    assert "--group-by" in stderr
