@@ -1,9 +1,9 @@
 """`make bench`: time the real CLI against baseline processes and peer tools; check issues 4 and 13.
 
 Every measurement is a whole process started from here: its wall time around spawn and exit, and its peak
-RSS from `os.wait4`. For each document the commands run in the same run, alternating (the order rotates
-every round), for several rounds; the table shows medians and ratios, and the whole run is written as JSON
-to `benchmarks/results/`.
+RSS from GNU time (`os.wait4` without it; see `timing/processes.py`). For each document the commands run
+in the same run, alternating (the order rotates every round), for several rounds; the table shows medians
+and ratios, and the whole run is written as JSON to `benchmarks/results/`.
 
 Commands per document:
   apply           apigw-cognito apply DOC --selector SEL --no-validate -o OUT   (worst-case selector)
