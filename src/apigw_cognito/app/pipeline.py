@@ -24,7 +24,7 @@ from apigw_cognito.document.bundle import Bundle, bundle, render_data
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.document.load import Document, load_document
 from apigw_cognito.document.references import DocumentSet, Place, resolve
-from apigw_cognito.reports.model import Report, Row
+from apigw_cognito.reports.model import Report, Row, RuleLine
 from apigw_cognito.selector.loader import load_selector
 from apigw_cognito.selector.model import Selector, require_arns
 
@@ -72,6 +72,25 @@ def rows_from_decisions(decisions: Sequence[Decision], unmatched: Sequence[Row] 
         for d in decisions
     ]
     return rows + list(unmatched)
+
+
+def rule_lines(selector: Selector, reasons: set[str]) -> list[RuleLine]:
+    """Every rule of `selector`, then `cors_preflight` and `default` where they decided an operation."""
+
+    def given(public: bool, authorizer: str | None, scopes: tuple[str, ...] = ()) -> str:
+        kind = "public" if public else "secured"
+        return Row("", "", None, kind, authorizer=authorizer, scopes=scopes).auth_label
+
+    lines = [
+        RuleLine(f"rule {r.index}", r.select.text, given(r.public, r.authorizer, r.scopes))
+        for r in selector.rules
+    ]
+    if "cors_preflight" in reasons:
+        lines.append(RuleLine("cors_preflight", "OPTIONS no rule decides", "public"))
+    if "default" in reasons:
+        default = selector.default
+        lines.append(RuleLine("default", "operations no rule selects", given(default == "public", default)))
+    return lines
 
 
 def rows_from_access(access: Sequence[Access]) -> list[Row]:
@@ -262,6 +281,7 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
         schemes=[(name, name in result.changed_schemes) for name in result.schemes],
         findings=[*result.findings, *_shared_conflicts(spec, result)],
         notes=list(result.notes),
+        rules=rule_lines(selector, {d.reason for d in result.decisions}),
     )
     if report.errors:
         return Applied(result, report, spec, spec.data)

@@ -15,11 +15,10 @@ MAX_RESULT_TTL_SECONDS = 3600  # the longest authorizerResultTtlInSeconds
 # An AWS region name: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, il-central-1.
 _REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]+"
 # A pool id is its region, '_' and a suffix of letters and digits whose length AWS does not promise
-# (emulators make longer ones than AWS).
-POOL_ID_RE = rf"^{_REGION}_[0-9A-Za-z]+$"
+# (emulators make longer ones than AWS). Group: the region.
+POOL_ID_RE = rf"^({_REGION})_[0-9A-Za-z]+$"
 # Groups: partition, region, account, pool id, the pool id's region. The two regions may differ here:
 # the selector loader refuses that with its own message.
 POOL_ARN_RE = (
-    r"^arn:(aws|aws-cn|aws-us-gov):cognito-idp:"
-    rf"({_REGION}):([0-9]{{12}}):userpool/(({_REGION})_[0-9A-Za-z]+)$"
+    rf"^arn:(aws|aws-cn|aws-us-gov):cognito-idp:({_REGION}):([0-9]{{12}}):userpool/({POOL_ID_RE[1:-1]})$"
 )

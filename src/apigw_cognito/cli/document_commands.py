@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from types import ModuleType
 from typing import Annotated, Literal
 
@@ -52,6 +53,15 @@ from apigw_cognito.selector.schema import SCHEMA
 
 def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
+
+
+class GroupBy(StrEnum):
+    """`init --group-by`: how the starter's rules are cut (`core.starter` explains each)."""
+
+    auto = "auto"
+    tag = "tag"
+    path = "path"
+    operation = "operation"
 
 
 @dataclass(frozen=True)
@@ -325,6 +335,14 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
         str | None, typer.Option("--output", "-o", help="Write the selector here instead of standard output.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    group_by: Annotated[
+        GroupBy,
+        typer.Option(
+            "--group-by",
+            help="One rule per operation, per tag (untagged operations: per first path segment) or per"
+            " first path segment; auto: per operation up to 40 operations, else grouped.",
+        ),
+    ] = GroupBy.auto,
     from_api: Annotated[
         str | None,
         typer.Option(
@@ -355,7 +373,7 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
     endpoint_url: EndpointOption = None,
     allow_root: AllowRootOption = None,
 ) -> None:
-    """Write a starter selector: every operation of SPEC, grouped by path, with default: deny.
+    """Write a starter selector deciding every operation of SPEC, with default: deny.
 
     With --from-api (or --api-name): the selector that reproduces a live REST API's authorization."""
     with guarded():
@@ -364,6 +382,8 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
                 fail("give one of --from-api and --api-name")
             if spec is not None and spec_out is not None:
                 fail("give SPEC (your document) or --spec-out (the API's export), not both")
+            if group_by is not GroupBy.auto:
+                fail("--group-by cuts a starter from SPEC; --from-api reproduces the API method by method")
             runs = _live_runs()
             request = runs.AdoptRequest(from_api, api_name, spec, spec_out, output, stage, force)
             session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
@@ -373,10 +393,16 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
         if spec is None:
             fail("give SPEC, or --from-api ID to adopt a live REST API")
         # Only `init` writes a starter selector: other commands start without it.
-        from apigw_cognito.core.starter import starter_selector  # noqa: PLC0415
+        from apigw_cognito.core.starter import GROUPINGS, starter_selector  # noqa: PLC0415
 
         loaded = load_for_command(spec, allowed_root=allow_root)
-        text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
+        text = starter_selector(
+            loaded.data,
+            loaded.version,
+            document=loaded.name,
+            locate=loaded.locate,
+            group_by=GROUPINGS[group_by.value],
+        )
         if output is None:
             sys.stdout.write(text)
             return

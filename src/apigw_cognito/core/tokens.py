@@ -20,11 +20,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.limits import POOL_ID_RE
 from apigw_cognito.core.explain import Requirement
 
-_POOL_ID = re.compile(
-    r"(?:arn:[^:]+:cognito-idp:[^:]+:[^:]*:userpool/)?(([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+)"
-)
+_POOL_ID = re.compile(rf"(?:arn:[^:]+:cognito-idp:[^:]+:[^:]*:userpool/)?({POOL_ID_RE[1:-1]})")
 
 
 @dataclass(frozen=True)

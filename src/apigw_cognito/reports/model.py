@@ -40,6 +40,15 @@ class Row:
         return self.decision + key
 
 
+@dataclass(frozen=True)
+class RuleLine:
+    """What decided operations in an `apply` run: a selector rule, or `cors_preflight` and `default`."""
+
+    label: str  # as rows name it in `Row.rule`: "rule 3", "cors_preflight", "default"
+    selects: str  # the rule's `select` as written, or what the fallback takes
+    authorization: str  # what it gives: "public", or the authorizer with its scopes
+
+
 @dataclass
 class Report:
     command: str
@@ -51,6 +60,7 @@ class Report:
     output: str | None = None  # where the result went, or None for standard output
     wrote: bool = False
     notes: list[str] = field(default_factory=list)
+    rules: list[RuleLine] = field(default_factory=list)  # apply: the rules, for the text report's summary
     # apply: what became of the output ("written", "up to date", "would change", "nothing written")
     delivery: str | None = None
 
