@@ -236,7 +236,7 @@ def follow(reader: Reader, example: Example) -> None:
         (reader.clone / "apigw-cognito.toml").write_text(example.body)
     elif example.kind == "python" and example.page == "docs/pipelines.md":
         reader.last = _python(example)
-    elif example.kind == "text" and example.page == "docs/pipelines.md":
+    elif example.kind == "text" and isinstance(reader.last, str):  # what the Python block above printed
         assert ast.literal_eval(reader.last.strip()) == ast.literal_eval(example.body.strip()), where
     elif example.kind == "diff":
         _diff(reader, example)
@@ -310,3 +310,23 @@ def test_every_command_example_runs_as_written(reader: Reader) -> None:
     assert (reader.clone / "apigw-cognito.xml").read_text().startswith("<?xml")
     assert (reader.clone / "build" / "securepets.overlay.yaml").is_file()
     assert "default: deny" in (reader.clone / "build" / "starter.selector.yaml").read_text()
+
+
+def test_the_readme_command_table_names_only_options_the_commands_have() -> None:
+    """Each option the README's command table shows is one its command's --help lists, and the table names
+    the ways to pick a live API (`--api-name`) and a selector (`-s`) where the commands take them."""
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("## Commands") :].split("\n\n")[1]
+    rows = [re.match(r"\| `([^`]+)`(?: / `([^`]+)`)?", line) for line in table.splitlines()[2:]]
+    usages = [u for row in rows if row for u in row.groups() if u]
+    assert len(usages) >= 12
+    for usage in usages:
+        command = usage.split()[0]
+        shown = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage))
+        help_text = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+        missing = {option for option in shown if not re.search(rf"(?<![\w-]){option}\b", help_text)}
+        assert not missing, f"README: `{usage}`: {command} --help has no {', '.join(sorted(missing))}"
+    live_audit = next(u for u in usages if u.startswith("audit --live"))
+    adopt = next(u for u in usages if "--from-api" in u)
+    assert {"--api-name", "-s"} <= set(re.findall(r"--?[a-z-]+", live_audit))
+    assert "--api-name" in re.findall(r"--?[a-z-]+", adopt)
