@@ -435,7 +435,14 @@ def securepets_pool(url: str) -> dict[str, str]:
     """The user pool the SecurePets selector's scope lives in, made in moto once (found again after):
     the pool, the resource server defining `https://pets.example.com/purchase`, and an app client allowed
     to request it. What `import` and `verify` check before they send anything."""
-    pools = _cognito(url, "ListUserPools", {"MaxResults": 60}).get("UserPools", [])
+    pools: list[dict[str, Any]] = []
+    page: dict[str, Any] = {"MaxResults": 60}
+    while True:  # every page: a moto that has served tests may hold many pools
+        answer = _cognito(url, "ListUserPools", page)
+        pools += answer.get("UserPools", [])
+        if not answer.get("NextToken"):
+            break
+        page["NextToken"] = answer["NextToken"]
     found = [p["Id"] for p in pools if p.get("Name") == SECUREPETS["pool"]]
     pool_id = (
         found[0]
