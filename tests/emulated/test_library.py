@@ -1,5 +1,5 @@
-"""The library API (`from apigw_cognito import ...`) and the examples in docs/recipes.md and
-docs/pipelines.md, run as written.
+"""The library API (`from apigw_cognito import ...`) and the examples in docs/recipes.md, run as written
+(test_docs_examples.py runs every other page's examples, docs/pipelines.md's included).
 """
 
 from __future__ import annotations
@@ -243,46 +243,3 @@ def test_terraform_recipe_runs(checkout: Path) -> None:
     files = re.findall(r'file\("\$\{path\.module\}/([^"]+)"\)', hcl)
     assert files == ["build/securepets.yaml"]
     assert b"x-amazon-apigateway-authorizer" in (checkout / files[0]).read_bytes()
-
-
-# --- docs/pipelines.md -------------------------------------------------------------------------------------
-
-
-def pipeline_blocks(language: str) -> list[str]:
-    text = (ROOT / "docs" / "pipelines.md").read_text()
-    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
-
-
-def test_pipeline_examples_run(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (config,) = pipeline_blocks("toml")
-    (checkout / "apigw-cognito.toml").write_text(config)
-    (checkout / ".git").mkdir()
-    for block in pipeline_blocks("sh"):
-        for line in block.splitlines():
-            args = shlex.split(line, comments=True)
-            if not args:
-                continue
-            assert args[0] == "apigw-cognito"
-            target = None
-            if ">" in args:
-                args, target = args[: args.index(">")], args[args.index(">") + 1]
-            result = CliRunner().invoke(app, args[1:], catch_exceptions=False)
-            assert result.exit_code == 0, f"{line}\n{result.output}"
-            if target:
-                (checkout / target).write_text(result.stdout)
-    json.loads((checkout / "apigw-cognito.sarif").read_text())
-    assert (checkout / "apigw-cognito.xml").read_text().startswith("<?xml")
-    assert (checkout / "build" / "securepets.overlay.yaml").is_file()
-    assert "default: deny" in (checkout / "build" / "starter.selector.yaml").read_text()
-
-    import yaml
-    from pre_commit.clientlib import load_manifest
-
-    hook_ids = {h["id"] for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
-    pre_commit_config, actions = (yaml.safe_load(b) for b in pipeline_blocks("yaml"))
-    assert {h["id"] for h in pre_commit_config["repos"][0]["hooks"]} <= hook_ids
-    assert actions[1]["with"]["sarif_file"] == "apigw-cognito.sarif"
-
-    (snippet,) = pipeline_blocks("python")
-    exec(compile(snippet, "docs/pipelines.md", "exec"), {})
-    assert "'operations': 5" in capsys.readouterr().out

@@ -326,13 +326,18 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
     data = spec.data
     findings: list[Finding] = []
     notes: list[str] = []
+    deciding: dict[tuple[str, str], str] = {}  # (method, path): the rule that decided it
     if selector is not None:
         require_arns(selector)
         result = secure(data, spec.version, selector, spec.locate)
         findings.extend(f for f in result.findings if f.code != "AGC101")
         notes.extend(result.notes)
         data = apply_to_data(data, result.edits, spec.locate)
-    rows = rows_from_access(document_access(data, spec.version, spec.locate))
+        deciding = {(d.operation.method, d.operation.path): d.reason for d in result.decisions}
+    rows = [
+        replace(row, rule=deciding.get((row.method, row.path), row.rule))
+        for row in rows_from_access(document_access(data, spec.version, spec.locate))
+    ]
     if selector is None:  # with a selector, the transform's findings say it
         secured = any(row.decision not in ("public", "OPEN") for row in rows)
         warning = missing_cors(data, spec.locate, secured=secured)

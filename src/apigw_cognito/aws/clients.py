@@ -114,12 +114,57 @@ _CODE_ANSWERS: tuple[tuple[frozenset[str], str, str | None], ...] = (
 )
 
 
+# The variable that points one service at its own endpoint (botocore's AWS_ENDPOINT_URL_<SERVICE ID>), for
+# the services this tool calls, and what else can be done when an endpoint does not serve one of them.
+SERVICE_ENDPOINT_VARIABLES = {
+    "apigateway": ("AWS_ENDPOINT_URL_API_GATEWAY", ""),
+    "cognito-idp": (
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        " or, for the scope check alone, skip it with --no-pool-check",
+    ),
+    "sts": ("AWS_ENDPOINT_URL_STS", " or give the user pools as ARNs (no account lookup then)"),
+    "cloudformation": ("AWS_ENDPOINT_URL_CLOUDFORMATION", ""),
+}
+# How an endpoint says that it does not serve a service at all: LocalStack answers 501 with "not included
+# in your current license plan" (community edition) or "is not enabled" (left out of SERVICES).
+_SERVICE_MISSING = re.compile(
+    r"not included in your current license|is not enabled|not yet (?:been )?(?:emulated|implemented)"
+    r"|is not available in your current license",
+    re.IGNORECASE,
+)
+_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|title)\b", re.IGNORECASE)
+
+
+def _service_missing(action: str, code: str, status: object, message: str) -> AwsError | None:
+    """The error for an endpoint that does not serve the service of `action` at all, with what to do."""
+    if not (status == 501 or _SERVICE_MISSING.search(message)):
+        return None
+    service = action.split(" ", 1)[0]
+    variable, other = SERVICE_ENDPOINT_VARIABLES.get(
+        service, (f"AWS_ENDPOINT_URL_{service.upper().replace('-', '_')}", "")
+    )
+    return AwsError(
+        f"{action}: the endpoint does not serve {service} (HTTP {status}, {code})",
+        hint=f"point {service} at an endpoint that serves it with {variable}=URL (as `make demo` points"
+        f" Cognito and STS at moto while API Gateway goes to LocalStack){other}",
+    )
+
+
 def _client_error(exc: Any, action: str) -> AwsError:
     error = exc.response.get("Error", {}) if isinstance(getattr(exc, "response", None), dict) else {}
     code = str(error.get("Code") or "Unknown")
-    message = scrub(str(error.get("Message") or error.get("message") or ""))
+    message = str(error.get("Message") or error.get("message") or "")
+    # An emulator's or a proxy's error page is no AWS answer: never print it.
+    message = (
+        "the endpoint answered with an HTML page, not an AWS error"
+        if _HTML.search(message)
+        else scrub(message)
+    )
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if exc.response else None
     detail = f": {message}" if message else ""
+    missing = _service_missing(action, code, status, message)
+    if missing is not None:
+        return missing
     if code in EXPIRED_CODES or (code in CREDENTIAL_CODES and "expired" in message.lower()):
         return AwsError(
             f"{action}: the AWS credentials have expired ({code})",

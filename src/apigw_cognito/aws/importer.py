@@ -172,7 +172,8 @@ class Importer:
         live = None if rest_api_id is None else read_live_api(client, rest_api_id)
         responses = () if rest_api_id is None else read_gateway_responses(client, rest_api_id)
         target = rest_api_id or f"REST API {options.api_name!r} (ImportRestApi)"
-        plan = plan_import(payload, options, target, live, before, responses)
+        expected = expected_methods(result, payload.prefix) if result is not None else None
+        plan = plan_import(payload, options, target, live, before, responses, expected)
         outcome = ImportOutcome(rest_api_id, plan, dry_run=options.dry_run)
         for line in plan.lines():
             self.log(line)

@@ -29,6 +29,11 @@ class ImportMode(StrEnum):
     merge = "merge"
 
 
+class ImportReport(StrEnum):
+    text = "text"
+    json = "json"
+
+
 SpecArgument = Annotated[
     str | None,
     typer.Argument(metavar="[SPEC]", help="OpenAPI document (YAML or JSON). Omit with --target."),
@@ -168,6 +173,15 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip reading the API back to check the authorizers.")
     ] = False,
+    report: Annotated[
+        ImportReport,
+        typer.Option(
+            "--report",
+            metavar="text|json",
+            help="json: the plan (each method's authorization, live -> new) and the verification as one"
+            " JSON document on standard output.",
+        ),
+    ] = ImportReport.text,
     target: TargetOption = None,
     config: ConfigOption = None,
     api: ApiOption = None,
@@ -211,7 +225,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
         inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
-        raise typer.Exit(runs.run_import(inputs, session, options))
+        raise typer.Exit(runs.run_import(inputs, session, options, json_report=report == ImportReport.json))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)

@@ -5,8 +5,10 @@ Loaded only by those two commands (see `aws_commands`), so the AWS side costs th
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import typer
 
@@ -14,6 +16,7 @@ from apigw_cognito.app import importing
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
+from apigw_cognito.aws.importer import ImportOutcome
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.output import ReportFormat, emit_report
@@ -56,16 +59,56 @@ def _prepared(
     return spec, applied
 
 
-def run_import(files: Files, session: SessionOptions, options: ImportOptions) -> int:
-    """Secure, validate, import, deploy and verify; print the verification table; the exit code."""
+def import_json(document: str, outcome: ImportOutcome) -> dict[str, Any]:
+    """`import --report json`: what was (or, on a dry run, would be) done, and what verify found."""
+    verified = outcome.verification
+    return {
+        "tool": "apigw-cognito",
+        "command": "import",
+        "document": document,
+        "rest_api_id": outcome.rest_api_id,
+        "dry_run": outcome.dry_run,
+        "created": outcome.created,
+        "plan": outcome.plan.as_json(),
+        "warnings": outcome.warnings,
+        "deployment_id": outcome.deployment_id,
+        "verification": None
+        if verified is None
+        else {
+            "ok": verified.ok,
+            "methods": [
+                {
+                    "method": row.method,
+                    "path": row.path,
+                    "status": row.status,
+                    "expected": row.expected,
+                    "authorization": row.authorization,
+                    "authorizer": row.authorizer,
+                    "scopes": list(row.scopes),
+                    "problems": list(row.problems),
+                }
+                for row in verified.rows
+            ],
+        },
+    }
+
+
+def run_import(
+    files: Files, session: SessionOptions, options: ImportOptions, *, json_report: bool = False
+) -> int:
+    """Secure, validate, import, deploy and verify; print the verification table (or, `json_report`, the
+    plan and the verification as JSON); the exit code."""
     clients = Clients(session)
     spec, applied = _prepared(files, session, clients, validate=True)
     with progress(f"importing {spec.name}") as shown:
         outcome = importing.send(spec, applied, clients, options, shown.echo)
-    if outcome.verification is not None:
-        sys.stdout.write(render_table(outcome.verification))
-        if not outcome.verification.ok:
-            return int(ExitCode.FINDINGS)
+    verified = outcome.verification
+    if json_report:
+        sys.stdout.write(json.dumps(import_json(spec.name, outcome), indent=2, ensure_ascii=False) + "\n")
+    elif verified is not None:
+        sys.stdout.write(render_table(verified))
+    if verified is not None and not verified.ok:
+        return int(ExitCode.FINDINGS)
     if outcome.rest_api_id and not options.dry_run:
         stage = options.stage
         _echo_err(

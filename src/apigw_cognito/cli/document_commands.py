@@ -161,6 +161,14 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
         str | None,
         typer.Option("--emit-overlay", help="Also write the change as an OpenAPI Overlay 1.0 document here."),
     ] = None,
+    exit_non_zero_on_write: Annotated[
+        bool,
+        typer.Option(
+            "--exit-non-zero-on-write",
+            help="Exit 1 when a file was written (new or changed), as pre-commit fixers do: the commit"
+            " stops once, even for a new file git does not track yet.",
+        ),
+    ] = False,
     config: ConfigOption = None,
     api: ApiOption = None,
     jobs: JobsOption = None,
@@ -187,6 +195,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
                 diff=diff,
                 validate=not no_validate,
                 full_report=full_report,
+                fail_on_write=exit_non_zero_on_write,
             )
             raise typer.Exit(code)
         _without_spec_only(config, api, jobs)
@@ -208,6 +217,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             overlay=emit_overlay,
             resolve=ResolveWith(region, profile, endpoint_url) if resolve else None,
             allow_root=allow_root,
+            fail_on_write=exit_non_zero_on_write,
         )
         _apply_one(spec, selector, run)
 
@@ -223,6 +233,7 @@ class _ApplyRun:
     overlay: str | None  # where --emit-overlay writes
     resolve: ResolveWith | None  # for --resolve: where Cognito is
     allow_root: str | None  # the folder referenced files may be in
+    fail_on_write: bool = False  # --exit-non-zero-on-write
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
@@ -249,6 +260,9 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
         sys.stdout.buffer.write(applied.output)
         sys.stdout.flush()
     emit_report(applied.report, run.report_format, to_stderr=stdout_busy, full=run.full_report)
+    if run.fail_on_write and done.wrote:
+        _echo_err(f"wrote {run.target}: add it and commit again")
+        raise typer.Exit(max(int(done.exit_code), int(ExitCode.FINDINGS)))
     raise typer.Exit(int(done.exit_code))
 
 

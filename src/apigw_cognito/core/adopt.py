@@ -56,21 +56,34 @@ def shape(path: str) -> str:
     return _PARAM.sub("{}", path)
 
 
-def authorizer_names(authorizers: Sequence[ApiAuthorizer]) -> dict[str, str]:
-    """Selector names for the Cognito authorizers, by id: the live name where it is a valid scheme name
-    and unique (LocalStack makes one per import), else a cleaned or numbered one."""
+def authorizer_names(
+    authorizers: Sequence[ApiAuthorizer], used: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Selector names for the Cognito authorizers, by id, for those the selector writes.
+
+    The live name where it is a valid scheme name; an authorizer the methods use keeps it before an unused
+    one of the same name. An unused twin of a name that another authorizer keeps (LocalStack adds one per
+    import) is left out: it would only be renamed into the selector. Other clashes get a numbered name.
+    """
+
+    def base_of(auth: ApiAuthorizer) -> str:
+        clean = auth.name if re.fullmatch(NAME_RE, auth.name) else re.sub(r"[^A-Za-z0-9._-]+", "_", auth.name)
+        return clean or "UserPool"
+
     names: dict[str, str] = {}
     taken: set[str] = set()
-    for auth in authorizers:
-        base = auth.name if re.fullmatch(NAME_RE, auth.name) else re.sub(r"[^A-Za-z0-9._-]+", "_", auth.name)
-        base = base or "UserPool"
+    # Used authorizers first (a stable sort keeps the API's order otherwise), so they keep the names.
+    for auth in sorted(authorizers, key=lambda a: a.id not in used):
+        base = base_of(auth)
+        if base in taken and auth.id not in used:
+            continue
         name, n = base, 1
         while name in taken:
             n += 1
             name = f"{base}_{n}"
         taken.add(name)
         names[auth.id] = name
-    return names
+    return {a.id: names[a.id] for a in authorizers if a.id in names}
 
 
 def _authorizer_lines(auth: ApiAuthorizer, name: str) -> list[str]:
@@ -150,11 +163,17 @@ def adopt(
             " pool authorizer: there is nothing to adopt",
             hint="`apigw-cognito init SPEC` writes a starter selector for a document",
         )
-    names = authorizer_names(cognito)
+    used = frozenset(m.authorizer_id for m in snapshot.methods if m.authorizer_id)
+    names = authorizer_names(cognito, used)
     notes = [
         f"authorizer {a.name!r} ({a.id}) is written as {names[a.id]!r}"
         for a in cognito
-        if names[a.id] != a.name
+        if a.id in names and names[a.id] != a.name
+    ] + [
+        f"authorizer {a.name!r} ({a.id}) is used by no method and has the name of another: left out of the"
+        " selector (an import that overwrites the API removes it)"
+        for a in cognito
+        if a.id not in names
     ]
     check = f"{document or 'SPEC'} -s THIS_FILE --rest-api-id {snapshot.rest_api_id}"
     out = [
@@ -168,7 +187,8 @@ def adopt(
         "authorizers:",
     ]
     for auth in cognito:
-        out += _authorizer_lines(auth, names[auth.id])
+        if auth.id in names:
+            out += _authorizer_lines(auth, names[auth.id])
     out += ["", "rules:"]
     matched, missing = _match(snapshot, operations)
     gaps: list[str] = []

@@ -32,10 +32,17 @@ def summary_line(report: Report) -> str:
     if report.rows:
         parts += [count_of(s["operations"], "operation"), f"{s['secured']} secured", f"{s['public']} public"]
         parts.append(f"{s['open']} open")
-    if report.command == "apply":
+        if s["undecided"]:
+            parts.append(f"{s['undecided']} undecided")
+    if report.command == "apply" and report.delivery in (None, "written"):
+        # What the secured document changes from the input; said only where that document is written.
         parts.append(f"{s['changed']} changed")
         changed = sum(1 for _, c in report.schemes if c)
         parts.append(f"{changed} of {count_of(len(report.schemes), 'scheme')} changed")
+    elif report.command == "apply":
+        parts.append(
+            f"output {report.delivery}" if report.delivery != "nothing written" else "nothing written"
+        )
     parts += [count_of(s["errors"], "error"), count_of(s["warnings"], "warning")]
     return ", ".join(parts)
 
