@@ -12,6 +12,7 @@ from typing import Any
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.intrinsics import provider_problem
 from apigw_cognito.basics.limits import (
     MAX_AUTHORIZERS,
     MAX_BODY_BYTES,
@@ -116,10 +117,17 @@ def _provider_problems(arns: Any) -> Iterator[str]:
         yield "providerARNs must be a non-empty list of user pool ARNs"
         return
     for arn in arns:
-        if not isinstance(arn, str) or not re.fullmatch(POOL_ARN_RE, arn):
+        if isinstance(arn, str) and re.fullmatch(POOL_ARN_RE, arn):
+            continue
+        # A deploy-time reference (a CloudFormation function, a CDK token, a template variable) is what
+        # the stack that deploys the document replaces by the ARN.
+        problem = provider_problem(arn)
+        if problem is not None:
+            shown = repr(arn) if isinstance(arn, str) else json.dumps(arn)
             yield (
-                f"providerARNs item {arn!r} is not a user pool ARN"
-                " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
+                f"providerARNs item {shown} is {problem}"
+                " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>, or a CloudFormation"
+                " function such as {Fn::GetAtt: [UserPool, Arn]})"
             )
 
 

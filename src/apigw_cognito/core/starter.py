@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.intrinsics import is_function, is_reference_text, problems, reference_text
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
@@ -62,7 +63,13 @@ def _existing_authorizers(data: Mapping[str, Any], version: Version) -> list[_Ex
             continue
         extension = scheme.get(AUTHORIZER_KEY)
         arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
-        pools = tuple(str(a) for a in arns if isinstance(a, str)) if isinstance(arns, list) else ()
+        # A deploy-time reference (a CloudFormation function) is kept, as JSON, which YAML reads too.
+        items = arns if isinstance(arns, list) else []
+        pools = tuple(
+            a if isinstance(a, str) else reference_text(a)
+            for a in items
+            if isinstance(a, str) or (is_function(a) and not problems(a))
+        )
         found.append(_Existing(str(name), pools))
     return found
 
@@ -131,7 +138,7 @@ def starter_selector(
         pools = auth.pools or (PLACEHOLDER_POOL,)
         for pool in pools:
             suffix = "  # TODO: your user pool's ARN" if pool == PLACEHOLDER_POOL else ""
-            out.append(f"      - {_scalar(pool)}{suffix}")
+            out.append(f"      - {pool if is_reference_text(pool) else _scalar(pool)}{suffix}")
         if i == 0:
             out += [
                 "    # Optional, with their defaults or examples:",
