@@ -33,7 +33,12 @@ from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.limits import POOL_ARN_RE
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, security_schemes
 from apigw_cognito.core.pool_scopes import needs_pool_check
-from apigw_cognito.core.stack_resolution import resolve_selector, rest_api_id
+from apigw_cognito.core.stack_resolution import (
+    DEPLOYMENT_TYPE,
+    StackFacts,
+    resolve_selector,
+    rest_api_id,
+)
 from apigw_cognito.selector.model import Selector, deploy_time_pools, pool_kind
 
 Log = Callable[[str], None]
@@ -125,9 +130,9 @@ def send(
 
 def from_stack(
     selector: Selector, clients: Clients, stack: str, stack_api: str | None, log: Log
-) -> tuple[Selector, str]:
-    """`selector` with its CloudFormation references resolved as stack `stack` resolved them, and the id
-    of the stack's REST API (`stack_api` names its logical id when the stack has several)."""
+) -> tuple[Selector, str, StackFacts]:
+    """`selector` with its CloudFormation references resolved as stack `stack` resolved them, the id
+    of the stack's REST API (`stack_api` names its logical id when the stack has several), and the facts."""
     facts = read_stack(clients, stack)
     api_id = rest_api_id(facts, stack_api)
     resolved = resolve_selector(selector, facts)
@@ -137,7 +142,28 @@ def from_stack(
                 arn = resolved.authorizers[authorizer.name].user_pools[index]
                 log(f"stack {stack}: user pool {authorizer.pool_shown(index)} -> {arn}")
     log(f"stack {stack}: REST API {api_id}")
-    return resolved, api_id
+    return resolved, api_id, facts
+
+
+def verify_stack_stage(clients: Clients, api_id: str, stage: str, facts: StackFacts) -> StageCheck:
+    """Whether `stage` serves a deployment the stack made (an AWS::ApiGateway::Deployment of it, SAM's
+    included): the stack's deployments carry no digest, but a stage moved to another deployment by hand
+    or by another tool no longer serves what the stack describes."""
+    served = served_deployment(clients.apigateway(), api_id, stage)
+    if served is None:
+        return StageCheck(stage, (f"stage {stage!r} does not exist on REST API {api_id}",))
+    made = {r.physical_id for r in facts.resources.values() if r.type == DEPLOYMENT_TYPE}
+    if served.id in made:
+        note = f"stage {stage!r} serves deployment {served.id}, made by stack {facts.name}"
+        return StageCheck(stage, (), (note,))
+    return StageCheck(
+        stage,
+        (
+            f"stage {stage!r} serves deployment {served.id} (created {served.when}), which stack"
+            f" {facts.name} did not make: it may not serve what the stack describes; update the stack"
+            " to deploy again",
+        ),
+    )
 
 
 def verify_live(

@@ -117,13 +117,18 @@ def run_verify(
     stack's."""
     clients = Clients(session)
     selector = None
+    facts = None
     if stack is not None:
         loaded = load_selector_file(files.selector)
-        selector, api_id = importing.from_stack(loaded, clients, stack.name, stack.api, _echo_err)
+        selector, api_id, facts = importing.from_stack(loaded, clients, stack.name, stack.api, _echo_err)
         options = replace(options, rest_api_id=api_id, api_name=None)
     spec, applied = _prepared(files, session, clients, validate=False, command="verify", selector=selector)
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
-    check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err) if stage else None
+    check = None
+    if stage and facts is not None and options.rest_api_id:
+        check = importing.verify_stack_stage(clients, options.rest_api_id, stage, facts)
+    elif stage:
+        check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err)
     sys.stdout.write(render_table(verification))
     if check is None:
         return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)

@@ -24,6 +24,7 @@ from apigw_cognito.basics.limits import POOL_ARN_RE
 from apigw_cognito.selector.model import Authorizer, Selector, pool_kind
 
 REST_API_TYPE = "AWS::ApiGateway::RestApi"
+DEPLOYMENT_TYPE = "AWS::ApiGateway::Deployment"
 USER_POOL_TYPE = "AWS::Cognito::UserPool"
 _SUB_PART = re.compile(r"\$\{([^}]*)\}")
 
