@@ -160,7 +160,8 @@ def test_stack_deploys_the_document_and_verify_stack_catches_drift(
     apigw.create_deployment(restApiId=api_id, stageName="prod")
     moved = verify(stack_selector, name, localstack_url, "--no-pool-check", "--stage", "prod")
     assert moved.exit_code == 1
-    assert "which stack" in moved.output and "did not make" in moved.output
+    assert "which stack" in moved.output
+    assert "did not make" in moved.output
 
 
 def test_verify_stack_that_cannot_be_read_exits_3(

@@ -19,6 +19,9 @@ from tests.support.paths import ROOT
 
 SPEC = ROOT / "specs" / "securepets.yaml"
 SPEC_JSON = ROOT / "specs" / "securepets-swagger2.json"
+DEFAULT_POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
+POOL_LINE = "- ${SECUREPETS_USER_POOL:-" + DEFAULT_POOL + "}"
+SUB = "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${PoolId}"
 
 
 def selector_text(pool: str) -> str:
@@ -49,10 +52,8 @@ def mistake(pool: str) -> InputError:
         ("{Fn::GetAtt: UserPool.Arn}", {"Fn::GetAtt": "UserPool.Arn"}),
         ("{Fn::ImportValue: shared-pool-arn}", {"Fn::ImportValue": "shared-pool-arn"}),
         (
-            "{Fn::Sub: 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${PoolId}'}",
-            {
-                "Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${PoolId}"
-            },
+            f"{{Fn::Sub: '{SUB}'}}",
+            {"Fn::Sub": SUB},
         ),
         (
             "{Fn::ImportValue: {Fn::Sub: '${Env}-pool-arn'}}",
@@ -83,7 +84,7 @@ def test_well_formed_references_reach_provider_arns_as_written(
             (ROOT / "specs" / "securepets.selector.yaml")
             .read_text()
             .replace(
-                "- ${SECUREPETS_USER_POOL:-arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI}",
+                POOL_LINE,
                 f"- {written}",
             )
         )
@@ -125,7 +126,8 @@ def test_malformed_references_are_refused_at_their_place(written: str, column: i
 def test_short_forms_are_refused_with_the_long_form_in_the_hint() -> None:
     error = mistake("!GetAtt UserPool.Arn")
     assert "YAML tags" in error.message
-    assert error.hint is not None and "{Fn::GetAtt: [UserPool, Arn]}" in error.hint
+    assert error.hint is not None
+    assert "{Fn::GetAtt: [UserPool, Arn]}" in error.hint
 
 
 def test_cdk_tokens_only_from_the_environment() -> None:
@@ -152,7 +154,7 @@ def test_import_refuses_references_before_any_call(tmp_path: Path) -> None:
         (ROOT / "specs" / "securepets.selector.yaml")
         .read_text()
         .replace(
-            "- ${SECUREPETS_USER_POOL:-arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI}",
+            POOL_LINE,
             "- {Fn::GetAtt: [UserPool, Arn]}",
         )
     )
