@@ -46,7 +46,13 @@ _DEPLOY_TIME_POOL: dict[str, Any] = {
     "minProperties": 1,
     "maxProperties": 1,
     "propertyNames": {"enum": [*POOL_FUNCTIONS, TEMPLATE_KEY]},
-    "properties": {TEMPLATE_KEY: {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"}},
+    "properties": {
+        TEMPLATE_KEY: {
+            "type": "string",
+            "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$",
+            "description": "A Terraform templatefile() variable holding the pool's ARN (apply --templatefile).",
+        }
+    },
 }
 
 SCHEMA: dict[str, Any] = {
