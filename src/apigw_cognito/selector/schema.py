@@ -50,7 +50,8 @@ _DEPLOY_TIME_POOL: dict[str, Any] = {
         TEMPLATE_KEY: {
             "type": "string",
             "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$",
-            "description": "A Terraform templatefile() variable holding the pool's ARN (apply --templatefile).",
+            "description": "A Terraform templatefile() variable that holds the pool's ARN"
+            " (apply --templatefile).",
         }
     },
 }
