@@ -126,7 +126,7 @@ def assert_read_back(apigw: Any, api_id: str) -> None:
 
 @pytest.mark.parametrize("kind", ["cloudformation", "sam"])
 def test_stack_deploys_the_document_and_verify_stack_catches_drift(
-    kind: str, stack_selector: Path, stacks: Any, apigw: Any, localstack_url: str
+    kind: str, stack_selector: Path, stacks: Any, apigw: Any, localstack_url: str, tmp_path: Path
 ) -> None:
     secured = secure_document(SPEC, stack_selector)
     cfn, sam = (for_localstack(t) for t in recipe_templates())
@@ -143,6 +143,24 @@ def test_stack_deploys_the_document_and_verify_stack_catches_drift(
     assert result.exit_code == 0, result.output
     assert f"user pool {{Ref: PoolArn}} -> {POOL_ARN}" in result.output
     assert f"made by stack {name}" in result.output
+
+    # adopting the stack's API with the document holding the reference keeps the reference
+    document = tmp_path / "secured.yaml"
+    document.write_bytes(secured.output)
+    adopted = tmp_path / "adopted.yaml"
+    init = CliRunner().invoke(
+        app,
+        ["init", "--from-api", api_id, str(document), "-o", str(adopted), "--endpoint-url", localstack_url],
+    )
+    assert init.exit_code == 0, init.output
+    assert '- {"Ref":"PoolArn"}' in adopted.read_text()
+    again = CliRunner().invoke(app, ["apply", str(document), "-s", str(adopted), "--check"])
+    assert again.exit_code == 0, again.output
+    assert verify(adopted, name, localstack_url, "--no-pool-check").exit_code == 0
+    live = CliRunner().invoke(
+        app, ["audit", "--live", "--rest-api-id", api_id, "--endpoint-url", localstack_url]
+    )
+    assert "2 secured" in live.output
 
     # drift: GET /pets opened by hand
     resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")

@@ -19,7 +19,7 @@ from apigw_cognito.aws.clients import Clients
 from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snapshot
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
-from apigw_cognito.core.adopt import Adoption, adopt
+from apigw_cognito.core.adopt import Adoption, adopt, stack_references
 from apigw_cognito.core.export_cleanup import clean_export
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
@@ -83,7 +83,8 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
                 " is built from the API's methods and authorizers, and `apply` writes the security"
             )
     operations = list(iter_operations(spec.data, spec.locate)) if spec else None
-    adoption = adopt(snapshot, operations, spec.name if spec else None)
+    references = stack_references(security_schemes(spec.data, spec.version)) if spec else {}
+    adoption = adopt(snapshot, operations, spec.name if spec else None, references)
     check = None
     if spec is not None:
         name = request.selector_out or "<selector>"

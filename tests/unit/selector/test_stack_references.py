@@ -98,6 +98,9 @@ def test_well_formed_references_reach_provider_arns_as_written(
         written_doc.write_text(result.stdout)
         check = CliRunner().invoke(app, ["validate", str(written_doc)])
         assert check.exit_code == 0, check.output
+        audit = CliRunner().invoke(app, ["audit", str(written_doc)])
+        assert audit.exit_code == 0, audit.output
+        assert "2 secured, 3 public, 0 open" in audit.output
 
 
 @pytest.mark.parametrize(
