@@ -175,3 +175,32 @@ def test_import_refuses_references_before_any_call(tmp_path: Path) -> None:
         assert "nothing was sent" in result.output
         assert "--stack NAME" in result.output
         assert f"{selector}:9:9:" in result.output
+
+
+UNREACHABLE = ("--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9")
+
+
+def test_apply_resolve_skips_deploy_time_pools_without_a_call(tmp_path: Path) -> None:
+    selector = tmp_path / "s.yaml"
+    selector.write_text((ROOT / "specs" / "securepets.stack.selector.yaml").read_text())
+    # Nothing listens there: any call would fail with exit 3.
+    result = CliRunner().invoke(
+        app,
+        ["apply", str(SPEC), "-s", str(selector), "--resolve", *UNREACHABLE],
+        env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "authorizer SecurePetsPool: scopes and app_client_id_regex not checked" in result.output
+
+
+def test_secure_document_keeps_a_cdk_token() -> None:
+    from apigw_cognito import secure_document
+
+    token = "${Token[TOKEN.42]}"
+    secured = secure_document(
+        SPEC, ROOT / "specs" / "securepets.selector.yaml", environ={"SECUREPETS_USER_POOL": token}
+    )
+    scheme = secured.data["components"]["securitySchemes"]["SecurePetsPool"]
+    assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [token]
+    written = yaml.safe_load(secured.output)["components"]["securitySchemes"]["SecurePetsPool"]
+    assert written["x-amazon-apigateway-authorizer"]["providerARNs"] == [token]
