@@ -272,6 +272,11 @@ def as_template(applied: Applied, marked: dict[str, str]) -> None:
     """Turn `applied`'s output into a templatefile() template, checked by reading it back."""
     if applied.output is None:
         return
+    if applied.bundled:
+        raise InputError(
+            "--templatefile takes a document in one file",
+            hint="bundle it first (apigw-cognito bundle SPEC -o FILE) and apply --templatefile to FILE",
+        )
     text = applied.output.decode("utf-8")
     template = escaped(text, marked)
     if unescaped(template, {name: marker for marker, name in marked.items()}) != text:
