@@ -85,6 +85,13 @@ def stacks(aws_env: None, localstack_url: str) -> Any:
 
 
 def deploy(cloudformation: Any, name: str, template: dict[str, Any]) -> dict[str, Any]:
+    """Create stack `name` (deleting one of that name a former run left in a shared LocalStack)."""
+    listed = cloudformation.list_stacks()["StackSummaries"]
+    if any(s["StackName"] == name and s["StackStatus"] != "DELETE_COMPLETE" for s in listed):
+        cloudformation.delete_stack(StackName=name)
+        cloudformation.get_waiter("stack_delete_complete").wait(
+            StackName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
+        )
     cloudformation.create_stack(
         StackName=name,
         TemplateBody=json.dumps(template),
