@@ -30,13 +30,14 @@ from apigw_cognito.aws.verify import (
     with_gateway_responses,
 )
 from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.intrinsics import shown_reference
 from apigw_cognito.basics.limits import POOL_ARN_RE
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, security_schemes
 from apigw_cognito.core.pool_scopes import needs_pool_check
 from apigw_cognito.core.stack_resolution import (
     DEPLOYMENT_TYPE,
     StackFacts,
-    resolve_selector,
+    resolved_pools,
     rest_api_id,
 )
 from apigw_cognito.selector.model import Selector, deploy_time_pools, pool_kind
@@ -135,14 +136,11 @@ def from_stack(
     of the stack's REST API (`stack_api` names its logical id when the stack has several), and the facts."""
     facts = read_stack(clients, stack)
     api_id = rest_api_id(facts, stack_api)
-    resolved = resolve_selector(selector, facts)
-    for authorizer in selector.authorizers.values():
-        for index, pool in enumerate(authorizer.user_pools):
-            if pool_kind(pool) == "reference":
-                arn = resolved.authorizers[authorizer.name].user_pools[index]
-                log(f"stack {stack}: user pool {authorizer.pool_shown(index)} -> {arn}")
+    mapping = resolved_pools(selector, facts)
+    for pool, arn in mapping.items():
+        log(f"stack {stack}: user pool {shown_reference(pool)} -> {arn}")
     log(f"stack {stack}: REST API {api_id}")
-    return resolved, api_id, facts
+    return selector.with_pools(mapping), api_id, facts
 
 
 def verify_stack_stage(clients: Clients, api_id: str, stage: str, facts: StackFacts) -> StageCheck:

@@ -100,8 +100,8 @@ def rest_api_id(facts: StackFacts, logical_id: str | None) -> str:
     return next(iter(apis.values())).physical_id
 
 
-def resolve_selector(selector: Selector, facts: StackFacts) -> Selector:
-    """`selector` with every CloudFormation reference replaced by the ARN the stack gave it.
+def resolved_pools(selector: Selector, facts: StackFacts) -> dict[str, str]:
+    """The ARN the stack gave each CloudFormation reference of `selector`, by the reference's text.
 
     `AwsError` when the stack cannot tell a reference's value; `InputError` when the value is not a user
     pool ARN (API Gateway would refuse it, or the pool is referred to by id)."""
@@ -111,6 +111,12 @@ def resolve_selector(selector: Selector, facts: StackFacts) -> Selector:
             if pool in mapping or pool_kind(pool) != "reference":
                 continue
             mapping[pool] = _resolved_pool(authorizer, index, facts)
+    return mapping
+
+
+def resolve_selector(selector: Selector, facts: StackFacts) -> Selector:
+    """`selector` with every CloudFormation reference replaced by the ARN the stack gave it."""
+    mapping = resolved_pools(selector, facts)
     return selector.with_pools(mapping) if mapping else selector
 
 
