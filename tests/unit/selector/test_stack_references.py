@@ -204,3 +204,20 @@ def test_secure_document_keeps_a_cdk_token() -> None:
     assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [token]
     written = yaml.safe_load(secured.output)["components"]["securitySchemes"]["SecurePetsPool"]
     assert written["x-amazon-apigateway-authorizer"]["providerARNs"] == [token]
+
+
+def test_validate_locates_a_malformed_reference_in_a_document(tmp_path: Path) -> None:
+    selector = tmp_path / "s.yaml"
+    selector.write_text((ROOT / "specs" / "securepets.stack.selector.yaml").read_text())
+    secured = CliRunner().invoke(app, ["apply", str(SPEC), "-s", str(selector)]).stdout
+    broken = secured.replace(
+        "- Fn::GetAtt:\n              - UserPool\n              - Arn", "- Fn::GetAtt: [UserPool]"
+    )
+    assert broken != secured
+    document = tmp_path / "doc.yaml"
+    document.write_text(broken)
+    line = broken.splitlines().index("          - Fn::GetAtt: [UserPool]") + 1
+    result = CliRunner().invoke(app, ["validate", str(document)])
+    assert result.exit_code == 1, result.output
+    assert f"{document}:{line}:13: error AGC302:" in result.output
+    assert "Fn::GetAtt takes [LogicalId, Attribute]" in result.output
