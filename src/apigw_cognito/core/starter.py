@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
-from apigw_cognito.basics.intrinsics import is_function, is_reference_text, problems, reference_text
+from apigw_cognito.basics.intrinsics import (
+    CDK_TOKEN_RE,
+    TEMPLATE_VARIABLE_RE,
+    is_function,
+    is_reference_text,
+    problems,
+    reference_text,
+)
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
@@ -28,6 +35,7 @@ from apigw_cognito.basics.openapi import (
 )
 from apigw_cognito.core.access import scheme_kind
 from apigw_cognito.core.gateway_responses import preflight_origin
+from apigw_cognito.selector.stack_references import TEMPLATE_KEY
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
 _PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./{}+*,$: -]*$")
@@ -63,15 +71,22 @@ def _existing_authorizers(data: Mapping[str, Any], version: Version) -> list[_Ex
             continue
         extension = scheme.get(AUTHORIZER_KEY)
         arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
-        # A deploy-time reference (a CloudFormation function) is kept, as JSON, which YAML reads too.
         items = arns if isinstance(arns, list) else []
-        pools = tuple(
-            a if isinstance(a, str) else reference_text(a)
-            for a in items
-            if isinstance(a, str) or (is_function(a) and not problems(a))
-        )
+        pools = tuple(p for p in (_selector_pool(a) for a in items) if p is not None)
         found.append(_Existing(str(name), pools))
     return found
+
+
+def _selector_pool(item: Any) -> str | None:
+    """A providerARNs item as a selector's user_pools item: a deploy-time reference (a CloudFormation
+    function, a Terraform template variable) as JSON, which YAML reads too; None for what a selector file
+    cannot hold (a CDK token, a malformed function)."""
+    if isinstance(item, str):
+        variable = re.fullmatch(TEMPLATE_VARIABLE_RE, item)
+        if variable:
+            return reference_text({TEMPLATE_KEY: variable.group(1)})
+        return None if re.fullmatch(CDK_TOKEN_RE, item) else item
+    return reference_text(item) if is_function(item) and not problems(item) else None
 
 
 def authorizer_name(data: Mapping[str, Any]) -> str:
