@@ -221,3 +221,14 @@ def test_validate_locates_a_malformed_reference_in_a_document(tmp_path: Path) ->
     assert result.exit_code == 1, result.output
     assert f"{document}:{line}:13: error AGC302:" in result.output
     assert "Fn::GetAtt takes [LogicalId, Attribute]" in result.output
+
+
+def test_init_keeps_the_documents_references(tmp_path: Path) -> None:
+    document = tmp_path / "doc.yaml"
+    stack = ROOT / "specs" / "securepets.stack.selector.yaml"
+    document.write_text(CliRunner().invoke(app, ["apply", str(SPEC), "-s", str(stack)]).stdout)
+    started = tmp_path / "started.yaml"
+    assert CliRunner().invoke(app, ["init", str(document), "-o", str(started)]).exit_code == 0
+    assert '- {"Fn::GetAtt":["UserPool","Arn"]}' in started.read_text()
+    loaded = load_selector(started.read_bytes(), "started.yaml", {})
+    assert [pool_kind(p) for p in loaded.authorizers["SecurePetsPool"].user_pools] == ["reference"]
