@@ -101,7 +101,8 @@ def emulator_run() -> Iterator[EmulatorRun]:
 
 @pytest.fixture(scope="session")
 def localstack_url(emulator_run: EmulatorRun) -> str:
-    """LocalStack's endpoint: API Gateway (its import creates Cognito authorizers); no Cognito."""
+    """LocalStack's endpoint: API Gateway (its import creates Cognito authorizers) and CloudFormation (SAM
+    and AWS::Include too); no Cognito."""
     return emulator_run.url("localstack")
 
 

@@ -27,7 +27,7 @@ from apigw_cognito.aws.gateway_responses import (
 from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snapshot
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
-from apigw_cognito.core.adopt import Adoption, adopt
+from apigw_cognito.core.adopt import Adoption, adopt, stack_references
 from apigw_cognito.core.export_cleanup import clean_export, with_gateway_responses
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
@@ -126,7 +126,8 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
                 " is built from the API's methods and authorizers, and `apply` writes the security"
             )
     operations = list(iter_operations(spec.data, spec.locate)) if spec else None
-    adoption = adopt(snapshot, operations, spec.name if spec else None)
+    references = stack_references(security_schemes(spec.data, spec.version)) if spec else {}
+    adoption = adopt(snapshot, operations, spec.name if spec else None, references)
     if request.spec is not None and spec is not None:
         adoption = _with_own_responses(adoption, spec, responses_live, notes)
     check = None

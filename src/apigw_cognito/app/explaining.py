@@ -13,7 +13,7 @@ from apigw_cognito.app.pipeline import Spec
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.core.explain import Explanation, explain, find_operation
 from apigw_cognito.core.tokens import Token, TokenCheck, decode, issuer_of, judge, verify_signature
-from apigw_cognito.selector.model import Selector, pool_kind
+from apigw_cognito.selector.model import DEPLOY_TIME, Selector, pool_kind, shown
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,13 @@ def check_token(
             raise InputError(
                 f"user pool {pool} is given by name; only a Cognito lookup gives the issuer its tokens carry",
                 hint="run without --offline (the pool is looked up), or write its id or ARN in the selector",
+            )
+        if pool_kind(pool) in DEPLOY_TIME:
+            raise InputError(
+                f"user pool {shown(pool, ())} is a deploy-time reference: only the deployment gives the"
+                " issuer its tokens carry, so a token cannot be judged against it",
+                hint="give explain a selector that names the pool by ARN or id (${VAR} in user_pools lets"
+                " one selector serve both), or explain without --token",
             )
     verdict = judge(token, requirement, pools, time.time() if now is None else now, header)
     if requirement.kind != "secured":

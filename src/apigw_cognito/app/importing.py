@@ -7,6 +7,8 @@ importer. Verify: the same document decisions, compared with what the live API h
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
 
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
@@ -18,6 +20,7 @@ from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.live_api import deployments, served_deployment
 from apigw_cognito.aws.pacer import Pacer
 from apigw_cognito.aws.pools import resolve_pools
+from apigw_cognito.aws.stacks import read_stack
 from apigw_cognito.aws.stage_check import StageCheck, body_digest, check_stage
 from apigw_cognito.aws.verify import (
     Verification,
@@ -26,8 +29,18 @@ from apigw_cognito.aws.verify import (
     read_live_api,
     with_gateway_responses,
 )
+from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.intrinsics import shown_reference
+from apigw_cognito.basics.limits import POOL_ARN_RE
+from apigw_cognito.basics.openapi import AUTHORIZER_KEY, security_schemes
 from apigw_cognito.core.pool_scopes import needs_pool_check
-from apigw_cognito.selector.model import Selector
+from apigw_cognito.core.stack_resolution import (
+    DEPLOYMENT_TYPE,
+    StackFacts,
+    resolved_pools,
+    rest_api_id,
+)
+from apigw_cognito.selector.model import Selector, deploy_time_pools, pool_kind
 
 Log = Callable[[str], None]
 
@@ -41,14 +54,18 @@ def prepare(
     validate: bool,
     log: Log,
     pool_check: bool = True,
+    command: str = "import",
 ) -> Applied:
     """The secured document to send: pools resolved, transform and (with `validate`) validation passed,
     and (with `pool_check`) the selector's scopes checked against the pools.
 
     Raises `FindingsError` with the report when errors forbid sending anything.
     """
+    refuse_deploy_time_pools(selector, command)
     resolved = resolve_pools(selector, session, clients=clients, note=log)
     applied = run_apply(spec, resolved, validate=validate, command="import")
+    if command == "import":
+        _refuse_document_references(spec, applied)
     if pool_check:
         check_pools(applied, resolved, clients)
     elif needs_pool_check(resolved):
@@ -57,6 +74,45 @@ def prepare(
         applied.report.notes.append("nothing was sent to API Gateway: fix the errors above")
         raise FindingsError(f"{spec.name}: errors forbid the import", applied.report)
     return applied
+
+
+def refuse_deploy_time_pools(selector: Selector, command: str) -> None:
+    """`InputError` (before any call) for a pool that only a deployment turns into an ARN: import sends
+    the document to API Gateway itself, and verify compares with ARNs."""
+    found = deploy_time_pools(selector)
+    if not found:
+        return
+    authorizer, index = found[0]
+    kind = {"reference": "a CloudFormation reference", "token": "a CDK token"}.get(
+        pool_kind(authorizer.user_pools[index]), "a Terraform template variable"
+    )
+    doing = "sends the document to API Gateway itself" if command == "import" else "compares ARNs"
+    raise InputError(
+        f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is {kind}, which only"
+        f" the deployment of its stack turns into an ARN; {command} {doing}, so nothing was sent",
+        authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
+        hint="deploy the secured document with the stack (the Body of an AWS::ApiGateway::RestApi or the"
+        " DefinitionBody of an AWS::Serverless::Api) and check it with `apigw-cognito verify SPEC -s"
+        " SELECTOR --stack NAME`; or give this command a selector that names the pool by ARN, pool id or"
+        " name:<PoolName> (${VAR} in user_pools lets one selector serve both)",
+    )
+
+
+def _refuse_document_references(spec: Spec, applied: Applied) -> None:
+    """A reference the document itself holds in a providerARNs (not from the selector) is refused too."""
+    for name, scheme in security_schemes(applied.data, spec.version).items():
+        extension = scheme.get(AUTHORIZER_KEY) if isinstance(scheme, Mapping) else None
+        arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
+        for arn in arns if isinstance(arns, list) else []:
+            if not isinstance(arn, str) or not re.fullmatch(POOL_ARN_RE, arn):
+                raise InputError(
+                    f"security scheme {name}: providerARNs holds {json.dumps(arn)}, a deploy-time"
+                    " reference that only the deployment of its stack turns into an ARN; import sends"
+                    " the document to API Gateway itself, so nothing was sent",
+                    spec.locate((*spec.version.schemes_pointer, str(name))),
+                    hint="deploy the document with its stack and check it with `apigw-cognito verify"
+                    " SPEC -s SELECTOR --stack NAME`, or write the pool's ARN in the document",
+                )
 
 
 def send(
@@ -71,6 +127,41 @@ def send(
 
     `pacer` spaces the rate-limited calls of several imports in one run (`import --target`)."""
     return Importer(clients, log, pacer=pacer).run(applied.data, spec.version, applied.result, options)
+
+
+def from_stack(
+    selector: Selector, clients: Clients, stack: str, stack_api: str | None, log: Log
+) -> tuple[Selector, str, StackFacts]:
+    """`selector` with its CloudFormation references resolved as stack `stack` resolved them, the id
+    of the stack's REST API (`stack_api` names its logical id when the stack has several), and the facts."""
+    facts = read_stack(clients, stack)
+    api_id = rest_api_id(facts, stack_api)
+    mapping = resolved_pools(selector, facts)
+    for pool, arn in mapping.items():
+        log(f"stack {stack}: user pool {shown_reference(pool)} -> {arn}")
+    log(f"stack {stack}: REST API {api_id}")
+    return selector.with_pools(mapping), api_id, facts
+
+
+def verify_stack_stage(clients: Clients, api_id: str, stage: str, facts: StackFacts) -> StageCheck:
+    """Whether `stage` serves a deployment the stack made (an AWS::ApiGateway::Deployment of it, SAM's
+    included): the stack's deployments carry no digest, but a stage moved to another deployment by hand
+    or by another tool no longer serves what the stack describes."""
+    served = served_deployment(clients.apigateway(), api_id, stage)
+    if served is None:
+        return StageCheck(stage, (f"stage {stage!r} does not exist on REST API {api_id}",))
+    made = {r.physical_id for r in facts.resources.values() if r.type == DEPLOYMENT_TYPE}
+    if served.id in made:
+        note = f"stage {stage!r} serves deployment {served.id}, made by stack {facts.name}"
+        return StageCheck(stage, (), (note,))
+    return StageCheck(
+        stage,
+        (
+            f"stage {stage!r} serves deployment {served.id} (created {served.when}), which stack"
+            f" {facts.name} did not make: it may not serve what the stack describes; update the stack"
+            " to deploy again",
+        ),
+    )
 
 
 def verify_live(

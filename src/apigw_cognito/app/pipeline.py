@@ -215,6 +215,11 @@ class Applied:
         self._writable = files is not None
         self._body = body
 
+    def replace_output(self, output: bytes) -> None:
+        """Write `output` instead of the rendering (`apply --templatefile`: the same text, escaped)."""
+        self.__dict__["output"] = output
+        self.files = {self._spec.name: output}
+
     def forbid(self) -> None:
         """A later check found an error: nothing may be written or sent."""
         self._writable = False

@@ -125,7 +125,9 @@ def _run_one(
     environ = {**os.environ, **run.target.env}
     spec = load_spec(run.api.spec)
     selector = load_selector_file(run.api.selector, environ)
-    applied = importing.prepare(spec, selector, session, clients, validate=command == "import", log=log)
+    applied = importing.prepare(
+        spec, selector, session, clients, validate=command == "import", log=log, command=command
+    )
     options = _options(run.target)
     if command == "import":
         outcome = importing.send(spec, applied, clients, options, log, pacer=pacer)

@@ -391,6 +391,9 @@ class Clients:
         client: STSClient = self._client("sts")
         return client
 
+    def cloudformation(self) -> Any:
+        return self._client("cloudformation")
+
     def endpoint(self, service: str) -> str | None:
         """The URL a client talks to, for messages (never holds credentials)."""
         client = self._cache.get((service, None, False))

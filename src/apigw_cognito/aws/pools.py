@@ -14,7 +14,7 @@ from typing import Literal
 
 from apigw_cognito.aws.clients import Clients, SessionOptions, aws_call, error_code, paginate
 from apigw_cognito.basics.errors import AwsError, InputError
-from apigw_cognito.selector.model import Selector, pool_kind
+from apigw_cognito.selector.model import DEPLOY_TIME, Selector, pool_kind
 
 NAME_PREFIX = "name:"
 PAGE_SIZE = 60  # ListUserPools refuses more than 60 per page
@@ -50,7 +50,7 @@ def pool_arn(partition: str, region: str, account: str, pool_id: str) -> str:
 
 
 def needs_resolution(selector: Selector) -> bool:
-    return any(classify(p).kind != "arn" for a in selector.authorizers.values() for p in a.user_pools)
+    return any(pool_kind(p) in ("id", "name") for a in selector.authorizers.values() for p in a.user_pools)
 
 
 class Resolver:
@@ -139,8 +139,8 @@ def resolve_pools(
     mapping: dict[str, str] = {}
     for authorizer in selector.authorizers.values():
         for index, pool in enumerate(authorizer.user_pools):
-            if pool in mapping:
-                continue
+            if pool in mapping or pool_kind(pool) in DEPLOY_TIME:
+                continue  # a deploy-time reference is the deployment's to resolve
             try:
                 mapping[pool] = resolver.resolve(pool)
             except AwsError as exc:

@@ -252,6 +252,23 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     endpoint_url: EndpointOption = None,
     read_timeout: ReadTimeoutOption = 60.0,
     allow_root: AllowRootOption = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            "--stack",
+            metavar="NAME",
+            help="The CloudFormation stack that deployed the API: its REST API is compared, and the"
+            " selector's CloudFormation references are resolved as the stack resolved them.",
+        ),
+    ] = None,
+    stack_api: Annotated[
+        str | None,
+        typer.Option(
+            "--stack-api",
+            metavar="LOGICAL_ID",
+            help="With --stack: the logical id of the REST API to compare, when the stack has several.",
+        ),
+    ] = None,
 ) -> None:
     """Compare a live REST API's authorizers with what SPEC and the selector decide; exit 1 on any drift."""
     with guarded():
@@ -263,7 +280,12 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             raise typer.Exit(_target_run("verify", target, config, api, endpoint_url))
         if config or api:
             fail("--config and --api are for --target runs")
-        _target(rest_api_id, api_name)
+        if stack is not None and (rest_api_id or api_name):
+            fail("--stack finds the REST API in the stack: leave out --rest-api-id and --api-name")
+        if stack_api is not None and stack is None:
+            fail("--stack-api names an API of the stack given with --stack")
+        if stack is None:
+            _target(rest_api_id, api_name)
         runs = _aws_runs()
         options = runs.ImportOptions(
             rest_api_id=rest_api_id, api_name=api_name, parameters=runs.parse_parameters(parameter or [])
@@ -272,4 +294,5 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
         inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
-        raise typer.Exit(runs.run_verify(inputs, session, options, stage))
+        stack_target = runs.StackTarget(stack, stack_api) if stack is not None else None
+        raise typer.Exit(runs.run_verify(inputs, session, options, stage, stack_target))

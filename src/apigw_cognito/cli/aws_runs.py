@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import typer
@@ -23,8 +23,17 @@ from apigw_cognito.cli.output import ReportFormat, emit_report
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.text import finding_line
 from apigw_cognito.reports.verify_table import render_table
+from apigw_cognito.selector.model import Selector
 
-__all__ = ["Files", "ImportOptions", "SessionOptions", "parse_parameters", "run_import", "run_verify"]
+__all__ = [
+    "Files",
+    "ImportOptions",
+    "SessionOptions",
+    "StackTarget",
+    "parse_parameters",
+    "run_import",
+    "run_verify",
+]
 
 
 def _echo_err(line: str) -> None:
@@ -42,14 +51,28 @@ class Files:
 
 
 def _prepared(
-    files: Files, session: SessionOptions, clients: Clients, *, validate: bool
+    files: Files,
+    session: SessionOptions,
+    clients: Clients,
+    *,
+    validate: bool,
+    command: str = "import",
+    selector: Selector | None = None,
 ) -> tuple[Spec, Applied]:
-    """Load both files and prepare the document; errors print the report and exit 1."""
+    """Load both files (or take the `selector` given) and prepare the document; errors print the report
+    and exit 1."""
     spec = load_for_command(files.spec, allowed_root=files.allow_root)
-    selector = load_selector_file(files.selector)
+    selector = selector or load_selector_file(files.selector)
     try:
         applied = importing.prepare(
-            spec, selector, session, clients, validate=validate, log=_echo_err, pool_check=files.pool_check
+            spec,
+            selector,
+            session,
+            clients,
+            validate=validate,
+            log=_echo_err,
+            pool_check=files.pool_check,
+            command=command,
         )
     except FindingsError as exc:
         emit_report(exc.report, ReportFormat.text, to_stderr=True)
@@ -57,6 +80,14 @@ def _prepared(
     for finding in applied.report.findings:
         _echo_err(finding_line(finding))
     return spec, applied
+
+
+@dataclass(frozen=True)
+class StackTarget:
+    """`verify --stack NAME [--stack-api LOGICAL_ID]`."""
+
+    name: str
+    api: str | None = None
 
 
 def import_json(document: str, outcome: ImportOutcome) -> dict[str, Any]:
@@ -118,14 +149,29 @@ def run_import(
 
 
 def run_verify(
-    files: Files, session: SessionOptions, options: ImportOptions, stage: str | None = None
+    files: Files,
+    session: SessionOptions,
+    options: ImportOptions,
+    stage: str | None = None,
+    stack: StackTarget | None = None,
 ) -> int:
     """Compare the live API with the files' decisions, and with `stage` what that stage serves; print the
-    table (and the stage's drift); 1 on any drift."""
+    table (and the stage's drift); 1 on any drift. With `stack`, the API and the references are the
+    stack's."""
     clients = Clients(session)
-    spec, applied = _prepared(files, session, clients, validate=False)
+    selector = None
+    facts = None
+    if stack is not None:
+        loaded = load_selector_file(files.selector)
+        selector, api_id, facts = importing.from_stack(loaded, clients, stack.name, stack.api, _echo_err)
+        options = replace(options, rest_api_id=api_id, api_name=None)
+    spec, applied = _prepared(files, session, clients, validate=False, command="verify", selector=selector)
     verification = importing.verify_live(spec, applied, clients, options, options.parameters, _echo_err)
-    check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err) if stage else None
+    check = None
+    if stage and facts is not None and options.rest_api_id:
+        check = importing.verify_stack_stage(clients, options.rest_api_id, stage, facts)
+    elif stage:
+        check = importing.verify_stage(spec, applied, clients, options, stage, _echo_err)
     sys.stdout.write(render_table(verification))
     if check is None:
         return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)

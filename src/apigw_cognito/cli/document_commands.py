@@ -28,7 +28,7 @@ from apigw_cognito.app.pipeline import (
     run_audit,
     run_validate,
 )
-from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.basics.errors import ExitCode, InputError
 from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.options import (
     AllowRootOption,
@@ -45,9 +45,10 @@ from apigw_cognito.cli.options import (
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.core.pool_scopes import SKIPPED_NOTE, needs_pool_check
+from apigw_cognito.core.templatefile import escaped, markers, unescaped, with_markers
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
-from apigw_cognito.selector.model import Selector
+from apigw_cognito.selector.model import Selector, pool_kind
 from apigw_cognito.selector.schema import SCHEMA
 
 
@@ -179,6 +180,14 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
     allow_root: AllowRootOption = None,
+    templatefile: Annotated[
+        bool,
+        typer.Option(
+            "--templatefile",
+            help="Write a Terraform templatefile() template: {template_variable: NAME} pools as ${NAME},"
+            " every other ${ and %{ escaped.",
+        ),
+    ] = False,
 ) -> None:
     """Add the selector's authorizers and per-operation security to SPEC (or every configured API)."""
     with guarded():
@@ -207,6 +216,11 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             fail("--in-place and --output exclude each other")
         if in_place and spec == "-":
             fail("--in-place needs a file, not standard input")
+        if templatefile and (in_place or emit_overlay or diff):
+            fail(
+                "--templatefile writes a template to --output or standard output, not with --in-place,"
+                " --emit-overlay or --diff"
+            )
         run = _ApplyRun(
             target=output or (spec if in_place else None),
             report_format=report_choice or ReportFormat.text,
@@ -218,6 +232,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             resolve=ResolveWith(region, profile, endpoint_url) if resolve else None,
             allow_root=allow_root,
             fail_on_write=exit_non_zero_on_write,
+            templatefile=templatefile,
         )
         _apply_one(spec, selector, run)
 
@@ -234,6 +249,7 @@ class _ApplyRun:
     resolve: ResolveWith | None  # for --resolve: where Cognito is
     allow_root: str | None  # the folder referenced files may be in
     fail_on_write: bool = False  # --exit-non-zero-on-write
+    templatefile: bool = False  # --templatefile: a Terraform template
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
@@ -242,9 +258,19 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     check_pools: Callable[[Applied], None] = lambda applied: note_skipped(applied.report, rules)  # noqa: E731
     if run.resolve is not None:
         rules, check_pools = _resolved(rules, run.resolve)
+    templated = [p for a in rules.authorizers.values() for p in a.user_pools if pool_kind(p) == "template"]
+    if templated and not run.templatefile:
+        raise InputError(
+            f"user pool {{template_variable: {templated[0][2:-1]}}} is a Terraform template variable,"
+            " which only a templatefile() template can carry",
+            hint="add --templatefile to write the document as a template for Terraform's templatefile()",
+        )
+    marked = markers(rules, spec.raw.decode("utf-8", "replace")) if run.templatefile else {}
     with progress(f"securing and validating {spec.name}"):
-        applied = run_apply(spec, rules, validate=run.validate)
+        applied = run_apply(spec, with_markers(rules, marked) if marked else rules, validate=run.validate)
     check_pools(applied)
+    if run.templatefile:
+        as_template(applied, marked)
     stdout_busy = run.diff or (run.target is None and not run.check)
     done = deliver(
         spec,
@@ -264,6 +290,22 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
         _echo_err(f"wrote {run.target}: add it and commit again")
         raise typer.Exit(max(int(done.exit_code), int(ExitCode.FINDINGS)))
     raise typer.Exit(int(done.exit_code))
+
+
+def as_template(applied: Applied, marked: dict[str, str]) -> None:
+    """Turn `applied`'s output into a templatefile() template, checked by reading it back."""
+    if applied.output is None:
+        return
+    if applied.bundled:
+        raise InputError(
+            "--templatefile takes a document in one file",
+            hint="bundle it first (apigw-cognito bundle SPEC -o FILE) and apply --templatefile to FILE",
+        )
+    text = applied.output.decode("utf-8")
+    template = escaped(text, marked)
+    if unescaped(template, {name: marker for marker, name in marked.items()}) != text:
+        raise InputError("the templatefile() form would not read back as the secured document")
+    applied.replace_output(template.encode("utf-8"))
 
 
 def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-line option)

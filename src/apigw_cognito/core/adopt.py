@@ -16,11 +16,13 @@ with a Lambda authorizer or IAM, methods only one side has.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from apigw_cognito.basics.errors import InputError
-from apigw_cognito.basics.openapi import Operation
+from apigw_cognito.basics.intrinsics import is_function, is_reference_text, problems, reference_text
+from apigw_cognito.basics.openapi import AUTHORIZER_KEY, Operation
 from apigw_cognito.core.live_methods import COGNITO, DEFAULT_TTL, NONE, ApiAuthorizer, ApiMethod, LiveSnapshot
 from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
 from apigw_cognito.selector.syntax import IDENTITY_SOURCE_RE, NAME_RE
@@ -86,11 +88,16 @@ def authorizer_names(
     return {a.id: names[a.id] for a in authorizers if a.id in names}
 
 
-def _authorizer_lines(auth: ApiAuthorizer, name: str) -> list[str]:
+def _authorizer_lines(auth: ApiAuthorizer, name: str, kept: tuple[str, ...] | None = None) -> list[str]:
     renamed = f", named {auth.name!r} in the API" if name != auth.name else ""
     out = [f"  {name}:  # authorizer {auth.id}{_comment(renamed)}"]
     out.append("    user_pools:")
-    out += [f"      - {_yaml(arn)}" for arn in auth.provider_arns]
+    if kept:  # the document's references, which its stack resolved to the live ARNs
+        live = _comment(", ".join(auth.provider_arns))
+        out.append(f"      # the document's, which its stack resolves; live: {live}")
+        out += [f"      - {pool if is_reference_text(pool) else _yaml(pool)}" for pool in kept]
+    else:
+        out += [f"      - {_yaml(arn)}" for arn in auth.provider_arns]
     source = auth.identity_source or DEFAULT_IDENTITY_SOURCE
     if source != DEFAULT_IDENTITY_SOURCE and re.fullmatch(IDENTITY_SOURCE_RE, source):
         out.append(f"    identity_source: {_yaml(source)}")
@@ -152,10 +159,28 @@ def _rule_lines(
     )
 
 
+def stack_references(schemes: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The providerARNs of each Cognito scheme whose pools a stack resolves (a CloudFormation function
+    among them), as selector items: adopting keeps them, since the document is deployed by its stack."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, scheme in schemes.items():
+        extension = scheme.get(AUTHORIZER_KEY) if isinstance(scheme, Mapping) else None
+        arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
+        if not isinstance(arns, list) or not any(is_function(a) for a in arns):
+            continue
+        if all(isinstance(a, str) or (is_function(a) and not problems(a)) for a in arns):
+            found[str(name)] = tuple(a if isinstance(a, str) else reference_text(a) for a in arns)
+    return found
+
+
 def adopt(
-    snapshot: LiveSnapshot, operations: Sequence[Operation] | None = None, document: str | None = None
+    snapshot: LiveSnapshot,
+    operations: Sequence[Operation] | None = None,
+    document: str | None = None,
+    references: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Adoption:
-    """The selector text for `snapshot`; with `operations` (of `document`), matched to its paths."""
+    """The selector text for `snapshot`; with `operations` (of `document`), matched to its paths.
+    `references` (by scheme name) keeps the document's deploy-time references as the pools."""
     cognito = [a for a in snapshot.authorizers if a.type == COGNITO]
     if not cognito:
         raise InputError(
@@ -188,7 +213,8 @@ def adopt(
     ]
     for auth in cognito:
         if auth.id in names:
-            out += _authorizer_lines(auth, names[auth.id])
+            kept = (references or {}).get(names[auth.id])
+            out += _authorizer_lines(auth, names[auth.id], kept)
     out += ["", "rules:"]
     matched, missing = _match(snapshot, operations)
     gaps: list[str] = []

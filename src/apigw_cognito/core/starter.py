@@ -22,6 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.intrinsics import (
+    CDK_TOKEN_RE,
+    TEMPLATE_VARIABLE_RE,
+    is_function,
+    is_reference_text,
+    problems,
+    reference_text,
+)
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
@@ -37,6 +45,7 @@ from apigw_cognito.core.gateway_responses import preflight_origin
 from apigw_cognito.selector.globs import path_glob_error
 from apigw_cognito.selector.model import Select
 from apigw_cognito.selector.parsing import MAX_SELECTOR_BYTES
+from apigw_cognito.selector.stack_references import TEMPLATE_KEY
 
 GroupBy = Literal["auto", "tag", "path", "operation"]
 GROUPINGS: dict[str, GroupBy] = {"auto": "auto", "tag": "tag", "path": "path", "operation": "operation"}
@@ -92,9 +101,22 @@ def _existing_authorizers(data: Mapping[str, Any], version: Version) -> list[_Ex
             continue
         extension = scheme.get(AUTHORIZER_KEY)
         arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
-        pools = tuple(str(a) for a in arns if isinstance(a, str)) if isinstance(arns, list) else ()
+        items = arns if isinstance(arns, list) else []
+        pools = tuple(p for p in (_selector_pool(a) for a in items) if p is not None)
         found.append(_Existing(str(name), pools))
     return found
+
+
+def _selector_pool(item: Any) -> str | None:
+    """A providerARNs item as a selector's user_pools item: a deploy-time reference (a CloudFormation
+    function, a Terraform template variable) as JSON, which YAML reads too; None for what a selector file
+    cannot hold (a CDK token, a malformed function)."""
+    if isinstance(item, str):
+        variable = re.fullmatch(TEMPLATE_VARIABLE_RE, item)
+        if variable:
+            return reference_text({TEMPLATE_KEY: variable.group(1)})
+        return None if re.fullmatch(CDK_TOKEN_RE, item) else item
+    return reference_text(item) if is_function(item) and not problems(item) else None
 
 
 def authorizer_name(data: Mapping[str, Any]) -> str:
@@ -334,7 +356,7 @@ def starter_selector(
         pools = auth.pools or (PLACEHOLDER_POOL,)
         for pool in pools:
             suffix = "  # TODO: your user pool's ARN" if pool == PLACEHOLDER_POOL else ""
-            out.append(f"      - {_scalar(pool)}{suffix}")
+            out.append(f"      - {pool if is_reference_text(pool) else _scalar(pool)}{suffix}")
         if i == 0:
             out += [
                 "    # Optional, with their defaults or examples:",

@@ -23,7 +23,7 @@ from apigw_cognito.basics.openapi import (
 from apigw_cognito.core.api_keys import api_key_names, scheme_to_require
 from apigw_cognito.core.gateway_responses import ADD_AUTO, GIVE_VALUES, missing_cors, plan_cors
 from apigw_cognito.document.edits import Edit
-from apigw_cognito.selector.model import Authorizer, Rule, Selector
+from apigw_cognito.selector.model import Authorizer, Rule, Selector, provider_value
 
 Kind = Literal["secured", "public"]
 
@@ -74,7 +74,10 @@ def security_value(
 
 def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
     """The security scheme API Gateway reads, in the shape AWS SAM generates."""
-    extension: dict[str, Any] = {"type": "cognito_user_pools", "providerARNs": list(authorizer.user_pools)}
+    extension: dict[str, Any] = {
+        "type": "cognito_user_pools",
+        "providerARNs": [provider_value(p) for p in authorizer.user_pools],
+    }
     if authorizer.app_client_id_regex is not None:
         extension["identityValidationExpression"] = authorizer.app_client_id_regex
     if authorizer.result_ttl_seconds is not None:

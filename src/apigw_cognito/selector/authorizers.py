@@ -8,9 +8,11 @@ from functools import partial
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.intrinsics import CDK_TOKEN_RE
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS, POOL_ARN_RE, POOL_ID_RE
 from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE, Authorizer
 from apigw_cognito.selector.reader import Reader, fail, kind_of, shown_value, whole_number
+from apigw_cognito.selector.stack_references import read_reference
 from apigw_cognito.selector.syntax import (
     AUTHORIZER_KEYS,
     IDENTITY_SOURCE_RE,
@@ -22,7 +24,8 @@ from apigw_cognito.selector.variables import Text
 
 _POOL_FORMS = (
     "a user pool is written as an ARN (arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>),"
-    " a pool id (<region>_<suffix>, such as us-east-1_AbCdEfGhI) or name:<PoolName>"
+    " a pool id (<region>_<suffix>, such as us-east-1_AbCdEfGhI) or name:<PoolName>, or as a deploy-time"
+    " reference such as {Fn::GetAtt: [UserPool, Arn]}"
 )
 # The region prefix of every region outside the aws partition.
 _PARTITION_PREFIX = {"aws-cn": "cn-", "aws-us-gov": "us-gov-"}
@@ -147,11 +150,15 @@ def _pool(reader: Reader, value: Any, where: Location, what: str) -> Text:
             where,
             f"write name:{value['name']} without the space, or quote it: 'name:{value['name']}'",
         )
+    if isinstance(value, Mapping):
+        return read_reference(reader, value, where, what)
     text = reader.string(value, where, what, expand_variables=True)
     match = re.fullmatch(POOL_ARN_RE, text.value)
     if match is None:
         if re.fullmatch(POOL_ID_RE, text.value) or re.fullmatch(POOL_NAME_RE, text.value):
             return text
+        if text.variables and re.fullmatch(CDK_TOKEN_RE, text.value):
+            return text  # a CDK token given through `environ` (secure_document in a CDK app)
         fail(f"{what}: {text.shown()} is not a user pool ARN, pool id or name", where, _POOL_FORMS)
     _check_arn(match, text, where, what)
     return text

@@ -9,9 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.intrinsics import (
+    CDK_TOKEN_RE,
+    TEMPLATE_VARIABLE_RE,
+    is_reference_text,
+    reference_data,
+    shown_reference,
+)
 from apigw_cognito.basics.limits import POOL_ARN_RE, POOL_ID_RE
 from apigw_cognito.basics.openapi import Operation
 from apigw_cognito.selector.globs import match_name, match_path
@@ -24,7 +31,7 @@ def shown(value: str, variables: tuple[str, ...]) -> str:
     """How messages may show a value: quoted when literal, by its variables when it came from the
     environment (the output and the logs may be public)."""
     if not variables:
-        return f"'{value}'"
+        return shown_reference(value) if is_reference_text(value) else f"'{value}'"
     return " ".join(f"${{{v}}}" for v in variables) + " (from the environment)"
 
 
@@ -155,14 +162,26 @@ class Selector:
         return replace(self, authorizers=authorizers)
 
 
-def pool_kind(value: str) -> Literal["arn", "id", "name"]:
-    """Which of the three accepted forms a user pool reference has; ValueError for anything else."""
+PoolKind = Literal["arn", "id", "name", "reference", "token", "template"]
+# The kinds that only a deployment turns into an ARN: a CloudFormation function, a CDK token, a Terraform
+# template variable. They are written into the document as they are; nothing looks them up.
+DEPLOY_TIME: frozenset[PoolKind] = frozenset({"reference", "token", "template"})
+
+
+def pool_kind(value: str) -> PoolKind:
+    """Which of the accepted forms a user pool entry has; ValueError for anything else."""
     if re.fullmatch(POOL_ARN_RE, value):
         return "arn"
     if re.fullmatch(POOL_ID_RE, value):
         return "id"
     if re.fullmatch(POOL_NAME_RE, value):
         return "name"
+    if is_reference_text(value):
+        return "reference"
+    if re.fullmatch(CDK_TOKEN_RE, value):
+        return "token"
+    if re.fullmatch(TEMPLATE_VARIABLE_RE, value):
+        return "template"
     raise ValueError(f"not a user pool ARN, pool id or name:<PoolName>: {value!r}")
 
 
@@ -173,7 +192,7 @@ def require_arns(selector: Selector) -> None:
         locations = authorizer.pool_locations or (None,) * len(authorizer.user_pools)
         for index, (pool, location) in enumerate(zip(authorizer.user_pools, locations, strict=True)):
             kind = pool_kind(pool)
-            if kind == "arn":
+            if kind == "arn" or kind in DEPLOY_TIME:
                 continue
             raise InputError(
                 f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a pool {kind},"
@@ -183,3 +202,19 @@ def require_arns(selector: Selector) -> None:
                 hint="run `apigw-cognito apply --resolve` (or `import`), which looks the ARN up, or write"
                 " the ARN itself: arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>",
             )
+
+
+def provider_value(pool: str) -> Any:
+    """What a providerARNs item holds for `pool`: the function's data for a CloudFormation reference, the
+    text itself for everything else."""
+    return reference_data(pool) if is_reference_text(pool) else pool
+
+
+def deploy_time_pools(selector: Selector) -> list[tuple[Authorizer, int]]:
+    """The (authorizer, index) of every user pool that only a deployment turns into an ARN."""
+    return [
+        (authorizer, index)
+        for authorizer in selector.authorizers.values()
+        for index, pool in enumerate(authorizer.user_pools)
+        if pool_kind(pool) in DEPLOY_TIME
+    ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from apigw_cognito.basics.intrinsics import POOL_FUNCTIONS
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.selector.globs import PATH_GLOB_RE
 from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
+from apigw_cognito.selector.stack_references import TEMPLATE_KEY
 from apigw_cognito.selector.syntax import (
     API_KEY_CHOICES,
     CORS_CHOICES,
@@ -37,6 +39,22 @@ def _literal(schema: dict[str, Any]) -> dict[str, Any]:
 def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
     return {"type": "array", "minItems": 1, "items": item, "description": description}
 
+
+# A deploy-time reference (`stack_references`): one key, a CloudFormation function or template_variable.
+_DEPLOY_TIME_POOL: dict[str, Any] = {
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "propertyNames": {"enum": [*POOL_FUNCTIONS, TEMPLATE_KEY]},
+    "properties": {
+        TEMPLATE_KEY: {
+            "type": "string",
+            "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$",
+            "description": "A Terraform templatefile() variable that holds the pool's ARN"
+            " (apply --templatefile).",
+        }
+    },
+}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -113,12 +131,17 @@ SCHEMA: dict[str, Any] = {
                 "user_pools": {
                     **_list_of(
                         {
-                            "type": "string",
-                            "anyOf": [{"pattern": POOL_RE}, {"pattern": VARIABLE_RE}],
+                            "anyOf": [
+                                {"type": "string", "anyOf": [{"pattern": POOL_RE}, {"pattern": VARIABLE_RE}]},
+                                _DEPLOY_TIME_POOL,
+                            ],
                             "description": (
                                 "arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>, a pool id"
                                 " (<region>_<suffix>, resolved with AWS) or name:<PoolName> (resolved"
                                 " with AWS). ${VAR} and ${VAR:-default} are read from the environment."
+                                " Or a deploy-time reference: a CloudFormation function in its long form"
+                                " ({Fn::GetAtt: [UserPool, Arn]}) or {template_variable: NAME} for"
+                                " Terraform's templatefile()."
                             ),
                         },
                         "The user pools whose tokens the authorizer accepts (its providerARNs).",
