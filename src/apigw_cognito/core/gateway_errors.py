@@ -66,7 +66,7 @@ ERROR_TYPES: dict[str, str] = {
     "INVALID_API_KEY": "ForbiddenException",
     "ACCESS_DENIED": "AccessDeniedException",
 }
-_CONTEXT = re.compile(r"\$\{?context((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\}?")
+_CONTEXT = re.compile(r"\$\{context((?:\.[A-Za-z_][\w:-]*)+)\}|\$context((?:\.[A-Za-z_][\w:-]*)+)")
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def request_value(expression: str, request: RequestFacts) -> str | None:
 
 def render_template(template: str, variables: Mapping[str, str]) -> str:
     """`$context.x.y` (and `${context.x.y}`) replaced by `variables["x.y"]`; unknown ones render empty."""
-    return _CONTEXT.sub(lambda m: variables.get(m.group(1)[1:], ""), template)
+    return _CONTEXT.sub(lambda m: variables.get((m.group(1) or m.group(2))[1:], ""), template)
 
 
 def gateway_answer(responses: Any, kind: str, request: RequestFacts, message: str | None = None) -> Answer:

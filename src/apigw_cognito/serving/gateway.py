@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from multidict import CIMultiDict
 
 from apigw_cognito.core.explain import Requirement
 from apigw_cognito.core.gateway_errors import Answer, RequestFacts, gateway_answer
@@ -74,6 +75,7 @@ class Gateway:
     keys: SigningKeys
     options: Options
     log: Log
+    clock: Callable[[], float] = time.time  # tests judge tokens at a later time
     _cache: dict[tuple[str, int], _Cached] = field(default_factory=dict)
     _session: aiohttp.ClientSession | None = None
     _ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -107,6 +109,7 @@ class Gateway:
         api = self.api
         request_id = f"{self._boot}-{next(self._ids):08x}"
         match = api.routes.match(request.method, path)
+        length = request.content_length
         facts = RequestFacts(
             method=request.method,
             resource_path=match.resource.path if match else path,
@@ -115,6 +118,8 @@ class Gateway:
             path_parameters=match.parameters if match else {},
             request_id=request_id,
         )
+        if length is not None and length > MAX_BODY:  # refused at the door, before any route
+            return self._too_large(api, facts, "size")
         if match is None:
             reason = f"the document has no method {request.method} {path}"
             return self._refused(api, Refusal("MISSING_AUTHENTICATION_TOKEN", (reason,)), facts, "no route")
@@ -134,9 +139,6 @@ class Gateway:
         )
         if refusal is not None:
             return self._refused(api, refusal, facts, rule)
-        length = request.content_length
-        if length is not None and length > MAX_BODY:
-            return self._too_large(api, facts, rule)
         body = await _read_body(request)
         if body is None:
             return self._too_large(api, facts, rule)
@@ -149,7 +151,7 @@ class Gateway:
     ) -> tuple[Refusal | None, Mapping[str, str], bool]:
         """The authorizer's decision on the header's `value`, reused for its TTL (per token and method
         checks; API Gateway does not document its cache key)."""
-        now = time.time()
+        now = self.clock()
         key = (value or "", id(requirement))
         entry = self._cache.get(key)
         if entry is not None and entry.until > now:
@@ -256,10 +258,8 @@ def _rule(requirement: Requirement) -> str:
     return f"{requirement.decided_by} ({requirement.kind})"
 
 
-def _headers(pairs: Sequence[tuple[str, str]]) -> Any:
-    from multidict import CIMultiDict  # noqa: PLC0415  (aiohttp's own dependency; repeated headers)
-
-    return CIMultiDict(pairs)
+def _headers(pairs: Sequence[tuple[str, str]]) -> CIMultiDict[str]:
+    return CIMultiDict(pairs)  # repeated headers (Lambda's multiValueHeaders) stay repeated
 
 
 async def _read_body(request: web.BaseRequest) -> bytes | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -33,9 +34,20 @@ def bind(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), reuse_port=False, backlog=1024)
     except OSError as exc:
         reason = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
-        raise InputError(
-            f"cannot listen on {host}:{port}: {reason}", hint="choose another with --port"
-        ) from None
+        raise InputError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+class _OneLine(logging.Handler):
+    """aiohttp's own reports (a malformed request it refused) as one log line, without a traceback."""
+
+    def __init__(self, log: Log) -> None:
+        super().__init__(logging.WARNING)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        detail = str(error).splitlines()[0] if error is not None and str(error) else record.getMessage()
+        self.log(f"refused a malformed request ({type(error).__name__ if error else 'aiohttp'}): {detail}")
 
 
 def _stamp(files: tuple[str, ...]) -> tuple[tuple[float, int] | None, ...]:
@@ -70,7 +82,14 @@ async def _watch(gateway: Gateway, rebuild: Callable[[], ServedApi], log: Log) -
         log(f"reloaded {api.name}")
 
 
-async def _serve(gateway: Gateway, sock: socket.socket, rebuild: Callable[[], ServedApi], log: Log) -> None:
+async def run_server(
+    gateway: Gateway, sock: socket.socket, rebuild: Callable[[], ServedApi], log: Log
+) -> None:
+    """Answer on `sock` until cancelled, reloading on file changes."""
+    aiohttp_log = logging.getLogger("aiohttp")
+    aiohttp_log.propagate = False
+    handler = _OneLine(log)
+    aiohttp_log.addHandler(handler)
     server = web.Server(
         gateway.handle,
         max_line_size=MAX_HEADER_BYTES,
@@ -89,6 +108,7 @@ async def _serve(gateway: Gateway, sock: socket.socket, rebuild: Callable[[], Se
         listener.close()
         await server.shutdown(1.0)
         await gateway.close()
+        aiohttp_log.removeHandler(handler)
 
 
 def serve(gateway: Gateway, sock: socket.socket, rebuild: Callable[[], ServedApi], log: Log) -> None:
@@ -100,4 +120,4 @@ def serve(gateway: Gateway, sock: socket.socket, rebuild: Callable[[], ServedApi
     else:
         runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
     with runner:
-        runner.run(_serve(gateway, sock, rebuild, log))
+        runner.run(run_server(gateway, sock, rebuild, log))
