@@ -576,3 +576,23 @@ def test_a_document_that_cannot_be_imported_stops_before_serving(
     assert command.stop() == 1
     assert any("no rule" in line or "deny" in line for line in command.lines), command.lines
     assert not any(line.startswith("serving") for line in command.lines)
+
+
+def test_a_configured_api_by_name(pools: tuple[Pool, Pool], tmp_path: Path) -> None:
+    spec, selector = write_files(tmp_path, pools[0])
+    config = tmp_path / "apigw-cognito.toml"
+    config.write_text(
+        f'[[apis]]\nname = "pets"\nspec = "{spec}"\nselector = "{selector}"\n'
+        f'[[apis]]\nname = "other"\nspec = "{spec}"\nselector = "{selector}"\n'
+    )
+    port = free_port()
+    command = Command(["--config", str(config), "--api", "pets", "--port", str(port)])
+    try:
+        command.wait_for(f"serving {spec} on http://127.0.0.1:{port}")
+        assert call(f"http://127.0.0.1:{port}/pets/special").status == 200
+    finally:
+        assert command.stop() == 0
+    both = Command(["--config", str(config)])
+    both.process.wait()
+    assert both.stop() == 2
+    assert both.lines[0] == "error: serve runs one API: name it with --api", both.lines
