@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import pytest
 
 from apigw_cognito.serving.gateway import Options
 from tests.support.cognito import Pool, make_pool
+from tests.support.paths import ROOT
 from tests.support.serving import (
     Command,
     InProcess,
@@ -596,3 +598,20 @@ def test_a_configured_api_by_name(pools: tuple[Pool, Pool], tmp_path: Path) -> N
     both.process.wait()
     assert both.stop() == 2
     assert both.lines[0] == "error: serve runs one API: name it with --api", both.lines
+
+
+def test_a_change_to_a_referenced_file_reloads(tmp_path: Path) -> None:
+    """A split document: editing a path item's own file reloads, and the change is served."""
+    shutil.copytree(ROOT / "specs" / "split" / "securepets", tmp_path / "api")
+    selector = tmp_path / "selector.yaml"
+    selector.write_text((ROOT / "specs" / "securepets.selector.yaml").read_text())
+    pet = tmp_path / "api" / "paths" / "pet.yaml"
+    options = Options(upstream=f"http://127.0.0.1:{free_port()}")  # a backend that is down: 504
+    with in_process(tmp_path / "api" / "openapi.yaml", selector, options=options) as server:
+        assert str(pet) in server.gateway.api.files
+        assert server.get("/pets/1").status == 504, "public: let through to the backend"
+        pet.write_text(pet.read_text().replace("get:\n", "delete:\n", 1))
+        selector.write_text(selector.read_text().replace("GET /pets/{petId}", "DELETE /pets/{petId}"))
+        while not any(line.startswith("reloaded") for line in server.lines):
+            time.sleep(0.1)
+        assert server.get("/pets/1").status == 403, "GET /pets/{petId} is gone: no route"
