@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from apigw_cognito.cli.main import app
 from apigw_cognito.serving.gateway import Options
 from tests.support.cognito import Pool, make_pool
 from tests.support.paths import ROOT
@@ -615,3 +617,13 @@ def test_a_change_to_a_referenced_file_reloads(tmp_path: Path) -> None:
         while not any(line.startswith("reloaded") for line in server.lines):
             time.sleep(0.1)
         assert server.get("/pets/1").status == 403, "GET /pets/{petId} is gone: no route"
+
+
+def test_a_selector_error_stops_it_as_apply_would(tmp_path: Path) -> None:
+    selector = tmp_path / "selector.yaml"
+    selector.write_text("version: 1\nrules:\n  - select: PURCHASE /pets\n    public: true\n")
+    result = CliRunner().invoke(app, ["serve", str(ROOT / "specs" / "securepets.yaml"), "-s", str(selector)])
+    applied = CliRunner().invoke(app, ["apply", str(ROOT / "specs" / "securepets.yaml"), "-s", str(selector)])
+    assert result.exit_code == applied.exit_code == 2
+    assert result.stderr == applied.stderr
+    assert "PURCHASE is not an HTTP method" in result.stderr
