@@ -287,13 +287,6 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _serve_pid(parent: int) -> int:
-    """The `apigw-cognito serve` process itself (a `python -m` child may sit in between)."""
-    children = Path(f"/proc/{parent}/task/{parent}/children")
-    found = children.read_text().split() if children.exists() else []
-    return int(found[0]) if found else parent
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The run
 
@@ -336,10 +329,9 @@ def measure_serve(
         results = {name: median_load(loads) for name, loads in rounds.items()}
         for name, result in results.items():
             print(f"measured {name}: {result}", flush=True)
-        pid = _serve_pid(serve.pid)
-        before = rss_mb(pid)
+        before = rss_mb(serve.pid)
         autocannon(autocannon_bin, f"{base}/pets", auth, args.connections, amount=args.requests)
-        return results, (before, rss_mb(pid))
+        return results, (before, rss_mb(serve.pid))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
