@@ -627,3 +627,22 @@ def test_a_selector_error_stops_it_as_apply_would(tmp_path: Path) -> None:
     assert result.exit_code == applied.exit_code == 2
     assert result.stderr == applied.stderr
     assert "PURCHASE is not an HTTP method" in result.stderr
+
+
+def test_a_failure_inside_serve_costs_one_request(pools: tuple[Pool, Pool], tmp_path: Path) -> None:
+    spec, selector = write_files(tmp_path, pools[0])
+    with in_process(spec, selector) as server:
+        original = server.gateway._integrate
+
+        async def broken(*args: Any) -> Any:
+            raise ValueError("boom")
+
+        server.gateway._integrate = broken  # type: ignore[method-assign]
+        reply = server.get("/pets/special")
+        assert (reply.status, reply.json) == (500, {"message": "Internal server error"})
+        assert (
+            "GET /pets/special 500 serve: internal error (ValueError: boom); please report it"
+            in server.lines[-1]
+        )
+        server.gateway._integrate = original  # type: ignore[method-assign]
+        assert server.get("/pets/special").status == 200

@@ -99,7 +99,14 @@ class Gateway:
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         path = request.raw_path.split("?", 1)[0]
-        outcome = await self._outcome(request, path)
+        try:
+            outcome = await self._outcome(request, path)
+        except Exception as exc:  # a bug must cost one request, not the server
+            facts = RequestFacts(request.method, path, request.headers, request.query, {}, "internal")
+            problem = f"internal error ({type(exc).__name__}: {exc}); please report it"
+            outcome = _Outcome(
+                gateway_answer(self.api.gateway_responses, "DEFAULT_5XX", facts), "serve", (problem,)
+            )
         answer = outcome.answer
         reasons = f": {'; '.join(outcome.reasons)}" if outcome.reasons else ""
         self.log(f"{request.method} {path} {answer.status} {outcome.rule}{reasons}")
