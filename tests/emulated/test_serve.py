@@ -646,3 +646,28 @@ def test_a_failure_inside_serve_costs_one_request(pools: tuple[Pool, Pool], tmp_
         )
         server.gateway._integrate = original  # type: ignore[method-assign]
         assert server.get("/pets/special").status == 200
+
+
+def test_keys_from_a_file_work_offline(
+    pools: tuple[Pool, Pool], tokens: dict[str, str], tmp_path: Path
+) -> None:
+    spec, selector = write_files(tmp_path, pools[0])
+    keys = tmp_path / "jwks.json"
+    keys.write_bytes(call(f"{pools[0].url}/{pools[0].id}/.well-known/jwks.json").body)
+    port = free_port()
+    command = Command([str(spec), "-s", str(selector), "--port", str(port), "--jwks-file", str(keys)])
+    try:
+        command.wait_for("serving")
+        url = f"http://127.0.0.1:{port}/pets"
+        assert call(url, "POST", {"Authorization": tokens["access"]}).status == 201
+        assert call(url, "GET", {"Authorization": tokens["tampered"]}).status == 401
+        command.wait_for("its signature does not match the pool's key")
+    finally:
+        assert command.stop() == 0
+    keys.write_text("{}")
+    broken = Command([str(spec), "-s", str(selector), "--port", str(port), "--jwks-file", str(keys)])
+    broken.process.wait()
+    assert broken.stop() == 2
+    assert broken.lines == [f"error: {keys}: not a JSON Web Key Set (an object with a 'keys' list)"], (
+        broken.lines
+    )
