@@ -338,6 +338,9 @@ def test_decisions_are_cached_for_the_ttl(served: InProcess, tokens: dict[str, s
     served.get("/pets", tokens["other"])
     cached = [k for k in served.gateway._cache if k[0] == tokens["other"]]
     assert len(cached) == 1, "one decision per token and method, reused"
+    assert last_line(served).startswith(
+        "GET /pets 401 rule 1 (authorizer Pets) UNAUTHORIZED, decision cached: "
+    )
 
 
 def test_a_ttl_of_zero_caches_nothing(

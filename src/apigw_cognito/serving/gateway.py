@@ -109,7 +109,8 @@ class Gateway:
             )
         answer = outcome.answer
         reasons = f": {'; '.join(outcome.reasons)}" if outcome.reasons else ""
-        self.log(f"{request.method} {path} {answer.status} {outcome.rule}{reasons}")
+        cached = ", decision cached" if outcome.cached else ""
+        self.log(f"{request.method} {path} {answer.status} {outcome.rule}{cached}{reasons}")
         return web.Response(status=answer.status, headers=_headers(answer.headers), body=answer.body)
 
     async def _outcome(self, request: web.BaseRequest, path: str) -> _Outcome:
@@ -145,7 +146,9 @@ class Gateway:
             requirement, request.headers.get("x-api-key"), self.options.api_keys
         )
         if refusal is not None:
-            return self._refused(api, refusal, facts, rule)
+            outcome = self._refused(api, refusal, facts, rule)
+            outcome.cached = cached
+            return outcome
         body = await _read_body(request)
         if body is None:
             return self._too_large(api, facts, rule)
