@@ -31,7 +31,8 @@ MAX_HEADER_BYTES = 10240
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on `host:port`; `InputError` (one line, exit 2) when it cannot be had."""
     try:
-        return socket.create_server((host, port), reuse_port=False, backlog=1024)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family, backlog=1024)
     except OSError as exc:
         reason = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
         raise InputError(f"cannot listen on {host}:{port}: {reason}") from None
@@ -75,6 +76,9 @@ async def _watch(gateway: Gateway, rebuild: Callable[[], ServedApi], log: Log) -
             api = await asyncio.to_thread(rebuild)
         except ToolError as exc:
             log(f"reload failed, still serving the last good version: {exc}")
+            continue
+        except Exception as exc:  # a bug in a rebuild must not stop the reloading
+            log(f"reload failed, still serving the last good version: internal error ({exc!r})")
             continue
         gateway.swap(api)
         files = api.files
