@@ -20,11 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.limits import pool_issuer
 from apigw_cognito.core.explain import Requirement
-
-_POOL_ID = re.compile(
-    r"(?:arn:[^:]+:cognito-idp:[^:]+:[^:]*:userpool/)?(([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+)"
-)
 
 
 @dataclass(frozen=True)
@@ -67,10 +64,7 @@ class TokenCheck:
 
 def issuer_of(pool: str) -> str | None:
     """The `iss` of tokens that the pool (an ARN or a pool id) issues; None for a pool given by name."""
-    match = _POOL_ID.fullmatch(pool)
-    if match is None:
-        return None
-    return f"https://cognito-idp.{match.group(2)}.amazonaws.com/{match.group(1)}"
+    return pool_issuer(pool)
 
 
 def decode(text: str) -> Token:

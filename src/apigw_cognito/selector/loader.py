@@ -97,6 +97,11 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
     decided = reader.attempt(lambda: _default(reader, data, names))
     cors = reader.attempt(lambda: _choice(reader, data, "cors_preflight", CORS_PREFLIGHT, "public"))
     gateway = reader.attempt(lambda: (read_gateway_responses(reader, data),))
+    declared = data.get("authorizers")
+    if isinstance(declared, Mapping) and any(
+        isinstance(body, Mapping) and body.get("type") == "jwt" for body in declared.values()
+    ):
+        _rest_only_keys(reader, data)
     if reader.mistakes or rules is None or decided is None or gateway is None:
         return None
     default, default_location = decided
@@ -109,6 +114,25 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
         default_location=default_location,
         gateway_cors=gateway[0],
     )
+
+
+def _rest_only_keys(reader: Reader, data: Any) -> None:
+    """What HTTP APIs do not have: gateway responses (CORS is the document's x-amazon-apigateway-cors)
+    and API keys."""
+    if "gateway_responses" in data:
+        reader.note(
+            "gateway_responses is for REST APIs; this selector's authorizers are jwt (an HTTP API)",
+            reader.key_at(data, "gateway_responses"),
+            "an HTTP API takes its CORS headers from the document's x-amazon-apigateway-cors: remove the key",
+        )
+    rules = data.get("rules")
+    for rule in rules if isinstance(rules, list) else ():
+        if isinstance(rule, Mapping) and "api_key" in rule:
+            reader.note(
+                "api_key is for REST APIs; HTTP APIs have no API keys",
+                reader.key_at(rule, "api_key"),
+                "remove it: an HTTP API route is secured by its JWT authorizer alone",
+            )
 
 
 def _version(reader: Reader, data: Any) -> None:
