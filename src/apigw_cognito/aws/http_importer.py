@@ -25,6 +25,7 @@ from apigw_cognito.aws.http_verify import (
     authorizer_problems,
     compare_routes,
     expected_routes,
+    parse_authorizer,
     read_http_api,
     route_key,
 )
@@ -169,6 +170,7 @@ class HttpImporter:
             outcome.created = True
             self.log(f"created HTTP API {outcome.api_id} ({options.api_name})")
         api_id = outcome.api_id
+        before = LiveHttpApi() if outcome.created else read_http_api(self.client, api_id)
         try:
             with aws_call("apigatewayv2 ReimportApi"):
                 answer = self.client.reimport_api(
@@ -179,11 +181,32 @@ class HttpImporter:
                 self._undo_create(api_id)
             raise
         outcome.warnings = [scrub(str(w)) for w in answer.get("Warnings") or []]
-        outcome.repairs = self._repair(api_id, expected, read_http_api(self.client, api_id))
+        after = read_http_api(self.client, api_id)
+        outcome.repairs = self._repair(api_id, expected, self._with_earlier(api_id, after, before))
         self._stage(api_id, options)
         if options.verify:
             outcome.verification = compare_routes(expected, read_http_api(self.client, api_id))
         return outcome
+
+    def _with_earlier(self, api_id: str, after: LiveHttpApi, before: LiveHttpApi) -> LiveHttpApi:
+        """`after` and the authorizers the routes named before the import that still exist under a name no
+        route names now: an import that drops routes' authorizations (moto's) keeps the authorizers, which
+        are reattached instead of made again. AWS's import attaches its own, so `after` names them all."""
+        named = {a.name for a in after.authorizers}
+        kept = []
+        for earlier in before.authorizers:
+            if earlier.name in named:
+                continue
+            with aws_call(f"apigatewayv2 GetAuthorizer {earlier.id}"):
+                try:
+                    kept.append(
+                        parse_authorizer(self.client.get_authorizer(ApiId=api_id, AuthorizerId=earlier.id))
+                    )
+                except Exception as exc:
+                    if error_code(exc) != "NotFoundException":
+                        raise
+            named.add(earlier.name)
+        return LiveHttpApi(after.routes, (*after.authorizers, *kept))
 
     def _repair(self, api_id: str, expected: Sequence[ExpectedRoute], live: LiveHttpApi) -> list[str]:
         plan = plan_repairs(expected, live)
