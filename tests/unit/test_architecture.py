@@ -54,3 +54,34 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", "the validator, boto3 and the YAML parsers load only when used"
+
+
+def test_the_application_layer_cannot_import_the_server(tmp_path: Path) -> None:
+    """`serving` sits between the command line and the application: the application never reaches up."""
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    pipeline = copy / "apigw_cognito" / "app" / "pipeline.py"
+    pipeline.write_text(pipeline.read_text() + "\nfrom apigw_cognito.serving import gateway  # noqa\n")
+    env = {"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)}
+    result = subprocess.run(
+        [_lint_imports(), "--no-cache", str(ROOT / "pyproject.toml")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "apigw_cognito.app.pipeline -> apigw_cognito.serving.gateway" in result.stdout
+
+
+def test_the_command_line_loads_the_server_only_in_serve() -> None:
+    """Other commands start as before: the server library, PyJWT and the serving package load in `serve`."""
+    code = (
+        "import sys\n"
+        "from apigw_cognito.cli.main import app\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'aiohttp', 'jwt', 'multidict', 'uvloop'}),"
+        " [m for m in sys.modules if m.startswith('apigw_cognito.serving')])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] []"

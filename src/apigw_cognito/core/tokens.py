@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +50,8 @@ class Token:
 class Verdict:
     accepted: bool
     reasons: tuple[str, ...]
+    expired: bool = False  # `exp` has passed (API Gateway's own message when that is the only reason)
+    signed: bool | None = None  # the signature matched a key of the pool; None: not checked
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,11 @@ def judge(
     reasons = []
     if token.token_use not in ("id", "access"):
         reasons.append(f"it is not a Cognito ID or access token (token_use is '{token.token_use}')")
-    issuers = [i for i in (issuer_of(p) for p in pools) if i is not None]
-    if token.claims.get("iss") not in issuers:
+    known = [i for i in (issuer_of(p) for p in pools) if i is not None]
+    if token.claims.get("iss") not in known:
         reasons.append(
             f"its issuer {token.claims.get('iss')!r} is not one of authorizer {authorizer.name}'s user pools"
-            f" ({', '.join(issuers)})"
+            f" ({', '.join(known)})"
         )
     reasons.extend(_time_reasons(token.claims, now))
     reasons.extend(_use_reasons(token, requirement))
@@ -154,7 +156,33 @@ def judge(
             )
     if header is not None and header.lower() != authorizer.header.lower():
         reasons.append(f"API Gateway reads the token from the {authorizer.header} header, not {header}")
-    return Verdict(not reasons, tuple(reasons))
+    expires = token.claims.get("exp")
+    return Verdict(not reasons, tuple(reasons), isinstance(expires, int | float) and expires <= now)
+
+
+def issuers(pools: tuple[str, ...]) -> frozenset[str]:
+    """The `iss` of the tokens the pools (ARNs or ids) issue."""
+    return frozenset(i for i in (issuer_of(p) for p in pools) if i is not None)
+
+
+def assess(
+    token: Token,
+    requirement: Requirement,
+    pools: tuple[str, ...],
+    now: float,
+    key_set: Mapping[str, Any] | None,
+    header: str | None = None,
+) -> Verdict:
+    """`judge`, and the signature checked against `key_set` (the JWKS of the token's issuer) when the
+    method takes a token from that issuer; None: not checked (`explain --offline`). The one verdict that
+    `explain` prints and `serve` answers with."""
+    verdict = judge(token, requirement, pools, now, header)
+    if requirement.kind != "secured" or key_set is None or token.claims.get("iss") not in issuers(pools):
+        return verdict
+    problem = verify_signature(token, key_set)
+    if problem is None:
+        return replace(verdict, signed=True)
+    return Verdict(False, (*verdict.reasons, problem), verdict.expired, signed=False)
 
 
 def _use_reasons(token: Token, requirement: Requirement) -> list[str]:
