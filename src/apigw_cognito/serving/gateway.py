@@ -21,6 +21,14 @@ from multidict import CIMultiDict
 
 from apigw_cognito.core.explain import Requirement
 from apigw_cognito.core.gateway_errors import Answer, RequestFacts, gateway_answer
+from apigw_cognito.core.http_gateway import (
+    is_preflight,
+    missing_token,
+    not_found,
+    preflight,
+    refused,
+    with_cors,
+)
 from apigw_cognito.core.integrations import (
     INTEGRATION_KEY,
     SUPPORTED,
@@ -34,6 +42,7 @@ from apigw_cognito.core.integrations import (
 )
 from apigw_cognito.core.request_checks import Refusal, authorize, check_api_key, needs_keys, read_token
 from apigw_cognito.core.routes import Match
+from apigw_cognito.core.tokens import Verdict
 from apigw_cognito.serving.served_api import ServedApi, ttl_of
 from apigw_cognito.serving.signing_keys import KeysUnavailable, SigningKeys
 
@@ -107,6 +116,10 @@ class Gateway:
 
     async def _outcome(self, request: web.BaseRequest, path: str) -> _Outcome:
         api = self.api
+        if api.http_api:
+            outcome = await self._http_api_outcome(request, path)
+            outcome.answer = with_cors(outcome.answer, api.cors, request.headers.get("origin"))
+            return outcome
         request_id = f"{self._boot}-{next(self._ids):08x}"
         match = api.routes.match(request.method, path)
         length = request.content_length
@@ -145,6 +158,56 @@ class Gateway:
         call = Call(facts, path, body, claims, self.options.stage, request.remote or "127.0.0.1")
         answer, problem = await self._integrate(api, match, call)
         return _Outcome(answer, rule, (problem,) if problem else (), cached)
+
+    async def _http_api_outcome(self, request: web.BaseRequest, path: str) -> _Outcome:
+        """An HTTP API: routes (404 when none; a CORS preflight no route takes is answered from the CORS
+        configuration), the JWT authorizer (no decision cache: it has none), then the integration."""
+        api = self.api
+        match = api.routes.match(request.method, path)
+        if match is None:
+            if api.cors is not None and is_preflight(request.method, request.headers):
+                return _Outcome(
+                    preflight(api.cors, request.headers), "CORS preflight (x-amazon-apigateway-cors)"
+                )
+            return _Outcome(not_found(), "no route", (f"the document has no route {request.method} {path}",))
+        requirement = api.requirement(match.method, match.resource.path)
+        rule = _rule(requirement)
+        claims: Mapping[str, str] = {}
+        if requirement.kind == "secured" and requirement.authorizer is not None:
+            refusal = await self._jwt(requirement, request)
+            if isinstance(refusal, _Outcome):
+                refusal.rule = f"{rule} {refusal.rule}"
+                return refusal
+            claims = refusal
+        facts = _facts(request, match, path)
+        body = await _read_body(request)
+        if body is None:
+            return self._too_large(api, facts, rule)
+        call = Call(facts, path, body, claims, self.options.stage, request.remote or "127.0.0.1")
+        answer, problem = await self._integrate(api, match, call)
+        return _Outcome(answer, rule, (problem,) if problem else ())
+
+    async def _jwt(self, requirement: Requirement, request: web.BaseRequest) -> Mapping[str, str] | _Outcome:
+        """The JWT authorizer: the token's claims for the integration, or the refusal."""
+        assert requirement.authorizer is not None
+        source = requirement.authorizer.identity_source
+        values = request.query if ".querystring." in source else request.headers
+        value = values.get(requirement.authorizer.header)
+        if value is None or not value.strip():
+            return _Outcome(missing_token(), "UNAUTHORIZED", (f"no token in {source}",))
+        token = read_token(requirement, value)
+        if isinstance(token, Refusal):
+            return _Outcome(refused(Verdict(False, token.reasons)), "UNAUTHORIZED", token.reasons)
+        issuer = needs_keys(requirement, token)
+        try:
+            key_set = await self.keys.get(issuer, self.session) if issuer else None
+        except KeysUnavailable as exc:
+            return _Outcome(_message_500(), "AUTHORIZER_CONFIGURATION_ERROR", (str(exc),))
+        verdict, refusal = authorize(requirement, token, self.clock(), key_set)
+        if refusal is not None:
+            kind = "FORBIDDEN (no scope of the route)" if verdict.scope_missing else "UNAUTHORIZED"
+            return _Outcome(refused(verdict), kind, verdict.reasons)
+        return flat_claims(token.claims)
 
     async def _authorize(
         self, requirement: Requirement, value: str | None
@@ -250,6 +313,21 @@ class Gateway:
 
 
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"})
+
+
+def _facts(request: web.BaseRequest, match: Match, path: str) -> RequestFacts:
+    return RequestFacts(
+        method=request.method,
+        resource_path=match.resource.path,
+        headers=request.headers,
+        query=request.query,
+        path_parameters=match.parameters,
+        request_id=f"{os.getpid():x}-{time.time_ns():x}",
+    )
+
+
+def _message_500() -> Answer:
+    return Answer(500, (("content-type", "application/json"),), b'{"message":"Internal Server Error"}')
 
 
 def _rule(requirement: Requirement) -> str:

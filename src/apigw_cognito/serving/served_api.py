@@ -14,6 +14,7 @@ from typing import Any
 
 from apigw_cognito.app.pipeline import FindingsError, load_selector_file, load_spec, run_apply
 from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.openapi import CORS_KEY
 from apigw_cognito.core.explain import Requirement, requirement_of
 from apigw_cognito.core.gateway_responses import GATEWAY_RESPONSES_KEY
 from apigw_cognito.core.routes import RouteTable
@@ -40,6 +41,8 @@ class ServedApi:
     gateway_responses: Any
     files: tuple[str, ...]  # every file read: a change to any of them reloads
     findings: tuple[Finding, ...]  # warnings of the transform and validation
+    http_api: bool = False  # answered as an HTTP API (JWT authorizers): `core.http_gateway`
+    cors: Any = None  # an HTTP API's x-amazon-apigateway-cors
 
     def requirement(self, method: str, path: str) -> Requirement:
         return self.requirements[(method, path)]
@@ -79,4 +82,6 @@ def build(sources: Sources) -> ServedApi:
         gateway_responses=data.get(GATEWAY_RESPONSES_KEY),
         files=tuple(sorted(f for f in files if os.path.isfile(f))),
         findings=tuple(applied.report.findings),
+        http_api=selector.http_api,
+        cors=data.get(CORS_KEY),
     )
