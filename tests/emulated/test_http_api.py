@@ -231,3 +231,28 @@ def test_explain_refuses_another_pool_and_another_app_client(
     code, out = explain(tmp_path, same_pool_other_client, "GET /notes", token)
     assert code == 1
     assert f"its client_id {client_id} is not in the authorizer's audience ({pool.client_id})" in out
+
+
+def test_audit_live_and_init_from_the_api_read_http_apis(tmp_path: Path, pool: Pool, moto_url: str) -> None:
+    api_id, _ = import_new(tmp_path, pool, moto_url)
+    code, out, _ = run("audit", "--live", "--http-api-id", api_id, "--endpoint-url", moto_url)
+    assert code == 1, "GET /health is public and nothing allows it"
+    assert f"GET /health of HTTP API {api_id} ('SecureNotes') has no authorization" in out
+    assert "POST    /notes" in out
+    assert "[https://pets.example.com/write]" in out
+    code, out, _ = run(
+        "audit", "--live", "--http-api-id", api_id, "--allow", "GET /health", "--endpoint-url", moto_url
+    )
+    assert code == 0, out
+    adopted = tmp_path / "adopted.yaml"
+    code, _, err = run(
+        "init", SPEC, "--from-http-api", api_id, "-o", str(adopted), "--endpoint-url", moto_url
+    )
+    assert code == 0, err
+    text = adopted.read_text()
+    assert "type: jwt" in text
+    assert f"      - {pool.id}" in text
+    code, out, _ = run(
+        "verify", SPEC, "-s", str(adopted), "--http-api-id", api_id, "--endpoint-url", moto_url
+    )
+    assert code == 0, "the adopted selector describes the API it was read from"

@@ -39,3 +39,12 @@ def pool_issuer(pool: str) -> str | None:
     pool_id, region = match.groups()
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     return f"https://cognito-idp.{region}.{suffix}/{pool_id}"
+
+
+_ISSUER = re.compile(rf"https://cognito-idp\.({_REGION})\.amazonaws\.com(?:\.cn)?/(\1_[0-9A-Za-z]+)")
+
+
+def issuer_pool(issuer: str) -> str | None:
+    """The pool id of a Cognito issuer URL (`pool_issuer` reversed); None for any other issuer."""
+    match = _ISSUER.fullmatch(issuer)
+    return match.group(2) if match else None

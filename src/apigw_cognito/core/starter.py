@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
-from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
+from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS, issuer_pool
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
     CORS_KEY,
@@ -32,9 +32,6 @@ from apigw_cognito.core.gateway_responses import preflight_origin
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
 PLACEHOLDER_CLIENT = "APP-CLIENT-ID"  # not an app client id: the selector fails to load until replaced
-_ISSUER_POOL = re.compile(
-    r"https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/([a-z0-9-]+_[0-9A-Za-z]+)"
-)
 _PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./{}+*,$: -]*$")
 _NAME = re.compile(r"[^A-Za-z0-9]+")
 
@@ -96,10 +93,10 @@ def _jwt_existing(name: str, extension: Mapping[str, Any]) -> _Existing:
     Cognito pool: the placeholder stands in), and its audience."""
     config = extension.get("jwtConfiguration")
     config = config if isinstance(config, Mapping) else {}
-    match = _ISSUER_POOL.fullmatch(str(config.get("issuer", "")))
+    pool = issuer_pool(str(config.get("issuer", "")))
     audience = config.get("audience")
     clients = tuple(str(a) for a in audience if isinstance(a, str)) if isinstance(audience, list) else ()
-    return _Existing(name, (match.group(1),) if match else (), clients)
+    return _Existing(name, (pool,) if pool else (), clients)
 
 
 def authorizer_name(data: Mapping[str, Any]) -> str:
