@@ -103,4 +103,6 @@ def _token_lines(check: TokenCheck) -> list[str]:
     else:
         lines.append("verdict: REFUSED:")
         lines += [f"  - {reason}" for reason in check.verdict.reasons]
+        if check.verdict.scope_missing:
+            lines.append("  (an HTTP API answers this with 403 Forbidden, other refusals with 401)")
     return lines
