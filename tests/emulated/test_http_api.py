@@ -256,3 +256,24 @@ def test_audit_live_and_init_from_the_api_read_http_apis(tmp_path: Path, pool: P
         "verify", SPEC, "-s", str(adopted), "--http-api-id", api_id, "--endpoint-url", moto_url
     )
     assert code == 0, "the adopted selector describes the API it was read from"
+
+
+def test_an_audience_that_is_no_app_client_of_the_pool_is_a_warning(
+    tmp_path: Path, pool: Pool, moto_url: str
+) -> None:
+    chosen = Path(selector(tmp_path, pool))
+    chosen.write_text(chosen.read_text().replace(pool.client_id, "nosuchclient1"))
+    code, out, err = run(
+        "apply",
+        SPEC,
+        "-s",
+        str(chosen),
+        "--resolve",
+        "-o",
+        str(tmp_path / "out.yaml"),
+        "--endpoint-url",
+        moto_url,
+    )
+    assert code == 0, err
+    assert "warning AGC214: authorizer NotesUsers: audience item 1 is no app client of its user pool" in out
+    assert "every token is refused" in out

@@ -48,6 +48,7 @@ CODES: dict[str, Code] = {
         Code("AGC211", "warning", "app client id regex matches no app client of the user pools"),
         Code("AGC212", "warning", "gateway responses in an HTTP API document are ignored"),
         Code("AGC213", "warning", "HTTP API CORS allowHeaders lacks the header that carries the token"),
+        Code("AGC214", "warning", "JWT authorizer audience item that is no app client of its user pool"),
         Code("AGC301", "error", "security requirement names no defined security scheme"),
         Code("AGC302", "error", "malformed x-amazon-apigateway-authorizer"),
         Code("AGC303", "error", "security scheme in a place this OpenAPI version does not read"),
