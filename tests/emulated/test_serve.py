@@ -425,6 +425,7 @@ def test_http_proxy_passes_the_claims_as_the_document_maps_them(
     assert seen["path"] == "/petstore/pets?type=dog"
     assert seen["headers"]["x-user-sub"] == claims["sub"]
     assert seen["headers"]["authorization"] == tokens["id"], "a proxy passes the client's headers"
+    assert seen["headers"]["host"] == backend.url.removeprefix("http://"), "Host is the backend's"
     assert reply.headers["x-backend"] == "recorder"
 
 

@@ -18,10 +18,10 @@ from apigw_cognito.app.pipeline import FindingsError
 from apigw_cognito.basics.errors import ExitCode, InputError
 from apigw_cognito.cli.options import (
     AllowRootOption,
+    ConfigOption,
     EndpointOption,
     ProfileOption,
     RegionOption,
-    SelectorOption,
 )
 from apigw_cognito.cli.output import ReportFormat, emit_report, guarded
 from apigw_cognito.selector.model import Selector
@@ -52,9 +52,41 @@ def _key_file(path: str) -> dict[str, Any]:
     return keys
 
 
+def _files(spec: str | None, selector: str | None, api: str | None, config: str | None) -> tuple[str, str]:
+    """The spec and selector to serve: given, or those of the one configured API (`--api NAME`)."""
+    if spec is not None:
+        if api is not None or config is not None:
+            raise InputError("--api and --config name a configured API: give them without SPEC")
+        if selector is None:
+            raise InputError("--selector is required with a SPEC")
+        return spec, selector
+    if selector is not None:
+        raise InputError("--selector needs a SPEC (a configured API brings its own)")
+    from apigw_cognito.app.config import load_config  # noqa: PLC0415  (only without SPEC)
+
+    loaded = load_config(config)
+    apis = loaded.select([api] if api else [])
+    if len(apis) != 1:
+        raise InputError(
+            "serve runs one API: name it with --api",
+            hint="configured: " + ", ".join(a.name for a in loaded.apis),
+        )
+    return apis[0].spec, apis[0].selector
+
+
 def serve_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
-    spec: Annotated[str, typer.Argument(metavar="SPEC", help="OpenAPI document (YAML or JSON).")],
-    selector: SelectorOption,
+    spec: Annotated[
+        str | None,
+        typer.Argument(metavar="[SPEC]", help="OpenAPI document (YAML or JSON). Omit for a configured API."),
+    ] = None,
+    selector: Annotated[
+        str | None, typer.Option("--selector", "-s", metavar="FILE", help="The selector file (YAML or JSON).")
+    ] = None,
+    api: Annotated[
+        str | None,
+        typer.Option("--api", metavar="NAME", help="Without SPEC: the configured API of this name."),
+    ] = None,
+    config: ConfigOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 4010,
     upstream: Annotated[
@@ -102,9 +134,10 @@ def serve_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per 
     with guarded():
         if jwks_url and jwks_file:
             raise InputError("give the keys once: --jwks-url or --jwks-file")
-        sources = Sources(spec, selector, allow_root, _resolver(region, profile, endpoint_url))
+        spec_path, selector_path = _files(spec, selector, api, config)
+        sources = Sources(spec_path, selector_path, allow_root, _resolver(region, profile, endpoint_url))
         try:
-            api = build(sources)
+            served = build(sources)
         except FindingsError as exc:
             emit_report(exc.report, ReportFormat.text, to_stderr=True)
             raise typer.Exit(int(ExitCode.FINDINGS)) from None
@@ -114,9 +147,9 @@ def serve_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per 
         )
         sock = bind(host, port)
         options = Options(tuple(api_key or ()), upstream, lambda_url, stage)
-        gateway = Gateway(api, keys, options, _echo_err)
+        gateway = Gateway(served, keys, options, _echo_err)
         shown_host = f"[{host}]" if ":" in host else host
-        _echo_err(f"serving {api.name} on http://{shown_host}:{sock.getsockname()[1]} (Ctrl-C stops)")
+        _echo_err(f"serving {served.name} on http://{shown_host}:{sock.getsockname()[1]} (Ctrl-C stops)")
 
         def rebuild() -> Any:
             return build(sources)

@@ -204,7 +204,8 @@ def backend_request(integration: Mapping[str, Any], call: Call, upstream: str | 
     proxy = str(integration.get("type", "")).lower() == "http_proxy"
     query = dict(call.facts.query) if proxy else {}
     query.update(mapped["querystring"])
-    headers = {k: v for k, v in call.facts.headers.items() if k not in _NOT_FORWARDED} if proxy else {}
+    headers = {k.lower(): v for k, v in call.facts.headers.items() if k.lower() not in _NOT_FORWARDED}
+    headers = headers if proxy else {}
     headers.update({k.lower(): v for k, v in mapped["header"].items()})
     parts = urlsplit(uri)
     if upstream is not None:
