@@ -4,7 +4,8 @@ A document is an HTTP API's when it has a JWT authorizer or `x-amazon-apigateway
 (`basics.openapi.is_http_api`); REST documents pass through these checks without a finding. The facts,
 from AWS's "Working with OpenAPI definitions for HTTP APIs", the extension reference and the apigatewayv2
 API model: only OpenAPI 3.0 is imported; integrations are AWS_PROXY or HTTP_PROXY (AWS, HTTP and MOCK
-are WebSocket-only); route methods are ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST and PUT; a JWT
+are WebSocket-only; HTTP API import warns about them, which `import`'s default --fail-on-warnings makes a
+refusal); the $default route is the path `/$default`; route methods are ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST and PUT; a JWT
 authorizer is a scheme of type oauth2 whose `jwtConfiguration` has an issuer and an audience, and whose
 `identitySource` is one header or query string parameter; CORS is the top-level
 `x-amazon-apigateway-cors`, and gateway responses do not exist.
@@ -113,8 +114,9 @@ def _operations(data: Mapping[str, Any], locate: Locate) -> Iterator[Finding]:
         if isinstance(kind, str) and kind.lower() not in HTTP_API_INTEGRATIONS:
             yield codes.finding(
                 "AGC311",
-                f"{op}: integration type {kind} is not one an HTTP API has (AWS_PROXY, HTTP_PROXY);"
-                " CORS preflights need no mock integration: x-amazon-apigateway-cors answers them",
+                f"{op}: integration type {kind} is not one an HTTP API has (AWS_PROXY, HTTP_PROXY): its"
+                " import warns, and with --fail-on-warnings (the default) refuses the document; CORS"
+                " preflights need no mock integration: x-amazon-apigateway-cors answers them",
                 locate(pointer),
                 pointer,
             )
