@@ -5,10 +5,10 @@ A document is an HTTP API's when it has a JWT authorizer or `x-amazon-apigateway
 from AWS's "Working with OpenAPI definitions for HTTP APIs", the extension reference and the apigatewayv2
 API model: only OpenAPI 3.0 is imported; integrations are AWS_PROXY or HTTP_PROXY (AWS, HTTP and MOCK
 are WebSocket-only; HTTP API import warns about them, which `import`'s default --fail-on-warnings makes a
-refusal); the $default route is the path `/$default`; route methods are ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST and PUT; a JWT
-authorizer is a scheme of type oauth2 whose `jwtConfiguration` has an issuer and an audience, and whose
-`identitySource` is one header or query string parameter; CORS is the top-level
-`x-amazon-apigateway-cors`, and gateway responses do not exist.
+refusal); the $default route is the path `/$default`; route methods are ANY, DELETE, GET, HEAD, OPTIONS,
+PATCH, POST and PUT; a JWT authorizer is a scheme of type oauth2 whose `jwtConfiguration` has an issuer
+and an audience, and whose `identitySource` is one header or query string parameter; CORS is the
+top-level `x-amazon-apigateway-cors`, and gateway responses do not exist.
 """
 
 from __future__ import annotations
