@@ -17,6 +17,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
+from apigw_cognito import import_http_document
 from apigw_cognito.cli.main import app
 from tests.support.apidocs import unique
 from tests.support.cognito import REGION, Pool, make_pool
@@ -277,3 +278,19 @@ def test_an_audience_that_is_no_app_client_of_the_pool_is_a_warning(
     assert code == 0, err
     assert "warning AGC214: authorizer NotesUsers: audience item 1 is no app client of its user pool" in out
     assert "every token is refused" in out
+
+
+def test_the_library_imports_into_an_http_api(tmp_path: Path, pool: Pool, moto_url: str) -> None:
+    lines: list[str] = []
+    outcome = import_http_document(
+        Path(SPEC),
+        Path(selector(tmp_path, pool)),
+        http_api_name=unique("library"),
+        create=True,
+        endpoint_url=moto_url,
+        log=lines.append,
+    )
+    assert outcome.created
+    assert outcome.verification is not None
+    assert outcome.verification.ok
+    assert any("created it (CreateAuthorizer" in line for line in lines)
