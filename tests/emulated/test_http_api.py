@@ -294,3 +294,35 @@ def test_the_library_imports_into_an_http_api(tmp_path: Path, pool: Pool, moto_u
     assert outcome.verification is not None
     assert outcome.verification.ok
     assert any("created it (CreateAuthorizer" in line for line in lines)
+
+
+def test_import_and_verify_by_target_for_an_http_api(tmp_path: Path, pool: Pool, moto_url: str) -> None:
+    name = unique("target")
+    config = tmp_path / "apigw-cognito.toml"
+    config.write_text(
+        f"""[[apis]]
+name = "notes"
+spec = "{SPEC}"
+selector = "{selector(tmp_path, pool)}"
+
+[apis.targets.dev]
+http_api_name = "{name}"
+create = true
+"""
+    )
+    code, out, err = run("import", "--target", "dev", "--config", str(config), "--endpoint-url", moto_url)
+    assert code == 0, out + err
+    assert "== notes: ok" in out
+    assert "the HTTP API named" in err
+    (api,) = [a for a in v2(moto_url).get_apis()["Items"] if a["Name"] == "SecureNotes" and a["ApiId"] in err]
+    config.write_text(
+        config.read_text().replace(
+            f'http_api_name = "{name}"\ncreate = true', f'http_api_id = "{api["ApiId"]}"'
+        )
+    )
+    code, out, err = run("verify", "--target", "dev", "--config", str(config), "--endpoint-url", moto_url)
+    assert code == 0, out + err
+    config.write_text(config.read_text().replace("[apis.targets.dev]", '[apis.targets.dev]\nmode = "merge"'))
+    code, _, err = run("import", "--target", "dev", "--config", str(config), "--endpoint-url", moto_url)
+    assert code == 2
+    assert "'mode = merge' is for REST APIs" in err
