@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,37 @@ def test_cors_preflight_and_headers_come_from_the_document(served: InProcess, to
     elsewhere = served.get("/notes", tokens["id"], Origin="https://evil.example.com")
     assert elsewhere.status == 200
     assert "access-control-allow-origin" not in elsewhere.headers
+
+
+def test_the_default_route_takes_what_no_route_matches(
+    pool: Pool, backend: Recorder, tmp_path: Path, tokens: dict[str, str]
+) -> None:
+    folder = tmp_path
+    text = SPEC.read_text().replace(
+        "paths:\n",
+        f"""paths:
+  /$default:
+    x-amazon-apigateway-any-method:
+      isDefaultRoute: true
+      responses:
+        default:
+          description: anything else
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: ANY
+        uri: {backend.url}/fallback
+        payloadFormatVersion: '1.0'
+""",
+        1,
+    )
+    (folder / "api.yaml").write_text(text)
+    selector = (ROOT / "specs" / "securenotes-http.selector.yaml").read_text()
+    selector = selector.replace("${SECURENOTES_USER_POOL:-us-east-1_AbCdEfGhI}", pool.id)
+    selector = selector.replace("${SECURENOTES_APP_CLIENT:-4r5t6y7u8i9o0p1a2s3d4f5g6h}", pool.client_id)
+    selector = selector.replace("default: deny", "default: NotesUsers")
+    (folder / "selector.yaml").write_text(selector)
+    with in_process(folder / "api.yaml", folder / "selector.yaml", endpoint_url=pool.url) as server:
+        assert server.get("/anything/else").status == 401, "the $default route has the default's authorizer"
+        reply = server.get("/anything/else", tokens["id"])
+        assert reply.status == 200
+        assert reply.json["path"] == "/fallback"

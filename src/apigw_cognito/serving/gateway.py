@@ -19,6 +19,7 @@ import aiohttp
 from aiohttp import web
 from multidict import CIMultiDict
 
+from apigw_cognito.basics.openapi import HTTP_DEFAULT_ROUTE
 from apigw_cognito.core.explain import Requirement
 from apigw_cognito.core.gateway_errors import Answer, RequestFacts, gateway_answer
 from apigw_cognito.core.http_gateway import (
@@ -163,7 +164,8 @@ class Gateway:
         """An HTTP API: routes (404 when none; a CORS preflight no route takes is answered from the CORS
         configuration), the JWT authorizer (no decision cache: it has none), then the integration."""
         api = self.api
-        match = api.routes.match(request.method, path)
+        # The $default route (path /$default) takes every request no other route matches.
+        match = api.routes.match(request.method, path) or api.routes.match(request.method, HTTP_DEFAULT_ROUTE)
         if match is None:
             if api.cors is not None and is_preflight(request.method, request.headers):
                 return _Outcome(
