@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -19,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from apigw_cognito.cli.main import app
 from apigw_cognito.serving.gateway import Options
 from tests.support.cognito import Pool, make_pool
+from tests.support.paths import ROOT
 from tests.support.serving import (
     Command,
     InProcess,
@@ -334,6 +338,9 @@ def test_decisions_are_cached_for_the_ttl(served: InProcess, tokens: dict[str, s
     served.get("/pets", tokens["other"])
     cached = [k for k in served.gateway._cache if k[0] == tokens["other"]]
     assert len(cached) == 1, "one decision per token and method, reused"
+    assert last_line(served).startswith(
+        "GET /pets 401 rule 1 (authorizer Pets) UNAUTHORIZED, decision cached: "
+    )
 
 
 def test_a_ttl_of_zero_caches_nothing(
@@ -576,3 +583,94 @@ def test_a_document_that_cannot_be_imported_stops_before_serving(
     assert command.stop() == 1
     assert any("no rule" in line or "deny" in line for line in command.lines), command.lines
     assert not any(line.startswith("serving") for line in command.lines)
+
+
+def test_a_configured_api_by_name(pools: tuple[Pool, Pool], tmp_path: Path) -> None:
+    spec, selector = write_files(tmp_path, pools[0])
+    config = tmp_path / "apigw-cognito.toml"
+    config.write_text(
+        f'[[apis]]\nname = "pets"\nspec = "{spec}"\nselector = "{selector}"\n'
+        f'[[apis]]\nname = "other"\nspec = "{spec}"\nselector = "{selector}"\n'
+    )
+    port = free_port()
+    command = Command(["--config", str(config), "--api", "pets", "--port", str(port)])
+    try:
+        command.wait_for(f"serving {spec} on http://127.0.0.1:{port}")
+        assert call(f"http://127.0.0.1:{port}/pets/special").status == 200
+    finally:
+        assert command.stop() == 0
+    both = Command(["--config", str(config)])
+    both.process.wait()
+    assert both.stop() == 2
+    assert both.lines[0] == "error: serve runs one API: name it with --api", both.lines
+
+
+def test_a_change_to_a_referenced_file_reloads(tmp_path: Path) -> None:
+    """A split document: editing a path item's own file reloads, and the change is served."""
+    shutil.copytree(ROOT / "specs" / "split" / "securepets", tmp_path / "api")
+    selector = tmp_path / "selector.yaml"
+    selector.write_text((ROOT / "specs" / "securepets.selector.yaml").read_text())
+    pet = tmp_path / "api" / "paths" / "pet.yaml"
+    options = Options(upstream=f"http://127.0.0.1:{free_port()}")  # a backend that is down: 504
+    with in_process(tmp_path / "api" / "openapi.yaml", selector, options=options) as server:
+        assert str(pet) in server.gateway.api.files
+        assert server.get("/pets/1").status == 504, "public: let through to the backend"
+        pet.write_text(pet.read_text().replace("get:\n", "delete:\n", 1))
+        selector.write_text(selector.read_text().replace("GET /pets/{petId}", "DELETE /pets/{petId}"))
+        while not any(line.startswith("reloaded") for line in server.lines):
+            time.sleep(0.1)
+        assert server.get("/pets/1").status == 403, "GET /pets/{petId} is gone: no route"
+
+
+def test_a_selector_error_stops_it_as_apply_would(tmp_path: Path) -> None:
+    selector = tmp_path / "selector.yaml"
+    selector.write_text("version: 1\nrules:\n  - select: PURCHASE /pets\n    public: true\n")
+    result = CliRunner().invoke(app, ["serve", str(ROOT / "specs" / "securepets.yaml"), "-s", str(selector)])
+    applied = CliRunner().invoke(app, ["apply", str(ROOT / "specs" / "securepets.yaml"), "-s", str(selector)])
+    assert result.exit_code == applied.exit_code == 2
+    assert result.stderr == applied.stderr
+    assert "PURCHASE is not an HTTP method" in result.stderr
+
+
+def test_a_failure_inside_serve_costs_one_request(pools: tuple[Pool, Pool], tmp_path: Path) -> None:
+    spec, selector = write_files(tmp_path, pools[0])
+    with in_process(spec, selector) as server:
+        original = server.gateway._integrate
+
+        async def broken(*args: Any) -> Any:
+            raise ValueError("boom")
+
+        server.gateway._integrate = broken  # type: ignore[method-assign]
+        reply = server.get("/pets/special")
+        assert (reply.status, reply.json) == (500, {"message": "Internal server error"})
+        assert (
+            "GET /pets/special 500 serve: internal error (ValueError: boom); please report it"
+            in server.lines[-1]
+        )
+        server.gateway._integrate = original  # type: ignore[method-assign]
+        assert server.get("/pets/special").status == 200
+
+
+def test_keys_from_a_file_work_offline(
+    pools: tuple[Pool, Pool], tokens: dict[str, str], tmp_path: Path
+) -> None:
+    spec, selector = write_files(tmp_path, pools[0])
+    keys = tmp_path / "jwks.json"
+    keys.write_bytes(call(f"{pools[0].url}/{pools[0].id}/.well-known/jwks.json").body)
+    port = free_port()
+    command = Command([str(spec), "-s", str(selector), "--port", str(port), "--jwks-file", str(keys)])
+    try:
+        command.wait_for("serving")
+        url = f"http://127.0.0.1:{port}/pets"
+        assert call(url, "POST", {"Authorization": tokens["access"]}).status == 201
+        assert call(url, "GET", {"Authorization": tokens["tampered"]}).status == 401
+        command.wait_for("its signature does not match the pool's key")
+    finally:
+        assert command.stop() == 0
+    keys.write_text("{}")
+    broken = Command([str(spec), "-s", str(selector), "--port", str(port), "--jwks-file", str(keys)])
+    broken.process.wait()
+    assert broken.stop() == 2
+    assert broken.lines == [f"error: {keys}: not a JSON Web Key Set (an object with a 'keys' list)"], (
+        broken.lines
+    )

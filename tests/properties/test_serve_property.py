@@ -58,7 +58,10 @@ def concrete(path: str) -> str:
 @st.composite
 def cases(draw: st.DrawFn) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    for path in draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=4, unique=True)):
+    chosen = draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=4, unique=True))
+    if "/{proxy+}" not in chosen and draw(st.booleans()):  # a greedy root catches what the others miss
+        chosen.append("/{proxy+}")
+    for path in chosen:
         item: dict[str, Any] = {}
         for method in draw(st.lists(st.sampled_from(METHODS), min_size=1, max_size=2, unique=True)):
             op: dict[str, Any] = {

@@ -62,24 +62,24 @@ def flat_claims(claims: Mapping[str, Any]) -> dict[str, str]:
     return flat
 
 
-def _variables(call: Call, extra: Mapping[str, str] = {}) -> dict[str, str]:
-    variables = {
+def _variables(call: Call) -> dict[str, str]:
+    return {
         "requestId": call.facts.request_id,
         "resourcePath": call.facts.resource_path,
         "httpMethod": call.facts.method,
         "stage": call.stage,
         **{f"authorizer.claims.{k}": v for k, v in call.claims.items()},
     }
-    variables.update(extra)
-    return variables
 
 
-def _template(templates: Any, variables: Mapping[str, str]) -> tuple[str, str] | None:
+def _template(templates: Any, call: Call) -> tuple[str, str] | None:
     """(content type, rendered text) of the `application/json` template, else the first; None without."""
     if not isinstance(templates, Mapping) or not templates:
         return None
     content_type = _JSON if _JSON in templates else str(next(iter(templates)))
-    return content_type, render_template(str(templates[content_type] or ""), variables)
+    text = str(templates[content_type] or "")
+    # Most templates are literal: the variables are gathered only for one that uses them.
+    return content_type, render_template(text, _variables(call)) if "$" in text else text
 
 
 def _integration_response(integration: Mapping[str, Any], status: str) -> Mapping[str, Any] | None:
@@ -121,7 +121,7 @@ def _method_answer(
         )
         if found is not None:
             headers.append((str(key)[len(_RESPONSE_HEADER) :], found))
-    rendered = _template(response.get("responseTemplates"), _variables(call))
+    rendered = _template(response.get("responseTemplates"), call)
     if rendered is not None:
         headers.append(("Content-Type", rendered[0]))
         body = rendered[1].encode()
@@ -130,7 +130,7 @@ def _method_answer(
 
 def mock_answer(integration: Mapping[str, Any], call: Call) -> Answer | str:
     """A mock integration's answer, or what is wrong with the integration (API Gateway then answers 500)."""
-    rendered = _template(integration.get("requestTemplates"), _variables(call))
+    rendered = _template(integration.get("requestTemplates"), call)
     status = 200
     if rendered is not None:
         try:

@@ -109,10 +109,18 @@ class Gateway:
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         path = request.raw_path.split("?", 1)[0]
-        outcome = await self._outcome(request, path)
+        try:
+            outcome = await self._outcome(request, path)
+        except Exception as exc:  # a bug must cost one request, not the server
+            facts = RequestFacts(request.method, path, request.headers, request.query, {}, "internal")
+            problem = f"internal error ({type(exc).__name__}: {exc}); please report it"
+            outcome = _Outcome(
+                gateway_answer(self.api.gateway_responses, "DEFAULT_5XX", facts), "serve", (problem,)
+            )
         answer = outcome.answer
         reasons = f": {'; '.join(outcome.reasons)}" if outcome.reasons else ""
-        self.log(f"{request.method} {path} {answer.status} {outcome.rule}{reasons}")
+        cached = ", decision cached" if outcome.cached else ""
+        self.log(f"{request.method} {path} {answer.status} {outcome.rule}{cached}{reasons}")
         return web.Response(status=answer.status, headers=_headers(answer.headers), body=answer.body)
 
     async def _outcome(self, request: web.BaseRequest, path: str) -> _Outcome:
@@ -152,7 +160,9 @@ class Gateway:
             requirement, request.headers.get("x-api-key"), self.options.api_keys
         )
         if refusal is not None:
-            return self._refused(api, refusal, facts, rule)
+            outcome = self._refused(api, refusal, facts, rule)
+            outcome.cached = cached
+            return outcome
         body = await _read_body(request)
         if body is None:
             return self._too_large(api, facts, rule)

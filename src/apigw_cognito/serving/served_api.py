@@ -72,9 +72,8 @@ def build(sources: Sources) -> ServedApi:
         (d.operation.method, d.operation.path): requirement_of(d, selector, data, spec.version)
         for d in applied.result.decisions
     }
-    base = os.path.dirname(os.path.abspath(sources.spec))
-    files = {os.path.abspath(sources.selector), os.path.abspath(sources.spec)}
-    files.update(os.path.normpath(os.path.join(base, name)) for name in spec.documents.files)
+    # The files' names are as the spec's path was given (relative to the working folder, or absolute).
+    files = {os.path.abspath(name) for name in (sources.selector, sources.spec, *spec.documents.files)}
     return ServedApi(
         name=spec.name,
         routes=RouteTable(data.get("paths") or {}),
