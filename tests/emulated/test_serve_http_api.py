@@ -16,7 +16,7 @@ import pytest
 from apigw_cognito.serving.gateway import Options
 from tests.support.cognito import Pool, make_pool
 from tests.support.paths import ROOT
-from tests.support.serving import InProcess, Recorder, call, in_process
+from tests.support.serving import InProcess, LambdaStandIn, Recorder, call, in_process
 
 SPEC = ROOT / "specs" / "securenotes-http.yaml"
 ADMIN = "aws.cognito.signin.user.admin"
@@ -162,3 +162,39 @@ def test_the_default_route_takes_what_no_route_matches(
         reply = server.get("/anything/else", tokens["id"])
         assert reply.status == 200
         assert reply.json["path"] == "/fallback"
+
+
+def test_a_lambda_route_gets_the_payload_2_event_and_its_reply_shapes(
+    pool: Pool, tmp_path: Path, tokens: dict[str, str]
+) -> None:
+    """SecureNotes as written: Lambda proxy integrations with payloadFormatVersion 2.0."""
+    replies = iter(
+        [{"hello": "world"}, {"statusCode": 201, "headers": {"x-a": "1"}, "cookies": ["c=1"], "body": "ok"}]
+    )
+    with LambdaStandIn(lambda _event: next(replies)).running() as function:
+        selector = (ROOT / "specs" / "securenotes-http.selector.yaml").read_text()
+        selector = selector.replace("${SECURENOTES_USER_POOL:-us-east-1_AbCdEfGhI}", pool.id)
+        selector = selector.replace("${SECURENOTES_APP_CLIENT:-4r5t6y7u8i9o0p1a2s3d4f5g6h}", pool.client_id)
+        selector = selector.replace("[notes/write]", f"[{ADMIN}]")
+        (tmp_path / "selector.yaml").write_text(selector)
+        options = Options(lambda_url=function.url)
+        with in_process(SPEC, tmp_path / "selector.yaml", endpoint_url=pool.url, options=options) as server:
+            plain = server.get("/notes?a=1&a=2", tokens["access"])
+            created = call(server.url + "/notes", "POST", {"Authorization": tokens["access"]}, b'{"n": 1}')
+    assert (plain.status, plain.json, plain.headers["content-type"]) == (
+        200,
+        {"hello": "world"},
+        "application/json",
+    )
+    assert created.status == 201
+    assert created.body == b"ok"
+    assert created.headers["set-cookie"] == "c=1"
+    first, second = (seen["event"] for seen in function.seen)
+    assert first["version"] == "2.0"
+    assert first["routeKey"] == "GET /notes"
+    assert first["rawQueryString"] == "a=1&a=2"
+    assert first["queryStringParameters"] == {"a": "1,2"}
+    assert first["requestContext"]["authorizer"]["jwt"]["claims"]["client_id"] == pool.client_id
+    assert first["requestContext"]["authorizer"]["jwt"]["scopes"] is None
+    assert second["requestContext"]["authorizer"]["jwt"]["scopes"] == [ADMIN]
+    assert second["body"] == '{"n": 1}'

@@ -30,6 +30,7 @@ from apigw_cognito.core.http_gateway import (
     refused,
     with_cors,
 )
+from apigw_cognito.core.http_lambda import jwt_claims, lambda_answer_v2, lambda_event_v2
 from apigw_cognito.core.integrations import (
     INTEGRATION_KEY,
     SUPPORTED,
@@ -196,7 +197,22 @@ class Gateway:
         if body is None:
             return self._too_large(api, facts, rule)
         call = Call(facts, path, body, claims, self.options.stage, request.remote or "127.0.0.1")
-        answer, problem = await self._integrate(api, match, call)
+        integration = match.operation.get(INTEGRATION_KEY)
+        if (
+            isinstance(integration, Mapping)
+            and str(integration.get("type", "")).lower() == "aws_proxy"
+            and str(integration.get("payloadFormatVersion")) == "2.0"
+        ):
+            key = (
+                "$default"
+                if match.resource.path == HTTP_DEFAULT_ROUTE
+                else f"{match.method} {match.resource.path}"
+            )
+            scopes = claims.get("scope", "").split() if requirement.scopes and claims else None
+            event = lambda_event_v2(call, key, scopes, request.query_string)
+            answer, problem = await self._lambda(api, call, event, lambda_answer_v2)
+        else:
+            answer, problem = await self._integrate(api, match, call)
         return _Outcome(answer, rule, (problem,) if problem else ())
 
     async def _jwt(self, requirement: Requirement, request: web.BaseRequest) -> Mapping[str, str] | _Outcome:
@@ -219,7 +235,7 @@ class Gateway:
         if refusal is not None:
             kind = "FORBIDDEN (no scope of the route)" if verdict.scope_missing else "UNAUTHORIZED"
             return _Outcome(refused(verdict), kind, verdict.reasons)
-        return flat_claims(token.claims)
+        return jwt_claims(token.claims)
 
     async def _authorize(
         self, requirement: Requirement, value: str | None
@@ -302,7 +318,14 @@ class Gateway:
             problem = f"{target.url} cannot be reached ({type(exc).__name__}); --upstream points elsewhere"
             return self._failure(api, call, "INTEGRATION_FAILURE", problem)
 
-    async def _lambda(self, api: ServedApi, call: Call) -> tuple[Answer, str | None]:
+    async def _lambda(
+        self,
+        api: ServedApi,
+        call: Call,
+        event: Mapping[str, Any] | None = None,
+        parse: Callable[[bytes], Answer | str] = lambda_answer,
+    ) -> tuple[Answer, str | None]:
+        """Invoke the function with `event` (default: payload 1.0's), its reply read by `parse`."""
         if self.options.lambda_url is None:
             problem = "a Lambda proxy integration needs --lambda URL (the Runtime Interface Emulator's)"
             return self._failure(api, call, "DEFAULT_5XX", problem, status=502)
@@ -310,7 +333,7 @@ class Gateway:
         url = url if url.endswith(LAMBDA_PATH) else url + LAMBDA_PATH
         timeout = aiohttp.ClientTimeout(total=self.options.integration_timeout)
         try:
-            async with self.session.post(url, json=lambda_event(call), timeout=timeout) as reply:
+            async with self.session.post(url, json=event or lambda_event(call), timeout=timeout) as reply:
                 payload = await reply.read()
         except TimeoutError:
             return self._failure(api, call, "INTEGRATION_TIMEOUT", f"{url} did not answer in time")
@@ -318,7 +341,7 @@ class Gateway:
             return self._failure(
                 api, call, "DEFAULT_5XX", f"{url} cannot be reached ({type(exc).__name__})", 502
             )
-        answer = lambda_answer(payload)
+        answer = parse(payload)
         if isinstance(answer, str):
             return self._failure(api, call, "DEFAULT_5XX", f"malformed Lambda proxy response: {answer}", 502)
         return answer, None
