@@ -73,7 +73,7 @@ def import_new(tmp_path: Path, pool: Pool, url: str) -> tuple[str, str]:
         url,
     )
     assert code == 0, out + err
-    assert "verify: 5 methods checked, 0 mismatches" in out
+    assert "verify: 5 routes checked, 0 mismatches" in out
     (api,) = [a for a in v2(url).get_apis()["Items"] if a["Name"] == "SecureNotes" and a["ApiId"] in err]
     return api["ApiId"], err
 
@@ -136,9 +136,22 @@ def test_verify_passes_then_catches_planted_drift(tmp_path: Path, pool: Pool, mo
     assert f"has issuer {issuer}/ (a trailing slash: no Cognito token matches it), expected {issuer}" in out
 
 
-def test_a_second_import_into_the_same_api_ends_the_same(tmp_path: Path, pool: Pool, moto_url: str) -> None:
+def test_a_dry_run_names_the_routes_a_reimport_removes_and_a_second_import_ends_the_same(
+    tmp_path: Path, pool: Pool, moto_url: str
+) -> None:
     api_id, _ = import_new(tmp_path, pool, moto_url)
     chosen = selector(tmp_path, pool)
+    lacking = tmp_path / "lacking.yaml"
+    lacking.write_text(Path(SPEC).read_text().split("  /notes/{noteId}:")[0])
+    code, out, err = run(
+        "import", str(lacking), "-s", chosen, "--http-api-id", api_id, "--dry-run", "--endpoint-url", moto_url
+    )
+    assert code == 0, out + err
+    assert (
+        "2 live route(s) the document lacks will be removed: DELETE /notes/{noteId}, GET /notes/{noteId}"
+        in err
+    )
+    assert "dry run: would send" in err
     code, out, err = run("import", SPEC, "-s", chosen, "--http-api-id", api_id, "--endpoint-url", moto_url)
     assert code == 0, out + err
     assert "0 mismatches" in out

@@ -154,6 +154,8 @@ class HttpImporter:
             find_http_api(self.clients, options.api_id, options.api_name, create=options.create)
         )
         body = json_body(data).decode("utf-8")
+        before = LiveHttpApi() if outcome.api_id is None else read_http_api(self.client, outcome.api_id)
+        self._say_removed(before, expected)
         if options.dry_run:
             target = outcome.api_id or f"a new HTTP API named {options.api_name!r} (CreateApi)"
             self.log(
@@ -170,7 +172,6 @@ class HttpImporter:
             outcome.created = True
             self.log(f"created HTTP API {outcome.api_id} ({options.api_name})")
         api_id = outcome.api_id
-        before = LiveHttpApi() if outcome.created else read_http_api(self.client, api_id)
         try:
             with aws_call("apigatewayv2 ReimportApi"):
                 answer = self.client.reimport_api(
@@ -187,6 +188,16 @@ class HttpImporter:
         if options.verify:
             outcome.verification = compare_routes(expected, read_http_api(self.client, api_id))
         return outcome
+
+    def _say_removed(self, before: LiveHttpApi, expected: Sequence[ExpectedRoute]) -> None:
+        """ReimportApi replaces the whole definition: say which live routes the document lacks."""
+        wanted = {e.route_key for e in expected}
+        gone = sorted(r.route_key for r in before.routes if r.route_key not in wanted)
+        if gone:
+            self.log(
+                f"ReimportApi replaces the API's definition: {len(gone)} live route(s) the document lacks"
+                f" will be removed: {', '.join(gone)}"
+            )
 
     def _with_earlier(self, api_id: str, after: LiveHttpApi, before: LiveHttpApi) -> LiveHttpApi:
         """`after` and the authorizers the routes named before the import that still exist under a name no

@@ -205,7 +205,7 @@ def compare_routes(expected: Sequence[ExpectedRoute], live: LiveHttpApi) -> Veri
     extra = sum(1 for r in rows if r.status == "extra")
     if extra:
         notes.append(f"{extra} live route(s) are not in the document")
-    return Verification(tuple(rows), tuple(notes))
+    return Verification(tuple(rows), tuple(notes), unit="routes")
 
 
 # --- the AWS side ------------------------------------------------------------------------------------------
