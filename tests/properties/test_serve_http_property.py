@@ -37,7 +37,9 @@ ADMIN = "aws.cognito.signin.user.admin"
 CUSTOM = "notes/write"
 PATHS = ["/n", "/n/{id}", "/n/b", "/{proxy+}"]
 METHODS = ["get", "post", "x-amazon-apigateway-any-method"]
-TOKENS = ["none", "garbage", "tampered", "other", "id", "id", "access", "access"]
+# moto's own tokens most often, and an audience without the pool's client as often as with: they reach
+# the audience and scope checks.
+TOKENS = ["none", "garbage", "tampered", "other", "id", "id", "access", "access", "access"]
 
 
 @st.composite
@@ -76,7 +78,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "paths": paths,
         "rules": rules,
-        "audience": draw(st.sampled_from(["mine", "mine", "both", "other"])),
+        "audience": draw(st.sampled_from(["mine", "both", "other", "other"])),
         "method": request_method,
         "path": request_path,
         "token": draw(st.sampled_from(TOKENS)),
@@ -154,7 +156,7 @@ def write_case(folder: Path, pool: Pool, backend: Recorder, case: Mapping[str, A
 
 
 @settings(
-    max_examples=60,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
