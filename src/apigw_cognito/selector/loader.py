@@ -24,18 +24,20 @@ could read it either way, with a hint giving the explicit form.
 globs), ``tags`` (exact, case-sensitive) and ``operation_ids`` (name globs); every key given must match,
 and any item within a key. Lists must not be empty: an empty list would select nothing.
 
-**Variables.** ``${VAR}`` and ``${VAR:-default}`` are replaced from the environment given to `load_selector`,
-but only in ``user_pools`` items, ``app_client_id_regex`` and ``audience`` items: the values that differ
-between deployments of the same API. Everything that decides which operation is secured how (names, selects,
-scopes, defaults) must be literal, so the reviewed file is the policy that gets applied. A ``${`` anywhere
-else is an error; ``$${`` always stands for a literal ``${``. An unset or empty variable takes its default,
-and without one is an error; a default cannot contain ``{`` or ``}``, and values are not expanded again.
-Selectors come from pull requests that may be untrusted, and the output and the logs may be public, so
-variables whose name contains SECRET, TOKEN, PASS (PASSWORD, PASSWD, PASSPHRASE), KEY, CREDENTIAL, PRIVATE,
-SESSION, COOKIE, SIGNATURE, DSN, CONNECTION or WEBHOOK (in any case) are refused, with no exceptions
-(AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN included). An expanded value must still be a valid pool or regex, an
-app client id pattern taken from the environment cannot hold ``@`` or ``://`` (a URL or a login, such as
-DATABASE_URL, never belongs there), and error messages never quote a value that came from the environment.
+**Variables.** ``${VAR}`` and ``${VAR:-default}`` are replaced from the environment given to
+`load_selector`, but only in ``user_pools`` items and ``app_client_id_regex``: the values that differ
+between deployments of the same API. Everything that decides which operation is secured how (names,
+selects, scopes, defaults) must be literal, so the reviewed file is the policy that gets applied. A
+``${`` anywhere else is an error; ``$${`` always stands for a literal ``${``. An unset or empty variable
+takes its default, and without one is an error; a default cannot contain ``{`` or ``}``, and values are
+not expanded again. Selectors come from pull requests that may be untrusted, and the output and the logs
+may be public, so variables whose name contains SECRET, TOKEN, PASS (PASSWORD, PASSWD, PASSPHRASE), KEY,
+CREDENTIAL, PRIVATE, SESSION, COOKIE, SIGNATURE, DSN, CONNECTION or WEBHOOK (in any case) are refused,
+with no exceptions (AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN included). An expanded value must still be a
+valid pool or regex, an app client id pattern taken from the environment cannot hold ``@`` or ``://``
+(a URL or a login, such as DATABASE_URL, never belongs there), and error messages never quote a value that
+came from the environment.
+``audience`` items (``type: jwt`` authorizers) take variables too: app client ids differ between deployments.
 
 **Other choices.** ``public`` can only be ``true`` (a secured rule names its authorizer instead), and
 ``scopes`` cannot be an empty list (omit it to accept ID tokens). ``deny`` and ``public`` cannot name an
