@@ -674,3 +674,15 @@ def test_keys_from_a_file_work_offline(
     assert broken.lines == [f"error: {keys}: not a JSON Web Key Set (an object with a 'keys' list)"], (
         broken.lines
     )
+
+
+def test_warnings_are_printed_before_serving(pools: tuple[Pool, Pool], tmp_path: Path) -> None:
+    spec, selector = write_files(
+        tmp_path, pools[0], SELECTOR.replace("gateway_responses:\n  cors: auto\n", "")
+    )
+    command = Command([str(spec), "-s", str(selector), "--port", str(free_port())])
+    try:
+        warning = command.wait_for("warning AGC209")
+        assert command.lines.index(warning) < command.lines.index(command.wait_for("serving "))
+    finally:
+        assert command.stop() == 0

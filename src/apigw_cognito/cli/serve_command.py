@@ -24,6 +24,7 @@ from apigw_cognito.cli.options import (
     RegionOption,
 )
 from apigw_cognito.cli.output import ReportFormat, emit_report, guarded
+from apigw_cognito.reports.text import finding_line
 from apigw_cognito.selector.model import Selector
 
 
@@ -141,6 +142,8 @@ def serve_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per 
         except FindingsError as exc:
             emit_report(exc.report, ReportFormat.text, to_stderr=True)
             raise typer.Exit(int(ExitCode.FINDINGS)) from None
+        for finding in served.findings:  # warnings, as `import` prints them
+            _echo_err(finding_line(finding))
         keys = SigningKeys(
             KeySource(jwks_url=jwks_url, endpoint_url=endpoint_url),
             _key_file(jwks_file) if jwks_file else None,

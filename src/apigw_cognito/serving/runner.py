@@ -81,8 +81,10 @@ async def _watch(gateway: Gateway, rebuild: Callable[[], ServedApi], log: Log) -
             log(f"reload failed, still serving the last good version: internal error ({exc!r})")
             continue
         gateway.swap(api)
+        # The stamps from before the rebuild, so that a change made while it ran is seen next time.
+        before = dict(zip(files, now, strict=True))
         files = api.files
-        seen = _stamp(files)
+        seen = tuple(before[f] if f in before else _stamp((f,))[0] for f in files)
         log(f"reloaded {api.name}")
 
 
