@@ -53,6 +53,12 @@ class Authorizer:
     def is_jwt(self) -> bool:
         return self.type == "jwt"
 
+    def needs_lookup(self, pool: str) -> bool:
+        """Whether only AWS can turn `pool` into what this authorizer needs: a name always; a pool id
+        unless the authorizer is a JWT one (its issuer needs only the id)."""
+        kind = pool_kind(pool)
+        return kind == "name" or (kind == "id" and not self.is_jwt)
+
     def pool_shown(self, index: int) -> str:
         """How messages may show user pool `index`: quoted when literal, by its variables when not."""
         variables = self.pool_variables[index] if index < len(self.pool_variables) else ()
@@ -188,9 +194,9 @@ def require_arns(selector: Selector) -> None:
     for authorizer in selector.authorizers.values():
         locations = authorizer.pool_locations or (None,) * len(authorizer.user_pools)
         for index, (pool, location) in enumerate(zip(authorizer.user_pools, locations, strict=True)):
-            kind = pool_kind(pool)
-            if kind == "arn" or (kind == "id" and authorizer.is_jwt):  # an issuer needs only the id
+            if not authorizer.needs_lookup(pool):
                 continue
+            kind = pool_kind(pool)
             raise InputError(
                 f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a pool {kind},"
                 " not an ARN,"

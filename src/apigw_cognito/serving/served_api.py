@@ -18,7 +18,7 @@ from apigw_cognito.basics.openapi import CORS_KEY
 from apigw_cognito.core.explain import Requirement, requirement_of
 from apigw_cognito.core.gateway_responses import GATEWAY_RESPONSES_KEY
 from apigw_cognito.core.routes import RouteTable
-from apigw_cognito.selector.model import Selector, pool_kind
+from apigw_cognito.selector.model import Selector
 
 DEFAULT_TTL = 300  # authorizerResultTtlInSeconds when the document does not say
 
@@ -60,7 +60,7 @@ def build(sources: Sources) -> ServedApi:
     spec = load_spec(sources.spec, allowed_root=sources.allow_root)
     selector = load_selector_file(sources.selector)
     if sources.resolve is not None and any(
-        pool_kind(p) != "arn" for a in selector.authorizers.values() for p in a.user_pools
+        a.needs_lookup(p) for a in selector.authorizers.values() for p in a.user_pools
     ):
         selector = sources.resolve(selector)
     applied = run_apply(spec, selector, validate=True, command="import")
