@@ -367,6 +367,13 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             "--stage", metavar="NAME", help="With --spec-out: the stage to export (default: the only one)."
         ),
     ] = None,
+    http_api: Annotated[
+        bool,
+        typer.Option(
+            "--http-api",
+            help="A starter for an HTTP API (type: jwt authorizers), even when SPEC does not say it is one.",
+        ),
+    ] = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -395,7 +402,9 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
         from apigw_cognito.core.starter import starter_selector  # noqa: PLC0415
 
         loaded = load_for_command(spec, allowed_root=allow_root)
-        text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
+        text = starter_selector(
+            loaded.data, loaded.version, document=loaded.name, locate=loaded.locate, http_api=http_api
+        )
         if output is None:
             sys.stdout.write(text)
             return

@@ -130,13 +130,19 @@ def _rule_for(
 
 
 def starter_selector(
-    data: Mapping[str, Any], version: Version, *, document: str, locate: Locate | None = None
+    data: Mapping[str, Any],
+    version: Version,
+    *,
+    document: str,
+    locate: Locate | None = None,
+    http_api: bool = False,
 ) -> str:
     """The text of a selector deciding every operation of `data`, with comments explaining each key.
 
     `locate` places a malformed path item or operation in the file; without it the error names `document`.
+    The selector is an HTTP API's (`type: jwt`) with `http_api` or when the document is written for one.
     """
-    http = is_http_api(data, version)
+    http = http_api or is_http_api(data, version)
     existing = {e.name: e for e in _existing_authorizers(data, version, http)}
     default = next(iter(existing), None) or authorizer_name(data)
     operations = list(iter_operations(data, locate or (lambda _pointer: Location(document))))
