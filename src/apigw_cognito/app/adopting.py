@@ -24,7 +24,7 @@ from apigw_cognito.aws.gateway_responses import (
     read_gateway_responses,
     reproduces,
 )
-from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snapshot
+from apigw_cognito.aws.live_api import export_document, find_http_ref, find_rest_api, read_snapshot
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
 from apigw_cognito.core.adopt import Adoption, adopt, stack_references
@@ -45,6 +45,7 @@ class AdoptRequest:
     selector_out: str | None = None  # None: the caller prints the selector
     stage: str | None = None  # the stage whose export --spec-out writes
     force: bool = False
+    http_api_id: str | None = None  # adopt this HTTP API instead (`--from-http-api`)
 
 
 @dataclass
@@ -99,8 +100,14 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
     """Read the API, write the selector (and the export), check the pair; nothing in AWS changes."""
     _refuse_overwrite(request.selector_out, request.force)
     _refuse_overwrite(request.spec_out, request.force)
-    api = find_rest_api(clients, request.rest_api_id, request.api_name)
-    log(f"reading REST API {api.id} ({api.name!r}) in {clients.region}")
+    if request.http_api_id is not None and request.spec_out is not None:
+        raise InputError("--spec-out writes a REST API's export; give your document as SPEC instead")
+    if request.http_api_id is not None:
+        api = find_http_ref(clients, request.http_api_id, None)
+    else:
+        api = find_rest_api(clients, request.rest_api_id, request.api_name)
+    kind = "HTTP API" if api.http else "REST API"
+    log(f"reading {kind} {api.id} ({api.name!r}) in {clients.region}")
     snapshot = read_snapshot(clients, api)
     responses_live = read_gateway_responses(clients.apigateway(), api.id)
     responses = as_declared(responses_live)
@@ -140,5 +147,5 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
         log(f"wrote {request.spec_out}: the export of REST API {api.id}")
     if request.selector_out is not None:
         write_atomic(request.selector_out, adoption.text.encode("utf-8"))
-        log(f"wrote {request.selector_out}: {adoption.rules} rules for REST API {api.id}")
+        log(f"wrote {request.selector_out}: {adoption.rules} rules for {kind} {api.id}")
     return AdoptOutcome(adoption, check, notes)

@@ -15,6 +15,8 @@ from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, run_apply
 from apigw_cognito.app.pool_checks import check_pools
 from apigw_cognito.aws.clients import Clients, SessionOptions
 from apigw_cognito.aws.gateway_responses import read_gateway_responses
+from apigw_cognito.aws.http_importer import HttpImporter, HttpImportOptions, HttpImportOutcome, find_http_api
+from apigw_cognito.aws.http_verify import compare_routes, expected_routes, read_http_api
 from apigw_cognito.aws.import_plan import ImportOptions, Payload, path_prefix
 from apigw_cognito.aws.importer import Importer, ImportOutcome
 from apigw_cognito.aws.live_api import deployments, served_deployment
@@ -29,7 +31,7 @@ from apigw_cognito.aws.verify import (
     read_live_api,
     with_gateway_responses,
 )
-from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.errors import InputError, Location
 from apigw_cognito.basics.intrinsics import shown_reference
 from apigw_cognito.basics.limits import POOL_ARN_RE
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, security_schemes
@@ -45,7 +47,7 @@ from apigw_cognito.selector.model import Selector, deploy_time_pools, pool_kind
 Log = Callable[[str], None]
 
 
-def prepare(
+def prepare(  # noqa: PLR0913  (import and verify, of REST and HTTP APIs, share this one preparation)
     spec: Spec,
     selector: Selector,
     session: SessionOptions,
@@ -55,6 +57,7 @@ def prepare(
     log: Log,
     pool_check: bool = True,
     command: str = "import",
+    http_api: bool = False,
 ) -> Applied:
     """The secured document to send: pools resolved, transform and (with `validate`) validation passed,
     and (with `pool_check`) the selector's scopes checked against the pools.
@@ -62,6 +65,7 @@ def prepare(
     Raises `FindingsError` with the report when errors forbid sending anything.
     """
     refuse_deploy_time_pools(selector, command)
+    check_api_kind(selector, http_api=http_api)
     resolved = resolve_pools(selector, session, clients=clients, note=log)
     applied = run_apply(spec, resolved, validate=validate, command="import")
     if command == "import":
@@ -194,3 +198,37 @@ def verify_stage(
     prefix = path_prefix(applied.data, spec.version, options.parameters)
     digest = body_digest(Payload.of(applied.data, spec.version, options.parameters).body)
     return check_stage(stage, served, history, digest, expected_methods(applied.result, prefix))
+
+
+def check_api_kind(selector: Selector, *, http_api: bool) -> None:
+    """A selector of JWT authorizers goes to an HTTP API, one of Cognito authorizers to a REST API."""
+    if selector.http_api == http_api:
+        return
+    if http_api:
+        raise InputError(
+            "--http-api-id and --http-api-name import into an HTTP API, but the selector's authorizers are"
+            " REST API Cognito authorizers",
+            Location(selector.name),
+            hint="give each authorizer `type: jwt` and its `audience` (the app client ids), or use"
+            " --rest-api-id / --api-name",
+        )
+    raise InputError(
+        "the selector's authorizers are type jwt (an HTTP API), but --rest-api-id and --api-name name a"
+        " REST API",
+        Location(selector.name),
+        hint="use --http-api-id or --http-api-name",
+    )
+
+
+def send_http(applied: Applied, clients: Clients, options: HttpImportOptions, log: Log) -> HttpImportOutcome:
+    """Import the prepared document into an HTTP API, put what the import left out, deploy, read back."""
+    return HttpImporter(clients, log).run(applied.data, applied.result, options)
+
+
+def verify_http_live(
+    applied: Applied, clients: Clients, api_id: str | None, api_name: str | None
+) -> Verification:
+    """Compare the live HTTP API's routes and JWT authorizers with the decisions in `applied`."""
+    found = find_http_api(clients, api_id, api_name)
+    assert found is not None  # find_http_api raises when no API matches
+    return compare_routes(expected_routes(applied.result), read_http_api(clients.apigatewayv2(), found))

@@ -14,11 +14,12 @@ from typing import Any
 from apigw_cognito.app.files import read_input
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import ExitCode, Finding, Location, ToolError
-from apigw_cognito.basics.openapi import Locate, Version, detect_version
+from apigw_cognito.basics.openapi import Locate, Version, detect_version, is_http_api
 from apigw_cognito.checks.rules import check_document
 from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
 from apigw_cognito.core.gateway_responses import missing_cors
+from apigw_cognito.core.http_cors import http_cors_warnings, token_headers
 from apigw_cognito.core.transform import Decision, Result, secure
 from apigw_cognito.document.bundle import Bundle, bundle, render_data
 from apigw_cognito.document.edits import apply_to_data
@@ -29,7 +30,7 @@ from apigw_cognito.selector.loader import load_selector
 from apigw_cognito.selector.model import Selector, require_arns
 
 # API Gateway's import restrictions: errors for `validate` and `import`, warnings for `apply`.
-IMPORT_CODES = frozenset({"AGC304", "AGC305", "AGC306", "AGC307", "AGC308"})
+IMPORT_CODES = frozenset({"AGC304", "AGC305", "AGC306", "AGC307", "AGC308", "AGC310", "AGC311", "AGC312"})
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def rule_lines(selector: Selector, reasons: set[str]) -> list[RuleLine]:
 
 
 def rows_from_access(access: Sequence[Access]) -> list[Row]:
-    names = {"cognito": "secured", "open": "OPEN"}
+    names = {"cognito": "secured", "jwt": "secured", "open": "OPEN"}
     return [
         Row(
             method=a.operation.method,
@@ -345,8 +346,12 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
     ]
     if selector is None:  # with a selector, the transform's findings say it
         secured = any(row.decision not in ("public", "OPEN") for row in rows)
-        warning = missing_cors(data, spec.locate, secured=secured)
-        findings.extend([warning] if warning else [])
+        if is_http_api(data, spec.version):
+            headers = token_headers(data, spec.version) if secured else set()
+            findings.extend(http_cors_warnings(data, spec.locate, headers))
+        else:
+            warning = missing_cors(data, spec.locate, secured=secured)
+            findings.extend([warning] if warning else [])
     for row in rows:
         if row.decision == "OPEN":
             findings.append(

@@ -383,6 +383,10 @@ class Clients:
         client: APIGatewayClient = self._client("apigateway", single_attempt=single_attempt)
         return client
 
+    def apigatewayv2(self) -> Any:
+        """The API Gateway v2 client (HTTP APIs); untyped, as no stubs for it are installed."""
+        return self._client("apigatewayv2")
+
     def cognito(self, region: str | None = None) -> CognitoIdentityProviderClient:
         client: CognitoIdentityProviderClient = self._client("cognito-idp", region)
         return client

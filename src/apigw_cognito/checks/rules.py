@@ -22,15 +22,18 @@ from apigw_cognito.basics.limits import (
 )
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
+    HTTP_DEFAULT_ROUTE,
     MISSING,
     VERSIONS,
     Locate,
     Version,
     authorizer_extensions,
+    is_http_api,
     iter_operations,
     resource_paths,
     security_schemes,
 )
+from apigw_cognito.checks.http_api import check_http_api
 
 # Literal segments: alphanumerics and _ - . , : ; a parameter takes the whole segment ({id} or {proxy+}).
 PATH_SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
@@ -199,7 +202,7 @@ def check_import_limits(
             f"the document is {size / 1048576:.1f} MB as JSON;"
             f" API Gateway imports at most {MAX_BODY_BYTES // 1048576} MB",
         )
-    yield from _path_characters(data, locate)
+    yield from _path_characters(data, locate, is_http_api(data, version))
     resources = len(resource_paths(data, prefix))
     if resources > MAX_RESOURCES:
         yield codes.finding(
@@ -214,10 +217,13 @@ def check_import_limits(
         )
 
 
-def _path_characters(data: Mapping[str, Any], locate: Locate) -> Iterator[Finding]:
-    """The first segment of each path that API Gateway would not accept."""
+def _path_characters(data: Mapping[str, Any], locate: Locate, http_api: bool) -> Iterator[Finding]:
+    """The first segment of each path that API Gateway would not accept (an HTTP API's `/$default`, its
+    catch-all route, is not a path)."""
     paths = data.get("paths")
     for path in paths if isinstance(paths, Mapping) else ():
+        if http_api and path == HTTP_DEFAULT_ROUTE:
+            continue
         bad = next((s for s in str(path).split("/") if s and not PATH_SEGMENT.match(s)), None)
         if bad is not None:
             yield codes.finding(
@@ -243,7 +249,13 @@ def body_size(data: Any) -> int:
     return len(json_body(data))
 
 
-CHECKS: tuple[Check, ...] = (check_requirements, check_authorizers, check_scheme_place, check_import_limits)
+CHECKS: tuple[Check, ...] = (
+    check_requirements,
+    check_authorizers,
+    check_scheme_place,
+    check_import_limits,
+    check_http_api,
+)
 
 
 def check_document(data: Mapping[str, Any], version: Version, locate: Locate) -> list[Finding]:

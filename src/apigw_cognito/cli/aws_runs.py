@@ -15,6 +15,7 @@ import typer
 from apigw_cognito.app import importing
 from apigw_cognito.app.pipeline import Applied, FindingsError, Spec, load_selector_file
 from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.http_importer import HttpImportOptions
 from apigw_cognito.aws.import_plan import ImportOptions, parse_parameters
 from apigw_cognito.aws.importer import ImportOutcome
 from apigw_cognito.basics.errors import ExitCode
@@ -27,10 +28,13 @@ from apigw_cognito.selector.model import Selector
 
 __all__ = [
     "Files",
+    "HttpImportOptions",
     "ImportOptions",
     "SessionOptions",
     "StackTarget",
     "parse_parameters",
+    "run_http_import",
+    "run_http_verify",
     "run_import",
     "run_verify",
 ]
@@ -58,6 +62,7 @@ def _prepared(
     validate: bool,
     command: str = "import",
     selector: Selector | None = None,
+    http_api: bool = False,
 ) -> tuple[Spec, Applied]:
     """Load both files (or take the `selector` given) and prepare the document; errors print the report
     and exit 1."""
@@ -73,6 +78,7 @@ def _prepared(
             log=_echo_err,
             pool_check=files.pool_check,
             command=command,
+            http_api=http_api,
         )
     except FindingsError as exc:
         emit_report(exc.report, ReportFormat.text, to_stderr=True)
@@ -180,3 +186,29 @@ def run_verify(
     for line in check.problems:
         sys.stdout.write(f"STAGE DRIFT: {line}\n")
     return int(ExitCode.OK if verification.ok and check.ok else ExitCode.FINDINGS)
+
+
+def run_http_import(files: Files, session: SessionOptions, options: HttpImportOptions) -> int:
+    """Secure, validate, import into an HTTP API, put what the import left out, deploy and verify."""
+    clients = Clients(session)
+    spec, applied = _prepared(files, session, clients, validate=True, http_api=True)
+    with progress(f"importing {spec.name}") as shown:
+        outcome = importing.send_http(applied, clients, options, shown.echo)
+    for warning in outcome.warnings:
+        _echo_err(f"API Gateway warning: {warning}")
+    if outcome.verification is not None:
+        sys.stdout.write(render_table(outcome.verification))
+        if not outcome.verification.ok:
+            return int(ExitCode.FINDINGS)
+    if outcome.api_id and not options.dry_run:
+        _echo_err(f"HTTP API {outcome.api_id}: import done, stage {options.stage or '$default'} serves it")
+    return int(ExitCode.OK)
+
+
+def run_http_verify(files: Files, session: SessionOptions, api_id: str | None, api_name: str | None) -> int:
+    """Compare the live HTTP API with the files' decisions; print the table; 1 on any drift."""
+    clients = Clients(session)
+    _spec, applied = _prepared(files, session, clients, validate=False, http_api=True)
+    verification = importing.verify_http_live(applied, clients, api_id, api_name)
+    sys.stdout.write(render_table(verification))
+    return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)

@@ -120,6 +120,16 @@ LiveNamesOption = Annotated[
     list[str] | None,
     typer.Option("--api-name", metavar="NAME", help="With --live: the REST API of this name (repeatable)."),
 ]
+LiveHttpIdsOption = Annotated[
+    list[str] | None,
+    typer.Option("--http-api-id", metavar="ID", help="With --live: this HTTP API (repeatable)."),
+]
+LiveHttpNamesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--http-api-name", metavar="NAME", help="With --live: the HTTP API of this name (repeatable)."
+    ),
+]
 AllowOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -332,6 +342,11 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     ] = False,
     rest_api_id: LiveIdsOption = None,
     api_name: LiveNamesOption = None,
+    http_api_id: LiveHttpIdsOption = None,
+    http_api_name: LiveHttpNamesOption = None,
+    http_apis: Annotated[
+        bool, typer.Option("--http-apis", help="With --live: every HTTP API of the region (API Gateway v2).")
+    ] = False,
     allow: AllowOption = None,
     region: RegionOption = None,
     profile: ProfileOption = None,
@@ -345,10 +360,18 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
                 fail("--live reads REST APIs, not files: leave out SPEC, --config, --api and --jobs")
             runs = _live_runs()
             request = runs.LiveAuditRequest(
-                tuple(rest_api_id or ()), tuple(api_name or ()), tuple(allow or ()), selector
+                tuple(rest_api_id or ()),
+                tuple(api_name or ()),
+                tuple(allow or ()),
+                selector,
+                tuple(http_api_id or ()),
+                tuple(http_api_name or ()),
+                http_apis,
             )
             session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
             raise typer.Exit(runs.run_live_audit(session, request, report_choice or ReportFormat.text))
+        if http_api_id or http_api_name or http_apis:
+            fail("--http-api-id, --http-api-name and --http-apis need --live")
         if rest_api_id or api_name or allow or region or profile or endpoint_url:
             fail("--rest-api-id, --api-name, --allow, --region, --profile and --endpoint-url need --live")
         if spec is None:
@@ -396,6 +419,14 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
     api_name: Annotated[
         str | None, typer.Option("--api-name", metavar="NAME", help="Adopt the REST API of this name.")
     ] = None,
+    from_http_api: Annotated[
+        str | None,
+        typer.Option(
+            "--from-http-api",
+            metavar="ID",
+            help="Adopt this live HTTP API: a selector of JWT authorizers for its routes' authorization.",
+        ),
+    ] = None,
     spec_out: Annotated[
         str | None,
         typer.Option(
@@ -410,6 +441,13 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             "--stage", metavar="NAME", help="With --spec-out: the stage to export (default: the only one)."
         ),
     ] = None,
+    http_api: Annotated[
+        bool,
+        typer.Option(
+            "--http-api",
+            help="A starter for an HTTP API (type: jwt authorizers), even when SPEC does not say it is one.",
+        ),
+    ] = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
@@ -419,15 +457,17 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
 
     With --from-api (or --api-name): the selector that reproduces a live REST API's authorization."""
     with guarded():
-        if from_api is not None or api_name is not None:
-            if from_api is not None and api_name is not None:
-                fail("give one of --from-api and --api-name")
+        if from_api is not None or api_name is not None or from_http_api is not None:
+            if sum(x is not None for x in (from_api, api_name, from_http_api)) > 1:
+                fail("give one of --from-api, --api-name and --from-http-api")
             if spec is not None and spec_out is not None:
                 fail("give SPEC (your document) or --spec-out (the API's export), not both")
             if group_by is not GroupBy.auto:
                 fail("--group-by cuts a starter from SPEC; --from-api reproduces the API method by method")
             runs = _live_runs()
-            request = runs.AdoptRequest(from_api, api_name, spec, spec_out, output, stage, force)
+            request = runs.AdoptRequest(
+                from_api, api_name, spec, spec_out, output, stage, force, from_http_api
+            )
             session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
             raise typer.Exit(runs.run_adopt(session, request))
         if spec_out or stage or region or profile or endpoint_url:
@@ -444,6 +484,7 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             document=loaded.name,
             locate=loaded.locate,
             group_by=GROUPINGS[group_by.value],
+            http_api=http_api,
         )
         if output is None:
             sys.stdout.write(text)

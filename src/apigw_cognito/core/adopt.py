@@ -22,9 +22,18 @@ from typing import Any
 
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.intrinsics import is_function, is_reference_text, problems, reference_text
+from apigw_cognito.basics.limits import issuer_pool
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, Operation
-from apigw_cognito.core.live_methods import COGNITO, DEFAULT_TTL, NONE, ApiAuthorizer, ApiMethod, LiveSnapshot
-from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
+from apigw_cognito.core.live_methods import (
+    COGNITO,
+    DEFAULT_TTL,
+    JWT,
+    NONE,
+    ApiAuthorizer,
+    ApiMethod,
+    LiveSnapshot,
+)
+from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE, JWT_IDENTITY_SOURCE
 from apigw_cognito.selector.syntax import IDENTITY_SOURCE_RE, NAME_RE
 
 _PARAM = re.compile(r"\{[^}]*\}")
@@ -88,7 +97,20 @@ def authorizer_names(
     return {a.id: names[a.id] for a in authorizers if a.id in names}
 
 
+def _jwt_authorizer_lines(auth: ApiAuthorizer, name: str) -> list[str]:
+    """An HTTP API's JWT authorizer of a Cognito pool: its pool (from the issuer) and its audience."""
+    renamed = f", named {auth.name!r} in the API" if name != auth.name else ""
+    out = [f"  {name}:  # JWT authorizer {auth.id}{_comment(renamed)}", "    type: jwt"]
+    out += ["    user_pools:", f"      - {_yaml(issuer_pool(auth.issuer or '') or '')}"]
+    out += ["    audience:", *(f"      - {_yaml(client)}" for client in auth.audience)]
+    if auth.identity_source and auth.identity_source != JWT_IDENTITY_SOURCE:
+        out.append(f"    identity_source: {_yaml(auth.identity_source)}")
+    return out
+
+
 def _authorizer_lines(auth: ApiAuthorizer, name: str, kept: tuple[str, ...] | None = None) -> list[str]:
+    if auth.type == JWT:
+        return _jwt_authorizer_lines(auth, name)
     renamed = f", named {auth.name!r} in the API" if name != auth.name else ""
     out = [f"  {name}:  # authorizer {auth.id}{_comment(renamed)}"]
     out.append("    user_pools:")
@@ -147,7 +169,7 @@ def _rule_lines(
         what = "CORS preflight, public in the API" if m.method == "OPTIONS" else "public in the API (NONE)"
         return [f"{select}{renamed}{what}", "    public: true", *keyed], None
     auth = snapshot.authorizer(m.authorizer_id)
-    if m.authorization_type == COGNITO and auth is not None and auth.id in names:
+    if m.authorization_type in (COGNITO, JWT) and auth is not None and auth.id in names:
         lines = [f"{select}{renamed}authorizer {auth.id}", f"    authorizer: {names[auth.id]}"]
         if m.scopes:
             lines.append("    scopes: [" + ", ".join(_yaml(s, flow=True) for s in m.scopes) + "]")
@@ -181,11 +203,14 @@ def adopt(
 ) -> Adoption:
     """The selector text for `snapshot`; with `operations` (of `document`), matched to its paths.
     `references` (by scheme name) keeps the document's deploy-time references as the pools."""
-    cognito = [a for a in snapshot.authorizers if a.type == COGNITO]
+    if snapshot.http_api:  # JWT authorizers whose issuer is a Cognito pool
+        cognito = [a for a in snapshot.authorizers if a.type == JWT and issuer_pool(a.issuer or "")]
+    else:
+        cognito = [a for a in snapshot.authorizers if a.type == COGNITO]
     if not cognito:
         raise InputError(
-            f"REST API {snapshot.rest_api_id} ({snapshot.name!r}) in {snapshot.region} has no Cognito user"
-            " pool authorizer: there is nothing to adopt",
+            f"{snapshot.kind} {snapshot.rest_api_id} ({snapshot.name!r}) in {snapshot.region} has no Cognito"
+            " user pool authorizer: there is nothing to adopt",
             hint="`apigw-cognito init SPEC` writes a starter selector for a document",
         )
     used = frozenset(m.authorizer_id for m in snapshot.methods if m.authorizer_id)
@@ -200,11 +225,13 @@ def adopt(
         for a in cognito
         if a.id not in names
     ]
-    check = f"{document or 'SPEC'} -s THIS_FILE --rest-api-id {snapshot.rest_api_id}"
+    option = "--http-api-id" if snapshot.http_api else "--rest-api-id"
+    check = f"{document or 'SPEC'} -s THIS_FILE {option} {snapshot.rest_api_id}"
+    read = "GetRoutes, GetAuthorizer" if snapshot.http_api else "GetAuthorizers, GetResources"
     out = [
-        f"# Selector adopted from REST API {snapshot.rest_api_id} ({_comment(repr(snapshot.name))}) in"
+        f"# Selector adopted from {snapshot.kind} {snapshot.rest_api_id} ({_comment(repr(snapshot.name))}) in"
         f" {snapshot.region} by `apigw-cognito init --from-api`.",
-        "# It reproduces the authorization the API has now (GetAuthorizers, GetResources), one rule per",
+        f"# It reproduces the authorization the API has now ({read}), one rule per",
         "# method. Check it against the API with",
         f"#   apigw-cognito verify {check}",
         "version: 1",

@@ -30,13 +30,15 @@ from apigw_cognito.basics.intrinsics import (
     problems,
     reference_text,
 )
-from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
+from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS, issuer_pool
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
+    CORS_KEY,
     Locate,
     Operation,
     Version,
     get_in,
+    is_http_api,
     iter_operations,
     security_schemes,
 )
@@ -53,6 +55,7 @@ PER_OPERATION_MAX = 40  # `auto` lists operations one by one up to this many: ab
 TAG_RULES_MAX = 60  # `auto` groups by tag when that takes at most this many rules (or no more than paths)
 
 PLACEHOLDER_POOL = "arn:aws:cognito-idp:REGION:ACCOUNT_ID:userpool/POOL_ID"
+PLACEHOLDER_CLIENT = "APP-CLIENT-ID"  # not an app client id: the selector fails to load until replaced
 _PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./{}+*,$: -]*$")
 _WORD_BREAK = re.compile(r"[\W_]+")  # Unicode-aware, so "Über" stays one word (and is not ASCII)
 MAX_NAME = 32  # the longest authorizer name `init` proposes
@@ -66,6 +69,16 @@ _GENERIC_WORDS = frozenset({
 def _flow_scalar(text: str) -> str:
     """`text` as an item of a flow list (`[a, b]`), where `,[]{}` end a plain scalar."""
     return "'" + text.replace("'", "''") + "'" if any(c in text for c in ",[]{}") else _scalar(text)
+
+
+_REST_RULE_NOTE = (
+    "# A rule that selects nothing is an error unless it says `optional: true`. An API key an",
+    "# operation requires (x-api-key) is kept; `api_key: required` adds one, `api_key: none` drops it.",
+)
+_HTTP_RULE_NOTE = (
+    "# A rule that selects nothing is an error unless it says `optional: true`. A route with scopes",
+    "# takes a token carrying one of them; without scopes, an ID or access token of the audience.",
+)
 
 
 def _scalar(text: str) -> str:
@@ -92,19 +105,25 @@ def _comment(text: str) -> str:
 class _Existing:
     name: str
     pools: tuple[str, ...]
+    audience: tuple[str, ...] = ()
 
 
-def _existing_authorizers(data: Mapping[str, Any], version: Version) -> list[_Existing]:
+def _existing_authorizers(data: Mapping[str, Any], version: Version, http: bool) -> list[_Existing]:
     found: list[_Existing] = []
     for name, scheme in security_schemes(data, version).items():
-        if scheme_kind(scheme) != "cognito" or not re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):
+        if scheme_kind(scheme) != ("jwt" if http else "cognito"):
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):
             continue
         extension = scheme.get(AUTHORIZER_KEY)
-        arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
-        items = arns if isinstance(arns, list) else []
-        pools = tuple(p for p in (_selector_pool(a) for a in items) if p is not None)
-        found.append(_Existing(str(name), pools))
+        found.append(_jwt_existing(str(name), extension) if http else _cognito_existing(str(name), extension))
     return found
+
+
+def _cognito_existing(name: str, extension: Mapping[str, Any]) -> _Existing:
+    arns = extension.get("providerARNs")
+    items = arns if isinstance(arns, list) else []
+    return _Existing(name, tuple(p for p in (_selector_pool(a) for a in items) if p is not None))
 
 
 def _selector_pool(item: Any) -> str | None:
@@ -117,6 +136,17 @@ def _selector_pool(item: Any) -> str | None:
             return reference_text({TEMPLATE_KEY: variable.group(1)})
         return None if re.fullmatch(CDK_TOKEN_RE, item) else item
     return reference_text(item) if is_function(item) and not problems(item) else None
+
+
+def _jwt_existing(name: str, extension: Mapping[str, Any]) -> _Existing:
+    """A Cognito pool's JWT authorizer: its pool id read back from the issuer (another issuer is no
+    Cognito pool: the placeholder stands in), and its audience."""
+    config = extension.get("jwtConfiguration")
+    config = config if isinstance(config, Mapping) else {}
+    pool = issuer_pool(str(config.get("issuer", "")))
+    audience = config.get("audience")
+    clients = tuple(str(a) for a in audience if isinstance(a, str)) if isinstance(audience, list) else ()
+    return _Existing(name, (pool,) if pool else (), clients)
 
 
 def authorizer_name(data: Mapping[str, Any]) -> str:
@@ -311,15 +341,18 @@ def starter_selector(
     document: str,
     locate: Locate | None = None,
     group_by: GroupBy = "auto",
+    http_api: bool = False,
 ) -> str:
     """The text of a selector deciding every operation of `data`, with comments explaining each key.
 
     `locate` places a malformed path item or operation in the file; without it the error names `document`.
     `group_by` picks one rule per operation, per tag or per first path segment (see `_rules`). A starter
     that `apply` would refuse for its size is an error that says which grouping to ask for instead.
+    The selector is an HTTP API's (`type: jwt`) with `http_api` or when the document is written for one.
     """
     where = locate or (lambda _pointer: Location(document))
-    existing = {e.name: e for e in _existing_authorizers(data, version)}
+    http = http_api or is_http_api(data, version)
+    existing = {e.name: e for e in _existing_authorizers(data, version, http)}
     default = next(iter(existing), None) or authorizer_name(data)
     operations = list(iter_operations(data, where))
     verdicts = [
@@ -346,6 +379,9 @@ def starter_selector(
     authorizers = list(existing.values()) or [_Existing(default, ())]
     for i, auth in enumerate(authorizers):
         out.append(f"  {auth.name}:")
+        if http:
+            out += _jwt_lines(auth, first=i == 0)
+            continue
         if i == 0:
             out += [
                 "    # The pools whose users may call: a pool ARN, or a pool id (us-east-1_AbCdEfGhI) or",
@@ -371,8 +407,7 @@ def starter_selector(
         '# "<METHODS> <PATH>" (METHODS: * or a comma list; PATH: * is one segment, ** any number) or a',
         "# mapping of methods, paths, tags and operation_ids. Then either `authorizer: <name>`, with",
         "# optional `scopes: [...]` (OAuth scopes an access token must carry), or `public: true`.",
-        "# A rule that selects nothing is an error unless it says `optional: true`. An API key an",
-        "# operation requires (x-api-key) is kept; `api_key: required` adds one, `api_key: none` drops it.",
+        *(_HTTP_RULE_NOTE if http else _REST_RULE_NOTE),
     ]
     if grouping != "operation":
         out += [f"# {line}" for line in _GROUPING[grouping]]
@@ -391,7 +426,9 @@ def starter_selector(
         "# lets `*` and `default` secure them too.",
         "cors_preflight: public",
     ]
-    if preflight_origin(data, where) is not None:
+    if http:
+        out += _http_cors_lines(data)
+    elif preflight_origin(data, where) is not None:
         out += [
             "# The preflights answer with CORS headers, but a call the authorizer rejects is answered by",
             "# API Gateway's gateway responses, which carry none: browsers then see a CORS error instead of",
@@ -411,3 +448,41 @@ def starter_selector(
             else "give its operations tags that group them, or split the document",
         )
     return text
+
+
+def _jwt_lines(auth: _Existing, *, first: bool) -> list[str]:
+    """An HTTP API's JWT authorizer: its one pool and its audience."""
+    out = ["    type: jwt  # an HTTP API's JWT authorizer"]
+    if first:
+        out += [
+            "    # The one pool whose tokens it accepts: a pool id (us-east-1_AbCdEfGhI) or ARN, or",
+            "    # name:<PoolName> that `apply --resolve` and `import` look up; ${VAR} reads the",
+            "    # environment.",
+        ]
+    pool = auth.pools[0] if auth.pools else PLACEHOLDER_POOL
+    suffix = "  # TODO: your user pool's id or ARN" if pool == PLACEHOLDER_POOL else ""
+    out += ["    user_pools:", f"      - {_scalar(pool)}{suffix}"]
+    if first:
+        out.append(
+            "    # The app clients whose tokens it accepts (an ID token's aud, an access token's client_id)."
+        )
+    out.append("    audience:")
+    for client in auth.audience or (PLACEHOLDER_CLIENT,):
+        suffix = "  # TODO: your app client id" if client == PLACEHOLDER_CLIENT else ""
+        out.append(f"      - {_scalar(client)}{suffix}")
+    if first:
+        out.append("    # identity_source: $request.header.Authorization  # or $request.querystring.<Name>")
+    return out
+
+
+def _http_cors_lines(data: Mapping[str, Any]) -> list[str]:
+    """What to know about CORS: an HTTP API's comes from the document, not from the selector."""
+    if CORS_KEY in data:
+        return [
+            f"# CORS: the document's {CORS_KEY} answers preflights; `apply` warns when its allowHeaders",
+            "# lacks the header that carries the token.",
+        ]
+    return [
+        f"# CORS: an HTTP API answers browsers' preflights when the document has {CORS_KEY}, for",
+        "# instance {allowOrigins: [https://app.example.com], allowHeaders: [authorization, content-type]}.",
+    ]

@@ -25,6 +25,8 @@ from apigw_cognito.selector.globs import match_name, match_path
 from apigw_cognito.selector.syntax import POOL_NAME_RE
 
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
+JWT_IDENTITY_SOURCE = "$request.header.Authorization"  # an HTTP API JWT authorizer's default
+AuthorizerType = Literal["cognito_user_pools", "jwt"]
 
 
 def shown(value: str, variables: tuple[str, ...]) -> str:
@@ -50,6 +52,19 @@ class Authorizer:
     # The environment variables each of `user_pools` was read from, in the same order (() when literal),
     # so that messages can name the variable instead of showing its value.
     pool_variables: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
+    # An HTTP API's JWT authorizer ("jwt": one pool, `audience` its app client ids) or a REST API's.
+    type: AuthorizerType = "cognito_user_pools"
+    audience: tuple[str, ...] = ()
+
+    @property
+    def is_jwt(self) -> bool:
+        return self.type == "jwt"
+
+    def needs_lookup(self, pool: str) -> bool:
+        """Whether only AWS can turn `pool` into what this authorizer needs: a name always; a pool id
+        unless the authorizer is a JWT one (its issuer needs only the id)."""
+        kind = pool_kind(pool)
+        return kind == "name" or (kind == "id" and not self.is_jwt)
 
     def pool_shown(self, index: int) -> str:
         """How messages may show user pool `index`: quoted when literal, by its variables when not."""
@@ -58,7 +73,8 @@ class Authorizer:
 
     @property
     def header(self) -> str:
-        """The header that carries the token: the last part of ``method.request.header.<Name>``."""
+        """The header (or, for a JWT authorizer, possibly the query string parameter) that carries the
+        token: the last part of ``method.request.header.<Name>`` or ``$request.header.<Name>``."""
         return self.identity_source.rsplit(".", 1)[-1]
 
 
@@ -131,6 +147,12 @@ class Selector:
     default_location: Location | None = field(default=None, compare=False)
     gateway_cors: Cors | None = None  # `gateway_responses: cors`; None when absent or `none`
 
+    @property
+    def http_api(self) -> bool:
+        """True when the authorizers are JWT authorizers: the document is an HTTP API's (the loader
+        refuses a selector that mixes both types)."""
+        return any(a.is_jwt for a in self.authorizers.values())
+
     def with_pools(self, mapping: Mapping[str, str]) -> Selector:
         """A copy where every pool id or ``name:<PoolName>`` found in `mapping` becomes its ARN.
 
@@ -191,9 +213,9 @@ def require_arns(selector: Selector) -> None:
     for authorizer in selector.authorizers.values():
         locations = authorizer.pool_locations or (None,) * len(authorizer.user_pools)
         for index, (pool, location) in enumerate(zip(authorizer.user_pools, locations, strict=True)):
-            kind = pool_kind(pool)
-            if kind == "arn" or kind in DEPLOY_TIME:
+            if not authorizer.needs_lookup(pool):
                 continue
+            kind = pool_kind(pool)
             raise InputError(
                 f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a pool {kind},"
                 " not an ARN,"

@@ -15,10 +15,13 @@ from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
 from apigw_cognito.selector.stack_references import TEMPLATE_KEY
 from apigw_cognito.selector.syntax import (
     API_KEY_CHOICES,
+    APP_CLIENT_ID_RE,
+    AUTHORIZER_TYPES,
     CORS_CHOICES,
     CORS_PREFLIGHT,
     HEADER_LIST_RE,
     IDENTITY_SOURCE_RE,
+    JWT_IDENTITY_SOURCE_RE,
     METHOD_RE,
     METHODS,
     NAME_RE,
@@ -150,9 +153,34 @@ SCHEMA: dict[str, Any] = {
                 },
                 "identity_source": {
                     "type": "string",
-                    "pattern": IDENTITY_SOURCE_RE,
+                    "anyOf": [{"pattern": IDENTITY_SOURCE_RE}, {"pattern": JWT_IDENTITY_SOURCE_RE}],
                     "default": DEFAULT_IDENTITY_SOURCE,
-                    "description": "The header that carries the token: method.request.header.<Name>.",
+                    "description": (
+                        "The header that carries the token: method.request.header.<Name> (type"
+                        " cognito_user_pools); $request.header.<Name> or $request.querystring.<Name>"
+                        " (type jwt, default $request.header.Authorization)."
+                    ),
+                },
+                "type": {
+                    "enum": list(AUTHORIZER_TYPES),
+                    "default": "cognito_user_pools",
+                    "description": (
+                        "cognito_user_pools: a REST API's Cognito authorizer; jwt: an HTTP API's JWT"
+                        " authorizer (one user pool, and audience). Every authorizer of a selector has"
+                        " the same type."
+                    ),
+                },
+                "audience": {
+                    **_list_of(
+                        {
+                            "type": "string",
+                            "anyOf": [{"pattern": APP_CLIENT_ID_RE}, {"pattern": VARIABLE_RE}],
+                            "description": "An app client id. ${VAR} is read from the environment.",
+                        },
+                        "Type jwt only: the app client ids whose tokens the authorizer accepts (aud, or"
+                        " client_id for access tokens).",
+                    ),
+                    "uniqueItems": True,
                 },
                 "app_client_id_regex": {
                     "type": "string",

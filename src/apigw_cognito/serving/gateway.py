@@ -19,8 +19,18 @@ import aiohttp
 from aiohttp import web
 from multidict import CIMultiDict
 
+from apigw_cognito.basics.openapi import HTTP_DEFAULT_ROUTE
 from apigw_cognito.core.explain import Requirement
 from apigw_cognito.core.gateway_errors import Answer, RequestFacts, gateway_answer
+from apigw_cognito.core.http_gateway import (
+    is_preflight,
+    missing_token,
+    not_found,
+    preflight,
+    refused,
+    with_cors,
+)
+from apigw_cognito.core.http_lambda import jwt_claims, lambda_answer_v2, lambda_event_v2
 from apigw_cognito.core.integrations import (
     INTEGRATION_KEY,
     SUPPORTED,
@@ -34,6 +44,7 @@ from apigw_cognito.core.integrations import (
 )
 from apigw_cognito.core.request_checks import Refusal, authorize, check_api_key, needs_keys, read_token
 from apigw_cognito.core.routes import Match
+from apigw_cognito.core.tokens import Verdict
 from apigw_cognito.serving.served_api import ServedApi, ttl_of
 from apigw_cognito.serving.signing_keys import KeysUnavailable, SigningKeys
 
@@ -115,6 +126,10 @@ class Gateway:
 
     async def _outcome(self, request: web.BaseRequest, path: str) -> _Outcome:
         api = self.api
+        if api.http_api:
+            outcome = await self._http_api_outcome(request, path)
+            outcome.answer = with_cors(outcome.answer, api.cors, request.headers.get("origin"))
+            return outcome
         request_id = f"{self._boot}-{next(self._ids):08x}"
         match = api.routes.match(request.method, path)
         length = request.content_length
@@ -155,6 +170,72 @@ class Gateway:
         call = Call(facts, path, body, claims, self.options.stage, request.remote or "127.0.0.1")
         answer, problem = await self._integrate(api, match, call)
         return _Outcome(answer, rule, (problem,) if problem else (), cached)
+
+    async def _http_api_outcome(self, request: web.BaseRequest, path: str) -> _Outcome:
+        """An HTTP API: routes (404 when none; a CORS preflight no route takes is answered from the CORS
+        configuration), the JWT authorizer (no decision cache: it has none), then the integration."""
+        api = self.api
+        # The $default route (path /$default) takes every request no other route matches.
+        match = api.routes.match(request.method, path) or api.routes.match(request.method, HTTP_DEFAULT_ROUTE)
+        if match is None:
+            if api.cors is not None and is_preflight(request.method, request.headers):
+                return _Outcome(
+                    preflight(api.cors, request.headers), "CORS preflight (x-amazon-apigateway-cors)"
+                )
+            return _Outcome(not_found(), "no route", (f"the document has no route {request.method} {path}",))
+        requirement = api.requirement(match.method, match.resource.path)
+        rule = _rule(requirement)
+        claims: Mapping[str, str] = {}
+        if requirement.kind == "secured" and requirement.authorizer is not None:
+            refusal = await self._jwt(requirement, request)
+            if isinstance(refusal, _Outcome):
+                refusal.rule = f"{rule} {refusal.rule}"
+                return refusal
+            claims = refusal
+        facts = _facts(request, match, path)
+        body = await _read_body(request)
+        if body is None:
+            return self._too_large(api, facts, rule)
+        call = Call(facts, path, body, claims, self.options.stage, request.remote or "127.0.0.1")
+        integration = match.operation.get(INTEGRATION_KEY)
+        if (
+            isinstance(integration, Mapping)
+            and str(integration.get("type", "")).lower() == "aws_proxy"
+            and str(integration.get("payloadFormatVersion")) == "2.0"
+        ):
+            key = (
+                "$default"
+                if match.resource.path == HTTP_DEFAULT_ROUTE
+                else f"{match.method} {match.resource.path}"
+            )
+            scopes = claims.get("scope", "").split() if requirement.scopes and claims else None
+            event = lambda_event_v2(call, key, scopes, request.query_string)
+            answer, problem = await self._lambda(api, call, event, lambda_answer_v2)
+        else:
+            answer, problem = await self._integrate(api, match, call)
+        return _Outcome(answer, rule, (problem,) if problem else ())
+
+    async def _jwt(self, requirement: Requirement, request: web.BaseRequest) -> Mapping[str, str] | _Outcome:
+        """The JWT authorizer: the token's claims for the integration, or the refusal."""
+        assert requirement.authorizer is not None
+        source = requirement.authorizer.identity_source
+        values = request.query if ".querystring." in source else request.headers
+        value = values.get(requirement.authorizer.header)
+        if value is None or not value.strip():
+            return _Outcome(missing_token(), "UNAUTHORIZED", (f"no token in {source}",))
+        token = read_token(requirement, value)
+        if isinstance(token, Refusal):
+            return _Outcome(refused(Verdict(False, token.reasons)), "UNAUTHORIZED", token.reasons)
+        issuer = needs_keys(requirement, token)
+        try:
+            key_set = await self.keys.get(issuer, self.session) if issuer else None
+        except KeysUnavailable as exc:
+            return _Outcome(_message_500(), "AUTHORIZER_CONFIGURATION_ERROR", (str(exc),))
+        verdict, refusal = authorize(requirement, token, self.clock(), key_set)
+        if refusal is not None:
+            kind = "FORBIDDEN (no scope of the route)" if verdict.scope_missing else "UNAUTHORIZED"
+            return _Outcome(refused(verdict), kind, verdict.reasons)
+        return jwt_claims(token.claims)
 
     async def _authorize(
         self, requirement: Requirement, value: str | None
@@ -237,7 +318,14 @@ class Gateway:
             problem = f"{target.url} cannot be reached ({type(exc).__name__}); --upstream points elsewhere"
             return self._failure(api, call, "INTEGRATION_FAILURE", problem)
 
-    async def _lambda(self, api: ServedApi, call: Call) -> tuple[Answer, str | None]:
+    async def _lambda(
+        self,
+        api: ServedApi,
+        call: Call,
+        event: Mapping[str, Any] | None = None,
+        parse: Callable[[bytes], Answer | str] = lambda_answer,
+    ) -> tuple[Answer, str | None]:
+        """Invoke the function with `event` (default: payload 1.0's), its reply read by `parse`."""
         if self.options.lambda_url is None:
             problem = "a Lambda proxy integration needs --lambda URL (the Runtime Interface Emulator's)"
             return self._failure(api, call, "DEFAULT_5XX", problem, status=502)
@@ -245,7 +333,7 @@ class Gateway:
         url = url if url.endswith(LAMBDA_PATH) else url + LAMBDA_PATH
         timeout = aiohttp.ClientTimeout(total=self.options.integration_timeout)
         try:
-            async with self.session.post(url, json=lambda_event(call), timeout=timeout) as reply:
+            async with self.session.post(url, json=event or lambda_event(call), timeout=timeout) as reply:
                 payload = await reply.read()
         except TimeoutError:
             return self._failure(api, call, "INTEGRATION_TIMEOUT", f"{url} did not answer in time")
@@ -253,13 +341,28 @@ class Gateway:
             return self._failure(
                 api, call, "DEFAULT_5XX", f"{url} cannot be reached ({type(exc).__name__})", 502
             )
-        answer = lambda_answer(payload)
+        answer = parse(payload)
         if isinstance(answer, str):
             return self._failure(api, call, "DEFAULT_5XX", f"malformed Lambda proxy response: {answer}", 502)
         return answer, None
 
 
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"})
+
+
+def _facts(request: web.BaseRequest, match: Match, path: str) -> RequestFacts:
+    return RequestFacts(
+        method=request.method,
+        resource_path=match.resource.path,
+        headers=request.headers,
+        query=request.query,
+        path_parameters=match.parameters,
+        request_id=f"{os.getpid():x}-{time.time_ns():x}",
+    )
+
+
+def _message_500() -> Answer:
+    return Answer(500, (("content-type", "application/json"),), b'{"message":"Internal Server Error"}')
 
 
 def _rule(requirement: Requirement) -> str:

@@ -14,10 +14,11 @@ from typing import Any
 
 from apigw_cognito.app.pipeline import FindingsError, load_selector_file, load_spec, run_apply
 from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.openapi import CORS_KEY
 from apigw_cognito.core.explain import Requirement, requirement_of
 from apigw_cognito.core.gateway_responses import GATEWAY_RESPONSES_KEY
 from apigw_cognito.core.routes import RouteTable
-from apigw_cognito.selector.model import Selector, pool_kind
+from apigw_cognito.selector.model import Selector
 
 DEFAULT_TTL = 300  # authorizerResultTtlInSeconds when the document does not say
 
@@ -40,6 +41,8 @@ class ServedApi:
     gateway_responses: Any
     files: tuple[str, ...]  # every file read: a change to any of them reloads
     findings: tuple[Finding, ...]  # warnings of the transform and validation
+    http_api: bool = False  # answered as an HTTP API (JWT authorizers): `core.http_gateway`
+    cors: Any = None  # an HTTP API's x-amazon-apigateway-cors
 
     def requirement(self, method: str, path: str) -> Requirement:
         return self.requirements[(method, path)]
@@ -57,7 +60,7 @@ def build(sources: Sources) -> ServedApi:
     spec = load_spec(sources.spec, allowed_root=sources.allow_root)
     selector = load_selector_file(sources.selector)
     if sources.resolve is not None and any(
-        pool_kind(p) != "arn" for a in selector.authorizers.values() for p in a.user_pools
+        a.needs_lookup(p) for a in selector.authorizers.values() for p in a.user_pools
     ):
         selector = sources.resolve(selector)
     applied = run_apply(spec, selector, validate=True, command="import")
@@ -78,4 +81,6 @@ def build(sources: Sources) -> ServedApi:
         gateway_responses=data.get(GATEWAY_RESPONSES_KEY),
         files=tuple(sorted(f for f in files if os.path.isfile(f))),
         findings=tuple(applied.report.findings),
+        http_api=selector.http_api,
+        cors=data.get(CORS_KEY),
     )

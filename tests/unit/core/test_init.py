@@ -176,3 +176,19 @@ def test_group_by_is_for_a_starter_from_a_document() -> None:
     code, _, stderr = run("init", "--from-api", "abc123", "--group-by", "tag")
     assert code == 2
     assert "--group-by" in stderr
+
+
+def test_an_http_api_starter_loads_once_its_pool_and_app_client_are_filled_in(tmp_path: Path) -> None:
+    """`--http-api` for a document that does not say it is one; the example that does gets it alone."""
+    code, forced, _ = run("init", str(SPECS / "securepets.yaml"), "--http-api")
+    assert code == 0
+    code, detected, _ = run("init", str(SPECS / "securenotes-http.yaml"))
+    assert code == 0
+    for text in (forced, detected):
+        assert "type: jwt" in text
+        assert "api_key" not in text
+        with pytest.raises(InputError, match="APP-CLIENT-ID"):
+            load_selector(text.replace(PLACEHOLDER_POOL, "eu-west-1_AbCdEfGhI").encode(), "s.yaml", {})
+        filled = text.replace(PLACEHOLDER_POOL, "eu-west-1_AbCdEfGhI").replace("APP-CLIENT-ID", "client1")
+        selector = load_selector(filled.encode(), "s.yaml", {})
+        assert selector.http_api
