@@ -91,13 +91,19 @@ def refuse_deploy_time_pools(selector: Selector, command: str) -> None:
         pool_kind(authorizer.user_pools[index]), "a Terraform template variable"
     )
     doing = "sends the document to API Gateway itself" if command == "import" else "compares ARNs"
+    deploy = (
+        "deploy the secured document with the stack (the Body of an AWS::ApiGatewayV2::Api or the"
+        " DefinitionBody of an AWS::Serverless::HttpApi)"
+        if authorizer.is_jwt
+        else "deploy the secured document with the stack (the Body of an AWS::ApiGateway::RestApi or the"
+        " DefinitionBody of an AWS::Serverless::Api) and check it with `apigw-cognito verify SPEC -s"
+        " SELECTOR --stack NAME`"
+    )
     raise InputError(
         f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is {kind}, which only"
         f" the deployment of its stack turns into an ARN; {command} {doing}, so nothing was sent",
         authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
-        hint="deploy the secured document with the stack (the Body of an AWS::ApiGateway::RestApi or the"
-        " DefinitionBody of an AWS::Serverless::Api) and check it with `apigw-cognito verify SPEC -s"
-        " SELECTOR --stack NAME`; or give this command a selector that names the pool by ARN, pool id or"
+        hint=f"{deploy}; or give this command a selector that names the pool by ARN, pool id or"
         " name:<PoolName> (${VAR} in user_pools lets one selector serve both)",
     )
 
@@ -138,6 +144,14 @@ def from_stack(
 ) -> tuple[Selector, str, StackFacts]:
     """`selector` with its CloudFormation references resolved as stack `stack` resolved them, the id
     of the stack's REST API (`stack_api` names its logical id when the stack has several), and the facts."""
+    if selector.http_api:  # before any call: the stack's REST API is what is compared
+        raise InputError(
+            "verify --stack compares a stack's REST API, but the selector's authorizers are type jwt (an"
+            " HTTP API)",
+            Location(selector.name),
+            hint="verify the HTTP API with --http-api-id or --http-api-name and a selector that names the"
+            " pool by id or ARN (${VAR} in user_pools lets one selector serve both)",
+        )
     facts = read_stack(clients, stack)
     api_id = rest_api_id(facts, stack_api)
     mapping = resolved_pools(selector, facts)

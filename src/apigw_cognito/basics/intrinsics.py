@@ -303,6 +303,16 @@ def issuer_function(pool: Any) -> dict[str, Any]:
     return {"Fn::Join": ["", parts]}
 
 
+def issuer_function_pool(issuer: Any) -> Any:
+    """The pool `issuer_function` built `issuer` from (None for any other issuer), so that a secured
+    document gives its reference back."""
+    try:
+        pool = issuer["Fn::Join"][1][5]["Fn::Select"][1]["Fn::Split"][1]["Fn::Join"][1][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return pool if issuer_function(pool) == issuer else None
+
+
 def provider_problem(item: Any) -> str | None:
     """Why a document's providerARNs item that is not an ARN string is no deploy-time reference either
     (None when it is one: a well-formed function, a CDK token or a template variable)."""
