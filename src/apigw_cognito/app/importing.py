@@ -32,7 +32,7 @@ from apigw_cognito.aws.verify import (
     with_gateway_responses,
 )
 from apigw_cognito.basics.errors import InputError, Location
-from apigw_cognito.basics.intrinsics import shown_reference
+from apigw_cognito.basics.intrinsics import is_function, shown_reference
 from apigw_cognito.basics.limits import POOL_ARN_RE
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, security_schemes
 from apigw_cognito.core.pool_scopes import needs_pool_check
@@ -109,7 +109,8 @@ def refuse_deploy_time_pools(selector: Selector, command: str) -> None:
 
 
 def _refuse_document_references(spec: Spec, applied: Applied) -> None:
-    """A reference the document itself holds in a providerARNs (not from the selector) is refused too."""
+    """A reference the document itself holds in a providerARNs or a JWT issuer (not from the selector) is
+    refused too."""
     for name, scheme in security_schemes(applied.data, spec.version).items():
         extension = scheme.get(AUTHORIZER_KEY) if isinstance(scheme, Mapping) else None
         arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
@@ -123,6 +124,18 @@ def _refuse_document_references(spec: Spec, applied: Applied) -> None:
                     hint="deploy the document with its stack and check it with `apigw-cognito verify"
                     " SPEC -s SELECTOR --stack NAME`, or write the pool's ARN in the document",
                 )
+        config = extension.get("jwtConfiguration") if isinstance(extension, Mapping) else None
+        issuer = config.get("issuer") if isinstance(config, Mapping) else None
+        if is_function(issuer):  # an HTTP API's issuer that a stack builds from its pool
+            raise InputError(
+                f"security scheme {name}: jwtConfiguration.issuer is a CloudFormation function that only"
+                " the deployment of its stack turns into the issuer's URL; import sends the document to"
+                " API Gateway itself, so nothing was sent",
+                spec.locate((*spec.version.schemes_pointer, str(name))),
+                hint="deploy the document with its stack (AWS::ApiGatewayV2::Api, AWS::Serverless::HttpApi),"
+                " or write the issuer's URL (https://cognito-idp.<region>.amazonaws.com/<pool id>) in the"
+                " document",
+            )
 
 
 def send(
