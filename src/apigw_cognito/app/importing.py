@@ -90,7 +90,8 @@ def refuse_deploy_time_pools(selector: Selector, command: str) -> None:
     kind = {"reference": "a CloudFormation reference", "token": "a CDK token"}.get(
         pool_kind(authorizer.user_pools[index]), "a Terraform template variable"
     )
-    doing = "sends the document to API Gateway itself" if command == "import" else "compares ARNs"
+    compared = "issuers" if authorizer.is_jwt else "ARNs"
+    doing = "sends the document to API Gateway itself" if command == "import" else f"compares {compared}"
     deploy = (
         "deploy the secured document with the stack (the Body of an AWS::ApiGatewayV2::Api or the"
         " DefinitionBody of an AWS::Serverless::HttpApi)"
@@ -101,7 +102,8 @@ def refuse_deploy_time_pools(selector: Selector, command: str) -> None:
     )
     raise InputError(
         f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is {kind}, which only"
-        f" the deployment of its stack turns into an ARN; {command} {doing}, so nothing was sent",
+        f" the deployment of its stack turns into {'an issuer' if authorizer.is_jwt else 'an ARN'};"
+        f" {command} {doing}, so nothing was sent",
         authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
         hint=f"{deploy}; or give this command a selector that names the pool by ARN, pool id or"
         " name:<PoolName> (${VAR} in user_pools lets one selector serve both)",

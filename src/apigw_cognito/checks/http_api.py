@@ -119,8 +119,12 @@ def _operations(data: Mapping[str, Any], locate: Locate) -> Iterator[Finding]:
             yield codes.finding(
                 "AGC311",
                 f"{op}: integration type {kind} is not one an HTTP API has (AWS_PROXY, HTTP_PROXY): its"
-                " import warns, and with --fail-on-warnings (the default) refuses the document; CORS"
-                " preflights need no mock integration: x-amazon-apigateway-cors answers them",
+                " import warns, and with --fail-on-warnings (the default) refuses the document"
+                + (
+                    "; CORS preflights need no mock integration: x-amazon-apigateway-cors answers them"
+                    if op.method == "OPTIONS"
+                    else ""
+                ),
                 locate(pointer),
                 pointer,
             )

@@ -64,3 +64,16 @@ def test_init_on_the_secured_document_gives_the_reference_back(tmp_path: Path) -
     assert '      - {"Ref":"PoolId"}\n' in starter.read_text()
     check = CliRunner().invoke(app, ["apply", str(secured), "-s", str(starter), "--check"])
     assert check.exit_code == 0, check.output
+
+
+def test_verify_of_an_http_api_speaks_of_verify_and_issuers(tmp_path: Path) -> None:
+    selector = stack_selector(tmp_path)
+    result = CliRunner().invoke(
+        app, ["verify", str(SPEC), "-s", str(selector), "--http-api-id", "abc", *NOWHERE]
+    )
+    assert result.exit_code == 2
+    assert (
+        "which only the deployment of its stack turns into an issuer; verify compares issuers"
+        in result.stderr
+    )
+    assert "import" not in result.stderr.splitlines()[0]
