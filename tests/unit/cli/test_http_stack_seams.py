@@ -77,3 +77,13 @@ def test_verify_of_an_http_api_speaks_of_verify_and_issuers(tmp_path: Path) -> N
         in result.stderr
     )
     assert "import" not in result.stderr.splitlines()[0]
+
+
+def test_serve_refuses_api_keys_for_an_http_api_before_serving() -> None:
+    selector = ROOT / "specs" / "securenotes-http.selector.yaml"
+    result = CliRunner().invoke(
+        app, ["serve", str(SPEC), "-s", str(selector), "--api-key", "k1", "--port", "0"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --api-key: an HTTP API has no API keys"), result.stderr
+    assert "serving" not in result.stderr
