@@ -87,3 +87,9 @@ def test_serve_refuses_api_keys_for_an_http_api_before_serving() -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --api-key: an HTTP API has no API keys"), result.stderr
     assert "serving" not in result.stderr
+
+
+def test_init_names_from_http_api_when_it_refuses_group_by() -> None:
+    result = CliRunner().invoke(app, ["init", "--from-http-api", "abc123", "--group-by", "tag", *NOWHERE])
+    assert result.exit_code == 2
+    assert "--from-http-api reproduces the API method by method" in result.stderr, result.stderr
