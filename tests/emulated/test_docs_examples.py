@@ -265,12 +265,22 @@ def _python(example: Example) -> str:
 
 
 def _yaml(reader: Reader, example: Example) -> None:
-    """README's selector is the bundled one; pipelines.md's pre-commit hooks exist and its CI steps run."""
+    """README's selectors are the bundled ones; pipelines.md's pre-commit hooks exist and its CI steps run."""
     import yaml
     from pre_commit.clientlib import load_manifest
 
     data = yaml.safe_load(example.body)
-    if example.page == "README.md":
+    if example.page == "README.md" and "version" not in data:  # the HTTP APIs section's authorizer
+        from apigw_cognito.selector.loader import load_selector
+
+        rule = "rules:\n  - select: GET /notes\n    authorizer: NotesUsers\n"
+        shown = load_selector(f"version: 1\n{example.body}\n{rule}".encode(), "README.md", {})
+        bundled = ROOT / "specs" / "securenotes-http.selector.yaml"
+        (readme,) = shown.authorizers.values()
+        spec = load_selector(bundled.read_bytes(), str(bundled), {}).authorizers[readme.name]
+        fields = ("type", "user_pools", "audience", "identity_source")
+        assert [getattr(readme, f) for f in fields] == [getattr(spec, f) for f in fields]
+    elif example.page == "README.md":
         assert data == yaml.safe_load((ROOT / "specs" / "securepets.selector.yaml").read_text())
     elif isinstance(data, dict):
         hooks = {h["id"] for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}

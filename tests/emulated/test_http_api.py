@@ -339,3 +339,34 @@ create = true
     code, _, err = run("import", "--target", "dev", "--config", str(config), "--endpoint-url", moto_url)
     assert code == 2
     assert "'mode = merge' is for REST APIs" in err
+
+
+def test_a_document_whose_jwt_issuer_a_stack_builds_is_not_imported(
+    tmp_path: Path, pool: Pool, moto_url: str
+) -> None:
+    """The document was secured for a stack (its issuer a CloudFormation function); a selector whose
+    authorizer has another name leaves that scheme in place, and import refuses to send it."""
+    stack = tmp_path / "stack.selector.yaml"
+    stack.write_text(
+        Path(SELECTOR).read_text().replace("${SECURENOTES_USER_POOL:-us-east-1_AbCdEfGhI}", "{Ref: PoolId}")
+    )
+    secured = tmp_path / "secured.yaml"
+    code, out, err = run("apply", SPEC, "-s", str(stack), "-o", str(secured))
+    assert code == 0, out + err
+    other = tmp_path / "other.yaml"
+    other.write_text(Path(selector(tmp_path, pool)).read_text().replace("NotesUsers", "OtherUsers"))
+    code, out, err = run(
+        "import",
+        str(secured),
+        "-s",
+        str(other),
+        "--http-api-name",
+        unique("notes"),
+        "--create",
+        "--dry-run",
+        "--endpoint-url",
+        moto_url,
+    )
+    assert code == 2, out + err
+    assert "security scheme NotesUsers: jwtConfiguration.issuer is a CloudFormation function" in err
+    assert "nothing was sent" in err

@@ -199,6 +199,41 @@ def test_python_recipes_run(checkout: Path, capsys: pytest.CaptureFixture[str]) 
     ]
 
 
+def test_a_cdk_http_api_gets_the_issuer_of_the_apps_own_pool(checkout: Path) -> None:
+    """The real aws-cdk-lib: the pool id's token inside the issuer function becomes the pool's Ref, and
+    the stack evaluates the function to the pool's issuer."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_apigatewayv2 as apigwv2
+    from aws_cdk import aws_cognito as cognito
+
+    from apigw_cognito.core.stack_resolution import Resource, StackFacts, evaluate
+
+    cdk_app = cdk.App(outdir=str(checkout / "build" / "cdk.out"))
+    stack = cdk.Stack(cdk_app, "SecureNotes")
+    pool = cognito.UserPool(stack, "UserPool")
+    secured = secure_document(
+        Path("specs/securenotes-http.yaml"),
+        Path("specs/securenotes-http.selector.yaml"),
+        environ={"SECURENOTES_USER_POOL": pool.user_pool_id},
+    )
+    apigwv2.CfnApi(stack, "NotesApi", body=secured.data)
+    cdk_app.synth()
+    template = json.loads((checkout / "build" / "cdk.out" / "SecureNotes.template.json").read_text())
+    resources = template["Resources"]
+    (logical,) = [k for k, r in resources.items() if r["Type"] == "AWS::Cognito::UserPool"]
+    (api,) = [r for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
+    scheme = api["Properties"]["Body"]["components"]["securitySchemes"]["NotesUsers"]
+    issuer = scheme["x-amazon-apigateway-authorizer"]["jwtConfiguration"]["issuer"]
+    pool_part = issuer["Fn::Join"][1][-1]["Fn::Select"][1]["Fn::Split"][1]["Fn::Join"][1][0]
+    assert pool_part == {"Ref": logical}
+    facts = StackFacts(
+        "SecureNotes",
+        "arn:aws:cloudformation:eu-west-1:111122223333:stack/SecureNotes/0f0e",
+        resources={logical: Resource("AWS::Cognito::UserPool", "eu-west-1_CdkPool9")},
+    )
+    assert evaluate(issuer, facts) == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_CdkPool9"
+
+
 def test_terraform_recipe_runs(checkout: Path) -> None:
     commands = blocks("sh")[-1]
     for line in commands.splitlines():

@@ -632,6 +632,24 @@ def test_a_selector_error_stops_it_as_apply_would(tmp_path: Path) -> None:
     assert "PURCHASE is not an HTTP method" in result.stderr
 
 
+def test_a_deploy_time_pool_is_refused_before_serving_as_explain_refuses_it() -> None:
+    """No token's issuer can match a pool only the deployment names: serve would answer 401 to all."""
+    spec, selector = ROOT / "specs" / "securepets.yaml", ROOT / "specs" / "securepets.stack.selector.yaml"
+    served = CliRunner().invoke(app, ["serve", str(spec), "-s", str(selector), "--port", str(free_port())])
+    part = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")  # noqa: E731
+    token = f"{part({'alg': 'RS256'})}.{part({'token_use': 'id'})}.c2ln"
+    explained = CliRunner().invoke(
+        app, ["explain", str(spec), "-s", str(selector), "GET /pets", "--token", token, "--offline"]
+    )
+    assert served.exit_code == explained.exit_code == 2
+    assert not served.stdout
+    place = f"error: {selector}:10:9: authorizer 'SecurePetsPool': user pool {{Fn::GetAtt: [UserPool, Arn]}}"
+    assert served.stderr.startswith(place), served.stderr
+    assert "so serve cannot judge a token against it" in served.stderr
+    assert "hint: give serve a selector that names the pool by ARN or id (${VAR}" in served.stderr
+    assert served.stderr.replace("serve", "explain").split("\n")[0] == explained.stderr.split("\n")[0]
+
+
 def test_a_failure_inside_serve_costs_one_request(pools: tuple[Pool, Pool], tmp_path: Path) -> None:
     spec, selector = write_files(tmp_path, pools[0])
     with in_process(spec, selector) as server:

@@ -53,7 +53,7 @@ CfnLoader.add_multi_constructor("!", _short_form)
 
 
 def recipe_templates() -> tuple[dict[str, Any], dict[str, Any]]:
-    cfn, sam = (yaml.load(text, Loader=CfnLoader) for text in recipe_blocks("yaml"))
+    cfn, sam, *_ = (yaml.load(text, Loader=CfnLoader) for text in recipe_blocks("yaml"))
     return cfn, sam
 
 
@@ -257,3 +257,33 @@ def test_recipe_templates_lint_and_translate(monkeypatch: pytest.MonkeyPatch) ->
     assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
     # the translated template lints clean too
     assert [m for m in lint(json.dumps(output), regions=[REGION]) if m.rule.id.startswith("E")] == []
+
+
+def test_the_http_api_recipe_lints_and_translates_with_the_jwt_issuer_function(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """SAM hands the secured document to AWS::ApiGatewayV2::Api as its Body, the issuer function intact."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    from cfnlint.api import lint
+    from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
+    from samtranslator.translator.transform import transform
+
+    selector = tmp_path / "selector.yaml"
+    text = (ROOT / "specs" / "securenotes-http.selector.yaml").read_text()
+    selector.write_text(text.replace("${SECURENOTES_USER_POOL:-us-east-1_AbCdEfGhI}", "{Ref: UserPool}"))
+    secured = secure_document(ROOT / "specs" / "securenotes-http.yaml", selector)
+    issuer = secured.data["components"]["securitySchemes"]["NotesUsers"]["x-amazon-apigateway-authorizer"][
+        "jwtConfiguration"
+    ]["issuer"]
+    sam = yaml.load(recipe_blocks("yaml")[2], Loader=CfnLoader)
+    sam["Resources"]["NotesApi"]["Properties"]["DefinitionBody"] = secured.data  # what AWS::Include puts
+    matches = lint(json.dumps(sam), regions=[REGION])
+    assert [m for m in matches if m.rule.id.startswith("E")] == [], [str(m) for m in matches]
+    output = transform(sam, {}, ManagedPolicyLoader(iam_client=None))  # type: ignore[arg-type]
+    api = output["Resources"]["NotesApi"]
+    assert api["Type"] == "AWS::ApiGatewayV2::Api"
+    scheme = api["Properties"]["Body"]["components"]["securitySchemes"]["NotesUsers"]
+    assert scheme["x-amazon-apigateway-authorizer"]["jwtConfiguration"]["issuer"] == issuer
+    assert "Fn::Join" in issuer
+    matches = lint(json.dumps(output), regions=[REGION])
+    assert [m for m in matches if m.rule.id.startswith("E")] == [], [str(m) for m in matches]

@@ -109,7 +109,8 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
     kind = "HTTP API" if api.http else "REST API"
     log(f"reading {kind} {api.id} ({api.name!r}) in {clients.region}")
     snapshot = read_snapshot(clients, api)
-    responses_live = read_gateway_responses(clients.apigateway(), api.id)
+    # Gateway responses are a REST API's (an HTTP API has none, and GetGatewayResponses refuses its id).
+    responses_live = () if api.http else read_gateway_responses(clients.apigateway(), api.id)
     responses = as_declared(responses_live)
     spec: Spec | None = load_spec(request.spec) if request.spec else None
     notes: list[str] = []

@@ -14,7 +14,7 @@ from apigw_cognito.app.pipeline import Spec
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.core.explain import Explanation, explain, find_operation
 from apigw_cognito.core.tokens import TokenCheck, assess, decode, issuers, judge
-from apigw_cognito.selector.model import DEPLOY_TIME, Selector, pool_kind, shown
+from apigw_cognito.selector.model import DEPLOY_TIME, Authorizer, Selector, pool_kind
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,8 @@ def check_token(
                 f"user pool {pool} is given by name; only a Cognito lookup gives the issuer its tokens carry",
                 hint="run without --offline (the pool is looked up), or write its id or ARN in the selector",
             )
-        if pool_kind(pool) in DEPLOY_TIME:
-            raise InputError(
-                f"user pool {shown(pool, ())} is a deploy-time reference: only the deployment gives the"
-                " issuer its tokens carry, so a token cannot be judged against it",
-                hint="give explain a selector that names the pool by ARN or id (${VAR} in user_pools lets"
-                " one selector serve both), or explain without --token",
-            )
+    if requirement.authorizer is not None:
+        refuse_deploy_time_issuers(requirement.authorizer, "explain", ", or explain without --token")
     now = time.time() if now is None else now
     if requirement.kind != "secured":
         return TokenCheck(token, judge(token, requirement, pools, now, header), _NOT_NEEDED, bearer)
@@ -81,6 +76,21 @@ def check_token(
 
 
 _NOT_NEEDED = "not needed: the method takes no token"
+
+
+def refuse_deploy_time_issuers(authorizer: Authorizer, command: str, otherwise: str = "") -> None:
+    """`InputError`, at the pool's place in the selector, for a pool that only a deployment names: no
+    token's issuer can be compared with it (`explain --token` and `serve` judge tokens)."""
+    for index, pool in enumerate(authorizer.user_pools):
+        if pool_kind(pool) in DEPLOY_TIME:
+            raise InputError(
+                f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a deploy-time"
+                f" reference: only the deployment gives the issuer its tokens carry, so {command} cannot"
+                " judge a token against it",
+                authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
+                hint=f"give {command} a selector that names the pool by ARN or id (${{VAR}} in"
+                f" user_pools lets one selector serve both){otherwise}",
+            )
 
 
 def key_set_url(issuer: str, keys: KeySource) -> str:

@@ -32,7 +32,7 @@ from apigw_cognito.aws.verify import (
     with_gateway_responses,
 )
 from apigw_cognito.basics.errors import InputError, Location
-from apigw_cognito.basics.intrinsics import shown_reference
+from apigw_cognito.basics.intrinsics import is_function, shown_reference
 from apigw_cognito.basics.limits import POOL_ARN_RE
 from apigw_cognito.basics.openapi import AUTHORIZER_KEY, security_schemes
 from apigw_cognito.core.pool_scopes import needs_pool_check
@@ -90,20 +90,29 @@ def refuse_deploy_time_pools(selector: Selector, command: str) -> None:
     kind = {"reference": "a CloudFormation reference", "token": "a CDK token"}.get(
         pool_kind(authorizer.user_pools[index]), "a Terraform template variable"
     )
-    doing = "sends the document to API Gateway itself" if command == "import" else "compares ARNs"
+    compared = "issuers" if authorizer.is_jwt else "ARNs"
+    doing = "sends the document to API Gateway itself" if command == "import" else f"compares {compared}"
+    deploy = (
+        "deploy the secured document with the stack (the Body of an AWS::ApiGatewayV2::Api or the"
+        " DefinitionBody of an AWS::Serverless::HttpApi)"
+        if authorizer.is_jwt
+        else "deploy the secured document with the stack (the Body of an AWS::ApiGateway::RestApi or the"
+        " DefinitionBody of an AWS::Serverless::Api) and check it with `apigw-cognito verify SPEC -s"
+        " SELECTOR --stack NAME`"
+    )
     raise InputError(
         f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is {kind}, which only"
-        f" the deployment of its stack turns into an ARN; {command} {doing}, so nothing was sent",
+        f" the deployment of its stack turns into {'an issuer' if authorizer.is_jwt else 'an ARN'};"
+        f" {command} {doing}, so nothing was sent",
         authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
-        hint="deploy the secured document with the stack (the Body of an AWS::ApiGateway::RestApi or the"
-        " DefinitionBody of an AWS::Serverless::Api) and check it with `apigw-cognito verify SPEC -s"
-        " SELECTOR --stack NAME`; or give this command a selector that names the pool by ARN, pool id or"
+        hint=f"{deploy}; or give this command a selector that names the pool by ARN, pool id or"
         " name:<PoolName> (${VAR} in user_pools lets one selector serve both)",
     )
 
 
 def _refuse_document_references(spec: Spec, applied: Applied) -> None:
-    """A reference the document itself holds in a providerARNs (not from the selector) is refused too."""
+    """A reference the document itself holds in a providerARNs or a JWT issuer (not from the selector) is
+    refused too."""
     for name, scheme in security_schemes(applied.data, spec.version).items():
         extension = scheme.get(AUTHORIZER_KEY) if isinstance(scheme, Mapping) else None
         arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
@@ -117,6 +126,18 @@ def _refuse_document_references(spec: Spec, applied: Applied) -> None:
                     hint="deploy the document with its stack and check it with `apigw-cognito verify"
                     " SPEC -s SELECTOR --stack NAME`, or write the pool's ARN in the document",
                 )
+        config = extension.get("jwtConfiguration") if isinstance(extension, Mapping) else None
+        issuer = config.get("issuer") if isinstance(config, Mapping) else None
+        if is_function(issuer):  # an HTTP API's issuer that a stack builds from its pool
+            raise InputError(
+                f"security scheme {name}: jwtConfiguration.issuer is a CloudFormation function that only"
+                " the deployment of its stack turns into the issuer's URL; import sends the document to"
+                " API Gateway itself, so nothing was sent",
+                spec.locate((*spec.version.schemes_pointer, str(name))),
+                hint="deploy the document with its stack (AWS::ApiGatewayV2::Api, AWS::Serverless::HttpApi),"
+                " or write the issuer's URL (https://cognito-idp.<region>.amazonaws.com/<pool id>) in the"
+                " document",
+            )
 
 
 def send(
@@ -138,6 +159,14 @@ def from_stack(
 ) -> tuple[Selector, str, StackFacts]:
     """`selector` with its CloudFormation references resolved as stack `stack` resolved them, the id
     of the stack's REST API (`stack_api` names its logical id when the stack has several), and the facts."""
+    if selector.http_api:  # before any call: the stack's REST API is what is compared
+        raise InputError(
+            "verify --stack compares a stack's REST API, but the selector's authorizers are type jwt (an"
+            " HTTP API)",
+            Location(selector.name),
+            hint="verify the HTTP API with --http-api-id or --http-api-name and a selector that names the"
+            " pool by id or ARN (${VAR} in user_pools lets one selector serve both)",
+        )
     facts = read_stack(clients, stack)
     api_id = rest_api_id(facts, stack_api)
     mapping = resolved_pools(selector, facts)

@@ -289,6 +289,30 @@ _CHECKS = {
 }
 
 
+def issuer_function(pool: Any) -> dict[str, Any]:
+    """The issuer of a pool that only the deployment names, as CloudFormation builds it from `pool` (a
+    function or a CDK token giving the pool's ARN or its id): https://cognito-idp.<region>.<URL suffix>/<id>.
+
+    CloudFormation has no "last item" nor a condition inside a function, so the pool id is read the same
+    way from both forms: the pool joined to itself by ":userpool/" and split there again gives the pool id
+    as item 1 (an ARN holds ":userpool/" once, an id never). Its region is what comes before its "_"."""
+    marker = ":userpool/"
+    pool_id = {"Fn::Select": [1, {"Fn::Split": [marker, {"Fn::Join": ["", [pool, marker, pool]]}]}]}
+    region = {"Fn::Select": [0, {"Fn::Split": ["_", pool_id]}]}
+    parts = ["https://cognito-idp.", region, ".", {"Ref": "AWS::URLSuffix"}, "/", pool_id]
+    return {"Fn::Join": ["", parts]}
+
+
+def issuer_function_pool(issuer: Any) -> Any:
+    """The pool `issuer_function` built `issuer` from (None for any other issuer), so that a secured
+    document gives its reference back."""
+    try:
+        pool = issuer["Fn::Join"][1][5]["Fn::Select"][1]["Fn::Split"][1]["Fn::Join"][1][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return pool if issuer_function(pool) == issuer else None
+
+
 def provider_problem(item: Any) -> str | None:
     """Why a document's providerARNs item that is not an ARN string is no deploy-time reference either
     (None when it is one: a well-formed function, a CDK token or a template variable)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.intrinsics import is_function, provider_problem
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
     CORS_KEY,
@@ -81,8 +82,11 @@ def jwt_problems(scheme: Mapping[str, Any]) -> Iterator[str]:
         yield "a JWT authorizer needs jwtConfiguration: {issuer, audience}"
         return
     issuer = config.get("issuer")
-    if not isinstance(issuer, str) or not issuer.startswith("https://"):
-        yield "jwtConfiguration.issuer must be the issuer's https URL"
+    if is_function(issuer):  # built at deployment from a pool the stack names (`issuer_function`)
+        if (problem := provider_problem(issuer)) is not None:
+            yield f"jwtConfiguration.issuer is {problem}"
+    elif not isinstance(issuer, str) or not issuer.startswith("https://"):
+        yield "jwtConfiguration.issuer must be the issuer's https URL, or a CloudFormation function giving it"
     elif issuer.endswith("/"):
         yield (
             f"jwtConfiguration.issuer {issuer!r} ends with '/': it must equal the tokens' iss character for"
@@ -115,8 +119,12 @@ def _operations(data: Mapping[str, Any], locate: Locate) -> Iterator[Finding]:
             yield codes.finding(
                 "AGC311",
                 f"{op}: integration type {kind} is not one an HTTP API has (AWS_PROXY, HTTP_PROXY): its"
-                " import warns, and with --fail-on-warnings (the default) refuses the document; CORS"
-                " preflights need no mock integration: x-amazon-apigateway-cors answers them",
+                " import warns, and with --fail-on-warnings (the default) refuses the document"
+                + (
+                    "; CORS preflights need no mock integration: x-amazon-apigateway-cors answers them"
+                    if op.method == "OPTIONS"
+                    else ""
+                ),
                 locate(pointer),
                 pointer,
             )

@@ -208,7 +208,7 @@ def run_http_import(files: Files, session: SessionOptions, options: HttpImportOp
 def run_http_verify(files: Files, session: SessionOptions, api_id: str | None, api_name: str | None) -> int:
     """Compare the live HTTP API with the files' decisions; print the table; 1 on any drift."""
     clients = Clients(session)
-    _spec, applied = _prepared(files, session, clients, validate=False, http_api=True)
+    _spec, applied = _prepared(files, session, clients, validate=False, command="verify", http_api=True)
     verification = importing.verify_http_live(applied, clients, api_id, api_name)
     sys.stdout.write(render_table(verification))
     return int(ExitCode.OK if verification.ok else ExitCode.FINDINGS)

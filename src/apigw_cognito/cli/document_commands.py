@@ -463,7 +463,8 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             if spec is not None and spec_out is not None:
                 fail("give SPEC (your document) or --spec-out (the API's export), not both")
             if group_by is not GroupBy.auto:
-                fail("--group-by cuts a starter from SPEC; --from-api reproduces the API method by method")
+                given = "--from-http-api" if from_http_api is not None else "--from-api"
+                fail(f"--group-by cuts a starter from SPEC; {given} reproduces the API method by method")
             runs = _live_runs()
             request = runs.AdoptRequest(
                 from_api, api_name, spec, spec_out, output, stage, force, from_http_api

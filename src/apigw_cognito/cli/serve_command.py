@@ -142,6 +142,12 @@ def serve_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per 
         except FindingsError as exc:
             emit_report(exc.report, ReportFormat.text, to_stderr=True)
             raise typer.Exit(int(ExitCode.FINDINGS)) from None
+        if served.http_api and api_key:  # an option that would change nothing must not look honoured
+            raise InputError(
+                "--api-key: an HTTP API has no API keys, and the selector's authorizers are type jwt (an HTTP"
+                " API), so no route would check one",
+                hint="leave --api-key out; API keys belong to REST APIs (a rule's `api_key: true`)",
+            )
         for finding in served.findings:  # warnings, as `import` prints them
             _echo_err(finding_line(finding))
         keys = SigningKeys(

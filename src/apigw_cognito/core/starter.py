@@ -27,6 +27,7 @@ from apigw_cognito.basics.intrinsics import (
     TEMPLATE_VARIABLE_RE,
     is_function,
     is_reference_text,
+    issuer_function_pool,
     problems,
     reference_text,
 )
@@ -139,11 +140,14 @@ def _selector_pool(item: Any) -> str | None:
 
 
 def _jwt_existing(name: str, extension: Mapping[str, Any]) -> _Existing:
-    """A Cognito pool's JWT authorizer: its pool id read back from the issuer (another issuer is no
-    Cognito pool: the placeholder stands in), and its audience."""
+    """A Cognito pool's JWT authorizer: its pool id read back from the issuer, or the reference a
+    deploy-time issuer is built from (another issuer is no Cognito pool: the placeholder stands in), and
+    its audience."""
     config = extension.get("jwtConfiguration")
     config = config if isinstance(config, Mapping) else {}
-    pool = issuer_pool(str(config.get("issuer", "")))
+    issuer = config.get("issuer", "")
+    built = issuer_function_pool(issuer)  # a deploy-time pool: its reference
+    pool = _selector_pool(built) if built is not None else issuer_pool(str(issuer))
     audience = config.get("audience")
     clients = tuple(str(a) for a in audience if isinstance(a, str)) if isinstance(audience, list) else ()
     return _Existing(name, (pool,) if pool else (), clients)
@@ -461,7 +465,7 @@ def _jwt_lines(auth: _Existing, *, first: bool) -> list[str]:
         ]
     pool = auth.pools[0] if auth.pools else PLACEHOLDER_POOL
     suffix = "  # TODO: your user pool's id or ARN" if pool == PLACEHOLDER_POOL else ""
-    out += ["    user_pools:", f"      - {_scalar(pool)}{suffix}"]
+    out += ["    user_pools:", f"      - {pool if is_reference_text(pool) else _scalar(pool)}{suffix}"]
     if first:
         out.append(
             "    # The app clients whose tokens it accepts (an ID token's aud, an access token's client_id)."

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding, Location
+from apigw_cognito.basics.intrinsics import issuer_function
 from apigw_cognito.basics.limits import pool_issuer
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
@@ -25,7 +26,7 @@ from apigw_cognito.core.api_keys import api_key_names, scheme_to_require
 from apigw_cognito.core.gateway_responses import ADD_AUTO, GIVE_VALUES, missing_cors, plan_cors
 from apigw_cognito.core.http_cors import http_cors_warnings
 from apigw_cognito.document.edits import Edit
-from apigw_cognito.selector.model import Authorizer, Rule, Selector, provider_value
+from apigw_cognito.selector.model import DEPLOY_TIME, Authorizer, Rule, Selector, pool_kind, provider_value
 
 Kind = Literal["secured", "public"]
 
@@ -98,14 +99,17 @@ def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
 def jwt_scheme_for(authorizer: Authorizer) -> dict[str, Any]:
     """An HTTP API's JWT authorizer for a Cognito pool, as AWS's documentation writes it. `flows: {}` is
     there because OpenAPI 3.0 requires `flows` in an oauth2 scheme; HTTP API import reads only the
-    extension. The issuer is exactly the tokens' `iss`: no trailing slash."""
+    extension. The issuer is exactly the tokens' `iss`: no trailing slash; for a pool only the deployment
+    names (a CloudFormation function, a CDK token), the function that builds it at deployment."""
     pool = authorizer.user_pools[0]
+    deploy_time = pool_kind(pool) in DEPLOY_TIME
+    issuer = issuer_function(provider_value(pool)) if deploy_time else pool_issuer(pool) or pool
     return {
         "type": "oauth2",
         "flows": {},
         AUTHORIZER_KEY: {
             "type": "jwt",
-            "jwtConfiguration": {"issuer": pool_issuer(pool) or pool, "audience": list(authorizer.audience)},
+            "jwtConfiguration": {"issuer": issuer, "audience": list(authorizer.audience)},
             "identitySource": authorizer.identity_source,
         },
     }

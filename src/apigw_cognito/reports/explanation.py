@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from apigw_cognito.core.explain import Explanation
 from apigw_cognito.core.tokens import TokenCheck, issuer_of, when
-from apigw_cognito.selector.model import Authorizer
+from apigw_cognito.selector.model import DEPLOY_TIME, Authorizer, pool_kind
 
 
 def render_explanation(explanation: Explanation, check: TokenCheck | None = None) -> str:
@@ -74,7 +74,7 @@ def _jwt_requirements(scopes: tuple[str, ...], authorizer: Authorizer) -> list[t
     )
     return [
         ("authorizer", f"{authorizer.name} (JWT authorizer of an HTTP API)"),
-        ("issuer", issuer_of(authorizer.user_pools[0]) or authorizer.pool_shown(0)),
+        ("issuer", issuer_of(authorizer.user_pools[0]) or _issuer_from(authorizer)),
         ("audience", ", ".join(authorizer.audience)),
         ("token", token),
         ("from", authorizer.identity_source),
@@ -106,3 +106,11 @@ def _token_lines(check: TokenCheck) -> list[str]:
         if check.verdict.scope_missing:
             lines.append("  (an HTTP API answers this with 403 Forbidden, other refusals with 401)")
     return lines
+
+
+def _issuer_from(authorizer: Authorizer) -> str:
+    """A pool without an issuer here: one only the deployment names (the document holds a function that
+    builds the issuer from it), or a name still to be looked up."""
+    if pool_kind(authorizer.user_pools[0]) in DEPLOY_TIME:
+        return f"built at deployment from the pool {authorizer.pool_shown(0)}"
+    return authorizer.pool_shown(0)

@@ -15,6 +15,7 @@ from apigw_cognito.selector.model import (
     JWT_IDENTITY_SOURCE,
     Authorizer,
     AuthorizerType,
+    pool_kind,
 )
 from apigw_cognito.selector.reader import Reader, fail, kind_of, shown_value, whole_number
 from apigw_cognito.selector.stack_references import read_reference
@@ -127,6 +128,8 @@ def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer
             pools[1][1] or reader.value_at(body, "user_pools"),
             "declare one jwt authorizer per pool and pick one per rule",
         )
+    if pools is not None and kind == "jwt":
+        _no_template_variable(reader, pools[0], pools[1], what)
     identity_source = reader.attempt(lambda: _identity_source(reader, body, what, kind))
     regex = reader.attempt(lambda: _client_id_regex(reader, body, what))
     ttl = reader.attempt(lambda: _result_ttl(reader, body, what))
@@ -145,6 +148,23 @@ def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer
         type=kind,
         audience=audience,
     )
+
+
+def _no_template_variable(
+    reader: Reader, pools: tuple[str, ...], locations: tuple[Location | None, ...], what: str
+) -> None:
+    """A jwt authorizer's issuer is built from its pool; a Terraform template variable only stands for a
+    whole value, and `apply --templatefile` writes no Terraform expression that would build it."""
+    for pool, where in zip(pools, locations, strict=True):
+        if pool_kind(pool) == "template":
+            reader.note(
+                f"{what}: a jwt authorizer's issuer is built from its pool, and a Terraform template"
+                " variable cannot build it (apply --templatefile only puts the variable's value in place)",
+                where or Location("selector"),
+                "give the pool's id or ARN, as ${VAR} from the environment (such as `terraform output`"
+                " of the stack that made the pool), and apply without --templatefile; or use a"
+                " CloudFormation, SAM or CDK stack, whose reference to the pool is supported",
+            )
 
 
 def _type(reader: Reader, body: Any, what: str) -> AuthorizerType:

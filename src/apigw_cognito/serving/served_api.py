@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from apigw_cognito.app.explaining import refuse_deploy_time_issuers
 from apigw_cognito.app.pipeline import FindingsError, load_selector_file, load_spec, run_apply
 from apigw_cognito.basics.errors import Finding
 from apigw_cognito.basics.openapi import CORS_KEY
@@ -56,7 +57,7 @@ def ttl_of(requirement: Requirement) -> int:
 
 def build(sources: Sources) -> ServedApi:
     """Load, resolve, secure and validate; `FindingsError` (with the report) when errors forbid an import,
-    `InputError` for unreadable files."""
+    `InputError` for unreadable files and for a pool only a deployment names."""
     spec = load_spec(sources.spec, allowed_root=sources.allow_root)
     selector = load_selector_file(sources.selector)
     if sources.resolve is not None and any(
@@ -72,6 +73,9 @@ def build(sources: Sources) -> ServedApi:
         (d.operation.method, d.operation.path): requirement_of(d, selector, data, spec.version)
         for d in applied.result.decisions
     }
+    for requirement in requirements.values():  # before serving: such a pool would refuse every token
+        if requirement.kind == "secured" and requirement.authorizer is not None:
+            refuse_deploy_time_issuers(requirement.authorizer, "serve")
     # The files' names are as the spec's path was given (relative to the working folder, or absolute).
     files = {os.path.abspath(name) for name in (sources.selector, sources.spec, *spec.documents.files)}
     return ServedApi(

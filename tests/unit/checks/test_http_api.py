@@ -82,3 +82,13 @@ def test_a_cognito_authorizer_in_an_http_api_document_is_refused() -> None:
     data = doc(cognito, **{"x-amazon-apigateway-cors": {}})
     messages = [m for c, m in codes(data) if c == "AGC302"]
     assert any("an HTTP API has no cognito_user_pools authorizers" in m for m in messages)
+
+
+def test_the_preflight_advice_of_agc311_is_given_only_for_options() -> None:
+    data = doc(jwt_scheme())
+    data["paths"]["/a"]["post"] = {"responses": {}, "x-amazon-apigateway-integration": {"type": "mock"}}
+    data["paths"]["/a"]["options"] = {"responses": {}, "x-amazon-apigateway-integration": {"type": "mock"}}
+    messages = {m.split(":")[0]: m for c, m in codes(data) if c == "AGC311"}
+    assert set(messages) == {"POST /a", "OPTIONS /a"}
+    assert "CORS preflights" not in messages["POST /a"]
+    assert "CORS preflights need no mock integration" in messages["OPTIONS /a"]
