@@ -104,7 +104,8 @@ def show(url: str, token: str | None, label: str) -> int:
         status, headers, body = error.code, error.headers, error.read()
     print(f"$ curl {url}{label}")
     origin = headers.get("Access-Control-Allow-Origin")
-    print(f"  {status}  Access-Control-Allow-Origin: {origin}  {body.decode()}")
+    cors = f"Access-Control-Allow-Origin: {origin}  " if origin is not None else ""
+    print(f"  {status}  {cors}{body.decode()}")
     return status
 
 
