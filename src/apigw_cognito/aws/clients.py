@@ -240,14 +240,23 @@ def aws_call(action: str, endpoint: str | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def aws_lookup(action: str, what: str, region: str) -> Iterator[None]:
-    """`aws_call` for a Get of one resource: NotFoundException says "`what` not found in `region`"."""
-    with aws_call(action):
+def aws_lookup(
+    action: str,
+    what: str,
+    region: str | None,
+    *,
+    code: str = "NotFoundException",
+    hint: str | None = None,
+    endpoint: str | None = None,
+) -> Iterator[None]:
+    """`aws_call` for a Get of one resource: the error `code` AWS answers for a missing one says "`what`
+    not found in `region`"."""
+    with aws_call(action, endpoint):
         try:
             yield
         except Exception as exc:
-            if error_code(exc) == "NotFoundException":
-                raise AwsError(f"{what} not found in {region}") from None
+            if error_code(exc) == code:
+                raise AwsError(f"{what} not found in {region}", hint=hint) from None
             raise
 
 
