@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import boto3
 import yaml
@@ -132,15 +133,16 @@ def bench_document(folder: Path, pool_arn: str) -> tuple[Path, Path]:
     return spec, selector
 
 
+def _client(service: str, url: str) -> Any:
+    """A boto3 client of `service` on the emulator at `url`, with the emulators' dummy credentials."""
+    return boto3.client(
+        service, region_name=REGION, endpoint_url=url, aws_access_key_id="test", aws_secret_access_key="test"
+    )
+
+
 def pool_and_token(moto_url: str) -> tuple[str, str]:
     """A moto user pool's ARN and an ID token of a new user."""
-    client = boto3.client(
-        "cognito-idp",
-        region_name=REGION,
-        endpoint_url=moto_url,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    client = _client("cognito-idp", moto_url)
     pool = client.create_user_pool(PoolName="BenchPool")["UserPool"]
     app = client.create_user_pool_client(
         UserPoolId=pool["Id"], ClientName="bench", ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"]
@@ -213,13 +215,7 @@ def deploy_localstack(localstack_url: str, spec: Path, selector: Path, work: Pat
         check=True,
         capture_output=True,
     )
-    client = boto3.client(
-        "apigateway",
-        region_name=REGION,
-        endpoint_url=localstack_url,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    client = _client("apigateway", localstack_url)
     body = json.dumps(yaml.safe_load(secured.read_text())).encode()
     api = client.import_rest_api(body=body, failOnWarnings=False)
     client.create_deployment(restApiId=api["id"], stageName="bench")

@@ -27,7 +27,7 @@ from apigw_cognito.cli.main import app
 from apigw_cognito.reports.verify_table import render_table
 from tests.support.apidocs import secured, unique, version
 from tests.support.cognito import RESOURCE_SERVER, make_pool
-from tests.support.emulators import ImportRun
+from tests.support.emulators import ImportRun, change_by_hand
 from tests.support.faults import Fault, FaultProxy, fault_proxy
 from tests.support.paths import ROOT
 
@@ -279,13 +279,7 @@ def test_cli_import_deploy_verify_and_drift(cli_env: str, apigw: Any) -> None:
 
     again = _invoke("verify", SPEC, "-s", SELECTOR, "--rest-api-id", api_id)
     assert again.exit_code == 0, again.stderr
-    resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")
-    apigw.update_method(
-        restApiId=api_id,
-        resourceId=resource["id"],
-        httpMethod="GET",
-        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
-    )
+    change_by_hand(apigw, api_id, "GET /pets", "authorizationType", "NONE")
     drift = _invoke("verify", SPEC, "-s", SELECTOR, "--api-name", name)
     assert drift.exit_code == 1
     assert "mismatch: GET /pets: authorizationType is NONE" in drift.stdout

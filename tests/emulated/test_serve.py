@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from apigw_cognito.cli.main import app
 from apigw_cognito.serving.gateway import Options
-from tests.support.cognito import Pool, make_pool
+from tests.support.cognito import Pool, make_pool, token_kinds
 from tests.support.paths import ROOT
 from tests.support.serving import (
     Command,
@@ -185,18 +185,7 @@ def pools(moto_url: str) -> tuple[Pool, Pool]:
 
 @pytest.fixture(scope="module")
 def tokens(pools: tuple[Pool, Pool]) -> dict[str, str]:
-    mine, other = pools
-    issued = mine.tokens()
-    head, body, signature = issued["id"].split(".")
-    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    claims["cognito:groups"] = ["admin"]
-    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    return {
-        "id": issued["id"],
-        "access": issued["access"],
-        "other": other.tokens()["id"],
-        "tampered": f"{head}.{forged}.{signature}",
-    }
+    return token_kinds(*pools, {"cognito:groups": ["admin"]})
 
 
 def write_files(folder: Path, pool: Pool, selector: str = SELECTOR, spec: str = SPEC) -> tuple[Path, Path]:

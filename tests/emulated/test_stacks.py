@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from apigw_cognito import secure_document
 from apigw_cognito.cli.main import app
-from tests.support.emulators import REGION
+from tests.support.emulators import REGION, change_by_hand
 from tests.support.paths import ROOT
 
 RECIPES = ROOT / "docs" / "recipes.md"
@@ -170,13 +170,7 @@ def test_stack_deploys_the_document_and_verify_stack_catches_drift(
     assert "2 secured" in live.output
 
     # drift: GET /pets opened by hand
-    resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")
-    apigw.update_method(
-        restApiId=api_id,
-        resourceId=resource["id"],
-        httpMethod="GET",
-        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
-    )
+    change_by_hand(apigw, api_id, "GET /pets", "authorizationType", "NONE")
     drifted = verify(stack_selector, name, localstack_url, "--no-pool-check")
     assert drifted.exit_code == 1, drifted.output
     assert "GET      /pets" in drifted.output

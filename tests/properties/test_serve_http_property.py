@@ -7,14 +7,12 @@ or another path; no token, garbage, a tampered one, another pool's, moto's ID an
 reads the *secured document* as HTTP API import would (operation `security`, the scheme's
 `jwtConfiguration`) and decodes the claims by hand: no route 404; public 200; a token missing, malformed,
 forged, of another issuer or audience, or expired 401; one lacking only the route's scopes 403; else 200.
-Routing follows the REST property's model (`model_route`), which HTTP APIs share: the most specific route
-wins, ANY covers the rest.
+Routing follows the REST property's model (`model_route`, tests/support/serve_model.py), which HTTP APIs
+share: the most specific route wins, ANY covers the rest.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 import tempfile
 import time
@@ -23,15 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply
 from apigw_cognito.serving.served_api import Sources, build
-from tests.properties.test_serve_property import claims_of, concrete, model_route
-from tests.support.cognito import Pool, make_pool
-from tests.support.serving import InProcess, Recorder, call, in_process
+from tests.support.cognito import Pool, claims_of, make_pool, token_kinds
+from tests.support.serve_model import concrete, model_route
+from tests.support.serving import InProcess, Recorder, call, in_process, write_inputs
 
 ADMIN = "aws.cognito.signin.user.admin"
 CUSTOM = "notes/write"
@@ -114,17 +111,7 @@ def model_status(secured: Mapping[str, Any], case: Mapping[str, Any], tokens: Ma
 @pytest.fixture(scope="module")
 def setting(moto_url: str) -> Iterator[tuple[Pool, dict[str, str], InProcess, Path, Recorder]]:
     mine, other = make_pool(moto_url), make_pool(moto_url)
-    issued = mine.tokens()
-    head, _, signature = issued["id"].split(".")
-    forged = claims_of(issued["id"]) | {"email": "admin@example.com"}
-    body = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
-    tokens = {
-        "garbage": "not-a-token",
-        "id": issued["id"],
-        "access": issued["access"],
-        "other": other.tokens()["id"],
-        "tampered": f"{head}.{body}.{signature}",
-    }
+    tokens = token_kinds(mine, other, {"email": "admin@example.com"})
     with Recorder().running() as backend, tempfile.TemporaryDirectory() as folder:
         first = {
             "paths": {"/n": {"get": {"responses": {"200": {"description": "ok"}}}}},
@@ -150,9 +137,7 @@ def write_case(folder: Path, pool: Pool, backend: Recorder, case: Mapping[str, A
     audience = {"mine": [pool.client_id], "both": [pool.client_id, "otherclient"], "other": ["otherclient"]}
     authorizer = {"type": "jwt", "user_pools": [pool.id], "audience": audience[case["audience"]]}
     selector = {"version": 1, "authorizers": {"Users": authorizer}, "rules": case["rules"], "default": "deny"}
-    (folder / "api.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
-    (folder / "selector.yaml").write_text(yaml.safe_dump(selector, sort_keys=False))
-    return folder / "api.yaml", folder / "selector.yaml"
+    return write_inputs(folder, document, selector)
 
 
 @settings(

@@ -6,16 +6,15 @@ required, an app client regex) and requests (a path of the document or another, 
 garbage, moto's ID and access tokens, another pool's, a tampered one; a right, wrong or missing API key),
 the status `serve` answers equals
 - what `explain` says of the same token for the operation (accepted, refused), with the API key after it;
-- an independent model written here from AWS's documentation, reading the *secured document* as API
-  Gateway imports it (operation-level `security`, the scheme's `providerARNs`, scopes and
-  `identityValidationExpression`, the API key scheme), routing as API Gateway does, and judging the
+- an independent model written from AWS's documentation, reading the *secured document* as API Gateway
+  imports it (operation-level `security`, the scheme's `providerARNs`, scopes and
+  `identityValidationExpression`, the API key scheme), routing as API Gateway does (model_route in
+  tests/support/serve_model.py), and judging the
   token's claims decoded by hand (no PyJWT); a tampered or garbage token is invalid by construction.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 import tempfile
 import time
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -33,8 +31,9 @@ from apigw_cognito.app.pipeline import load_selector_file, load_spec, run_apply
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.serving.gateway import Options
 from apigw_cognito.serving.served_api import Sources, build
-from tests.support.cognito import Pool, make_pool
-from tests.support.serving import InProcess, call, in_process
+from tests.support.cognito import Pool, claims_of, make_pool, token_kinds
+from tests.support.serve_model import concrete, model_route
+from tests.support.serving import InProcess, call, in_process, write_inputs
 
 ADMIN = "aws.cognito.signin.user.admin"
 CUSTOM = "https://pets.example.com/purchase"
@@ -49,10 +48,6 @@ MOCK: dict[str, Any] = {
     "responses": {"default": {"statusCode": "200"}},
 }
 GET: dict[str, Any] = {"responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": MOCK}
-
-
-def concrete(path: str) -> str:
-    return path.replace("{id}", "7").replace("{proxy+}", "x/y")
 
 
 @st.composite
@@ -120,48 +115,6 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
 
 
 # --- The independent model ------------------------------------------------------------------------
-
-
-def claims_of(token: str) -> dict[str, Any]:
-    body = token.split(".")[1]
-    return dict(json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
-
-
-def model_route(paths: Mapping[str, Any], method: str, path: str) -> Mapping[str, Any] | None:
-    """API Gateway's resource matching: for each segment a literal beats `{param}`, which beats a greedy
-    `{proxy+}`; ANY covers every method unless the resource has the method itself; when the best resource
-    lacks the method, the next one that has it answers."""
-    parts = [p for p in path.split("/") if p]
-    candidates = []
-    for template, item in paths.items():
-        segments = [s for s in template.split("/") if s]
-        rank: list[int] = []
-        ok = True
-        for index, segment in enumerate(segments):
-            if segment.endswith("+}"):
-                ok = index < len(parts)
-                rank.append(2)
-                break
-            if index >= len(parts):
-                ok = False
-                break
-            if segment.startswith("{"):
-                rank.append(1)
-            elif segment != parts[index]:
-                ok = False
-                break
-            else:
-                rank.append(0)
-        else:
-            ok = ok and len(segments) == len(parts)
-        if ok:
-            candidates.append((rank, item))
-    for _, item in sorted(candidates, key=lambda c: c[0]):
-        if method.lower() in item:
-            return item[method.lower()]
-        if "x-amazon-apigateway-any-method" in item:
-            return item["x-amazon-apigateway-any-method"]
-    return None
 
 
 def model_status(
@@ -252,17 +205,7 @@ def route_name(secured: Mapping[str, Any], method: str, path: str) -> str | None
 @pytest.fixture(scope="module")
 def setting(moto_url: str) -> Iterator[tuple[Pool, dict[str, str], InProcess, Path]]:
     mine, other = make_pool(moto_url), make_pool(moto_url)
-    issued = mine.tokens()
-    head, _, signature = issued["id"].split(".")
-    forged = claims_of(issued["id"]) | {"cognito:groups": ["admin"]}
-    body = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
-    tokens = {
-        "garbage": "not-a-token",
-        "id": issued["id"],
-        "access": issued["access"],
-        "other": other.tokens()["id"],
-        "tampered": f"{head}.{body}.{signature}",
-    }
+    tokens = token_kinds(mine, other, {"cognito:groups": ["admin"]})
     first = {
         "document": {
             "openapi": "3.0.3",
@@ -285,9 +228,7 @@ def write_case(folder: Path, pool: Pool, case: Mapping[str, Any]) -> tuple[Path,
             re.escape(pool.client_id) if case["regex"] == "match" else case["regex"]
         )
     selector = {"version": 1, "authorizers": {"Pool": authorizer}, "rules": case["rules"], "default": "deny"}
-    (folder / "api.yaml").write_text(yaml.safe_dump(case["document"], sort_keys=False))
-    (folder / "selector.yaml").write_text(yaml.safe_dump(selector, sort_keys=False))
-    return folder / "api.yaml", folder / "selector.yaml"
+    return write_inputs(folder, case["document"], selector)
 
 
 @settings(

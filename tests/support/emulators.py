@@ -134,6 +134,18 @@ def apigw(aws_env: None, localstack_url: str) -> Any:
     return boto3.client("apigateway", region_name=REGION, endpoint_url=localstack_url)
 
 
+def change_by_hand(client: Any, api_id: str, route: str, field: str, value: str) -> None:
+    """What someone changes in the console: `field` of the method `route` ("GET /pets") set to `value`."""
+    method, path = route.split(" ")
+    resource = next(r for r in client.get_resources(restApiId=api_id)["items"] if r["path"] == path)
+    client.update_method(
+        restApiId=api_id,
+        resourceId=resource["id"],
+        httpMethod=method,
+        patchOperations=[{"op": "replace", "path": f"/{field}", "value": value}],
+    )
+
+
 class ImportRun:
     """An importer talking to `url`, with no real sleeping and every progress line kept."""
 

@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from apigw_cognito.app.explaining import KeySource
 from apigw_cognito.serving.gateway import Gateway, Options
 from apigw_cognito.serving.runner import bind, run_server
@@ -143,6 +145,13 @@ class Command:
         code = self.process.wait()
         self._reader.join()
         return code
+
+
+def write_inputs(folder: Path, document: Mapping[str, Any], selector: Mapping[str, Any]) -> tuple[Path, Path]:
+    """`document` and `selector` written as folder/api.yaml and folder/selector.yaml (their paths)."""
+    (folder / "api.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    (folder / "selector.yaml").write_text(yaml.safe_dump(selector, sort_keys=False))
+    return folder / "api.yaml", folder / "selector.yaml"
 
 
 def free_port() -> int:

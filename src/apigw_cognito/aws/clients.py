@@ -239,6 +239,46 @@ def aws_call(action: str, endpoint: str | None = None) -> Iterator[None]:
         raise mapped from None
 
 
+@contextmanager
+def aws_lookup(
+    action: str,
+    what: str,
+    region: str | None,
+    *,
+    code: str = "NotFoundException",
+    hint: str | None = None,
+    endpoint: str | None = None,
+) -> Iterator[None]:
+    """`aws_call` for a Get of one resource: the error `code` AWS answers for a missing one says "`what`
+    not found in `region`"."""
+    with aws_call(action, endpoint):
+        try:
+            yield
+        except Exception as exc:
+            if error_code(exc) == code:
+                raise AwsError(f"{what} not found in {region}", hint=hint) from None
+            raise
+
+
+def one_named(
+    ids: list[str], what: str, name: str, region: str, id_option: str, *, create: bool
+) -> str | None:
+    """The id of the one `what` (an API kind) named `name` among `ids`; None when there is none and
+    `create` says it is to be made."""
+    if len(ids) > 1:
+        raise AwsError(
+            f"{len(ids)} {what}s are named {name!r}: {', '.join(sorted(ids))}",
+            hint=f"pick one with {id_option}",
+        )
+    if not ids:
+        if create:
+            return None
+        raise AwsError(
+            f"no {what} named {name!r} in {region}", hint="add --create to create it, or check --region"
+        )
+    return ids[0]
+
+
 def error_code(exc: BaseException) -> str | None:
     """The AWS error code of a botocore ClientError, None for anything else."""
     response = getattr(exc, "response", None)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from apigw_cognito.aws.clients import Clients, aws_call, error_code, paginate, scrub
+from apigw_cognito.aws.clients import Clients, aws_call, aws_lookup, error_code, one_named, paginate, scrub
 from apigw_cognito.aws.http_verify import (
     JWT,
     NONE,
@@ -115,26 +115,12 @@ def find_http_api(
                 for a in paginate(client.get_apis, "Items", "NextToken", MaxResults="500")
                 if a.get("Name") == api_name and a.get("ProtocolType") == "HTTP"
             )
-        if len(ids) > 1:
-            raise AwsError(
-                f"{len(ids)} HTTP APIs are named {api_name!r}: {', '.join(ids)}",
-                hint="pick one with --http-api-id",
-            )
-        if not ids:
-            if create:
-                return None
-            raise AwsError(
-                f"no HTTP API named {api_name!r} in {clients.region}",
-                hint="add --create to create it, or check --region",
-            )
-        api_id = ids[0]
-    with aws_call("apigatewayv2 GetApi"):
-        try:
-            api = client.get_api(ApiId=api_id)
-        except Exception as exc:
-            if error_code(exc) == "NotFoundException":
-                raise AwsError(f"HTTP API {api_id} not found in {clients.region}") from None
-            raise
+        found = one_named(ids, "HTTP API", api_name, clients.region, "--http-api-id", create=create)
+        if found is None:
+            return None
+        api_id = found
+    with aws_lookup("apigatewayv2 GetApi", f"HTTP API {api_id}", clients.region):
+        api = client.get_api(ApiId=api_id)
     if api.get("ProtocolType") != "HTTP":
         raise AwsError(f"API {api_id} is a {api.get('ProtocolType')} API, not an HTTP API")
     return api_id

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from apigw_cognito.aws.clients import Clients, aws_call, error_code, paginate
+from apigw_cognito.aws.clients import Clients, aws_call, aws_lookup, error_code, paginate
 from apigw_cognito.aws.http_importer import find_http_api
 from apigw_cognito.aws.http_verify import read_http_api
 from apigw_cognito.aws.importer import find_api_by_name
@@ -60,13 +60,8 @@ def find_rest_api(clients: Clients, rest_api_id: str | None, api_name: str | Non
                 hint="pick one with --rest-api-id" if ids else "check the name and --region",
             )
         rest_api_id = ids[0]
-    with aws_call("apigateway GetRestApi"):
-        try:
-            api = client.get_rest_api(restApiId=rest_api_id)
-        except Exception as exc:
-            if error_code(exc) == "NotFoundException":
-                raise AwsError(f"REST API {rest_api_id} not found in {clients.region}") from None
-            raise
+    with aws_lookup("apigateway GetRestApi", f"REST API {rest_api_id}", clients.region):
+        api = client.get_rest_api(restApiId=rest_api_id)
     return RestApiRef(rest_api_id, str(api.get("name", "")))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from apigw_cognito.aws.clients import Clients, aws_call, error_code, paginate
+from apigw_cognito.aws.clients import Clients, aws_call, aws_lookup, paginate
 from apigw_cognito.basics.errors import AwsError
 from apigw_cognito.core.stack_resolution import Resource, StackFacts
 
@@ -18,16 +18,15 @@ def read_stack(clients: Clients, name: str) -> StackFacts:
     """The facts of stack `name`; `AwsError` when it cannot be read (missing, no access, not deployed)."""
     client = clients.cloudformation()
     endpoint = clients.options.endpoint_url
-    with aws_call("cloudformation DescribeStacks", endpoint):
-        try:
-            stacks = client.describe_stacks(StackName=name)["Stacks"]
-        except Exception as exc:
-            if error_code(exc) == "ValidationError":
-                raise AwsError(
-                    f"stack {name!r} not found in {clients.region}",
-                    hint="check the stack name, --region and the account of the credentials in use",
-                ) from None
-            raise
+    with aws_lookup(
+        "cloudformation DescribeStacks",
+        f"stack {name!r}",
+        clients.region,
+        code="ValidationError",
+        hint="check the stack name, --region and the account of the credentials in use",
+        endpoint=endpoint,
+    ):
+        stacks = client.describe_stacks(StackName=name)["Stacks"]
     stack = stacks[0]
     status = str(stack.get("StackStatus", ""))
     if status.endswith(("_FAILED", "_IN_PROGRESS")) or status.startswith(("DELETE", "ROLLBACK")):

@@ -20,6 +20,7 @@ from apigw_cognito.cli.options import (
     AllowRootOption,
     ConfigOption,
     EndpointOption,
+    JwksUrlOption,
     ProfileOption,
     RegionOption,
 )
@@ -111,10 +112,7 @@ def serve_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per 
         ),
     ] = None,
     stage: Annotated[str, typer.Option("--stage", help="The stage name Lambda events carry.")] = "local",
-    jwks_url: Annotated[
-        str | None,
-        typer.Option("--jwks-url", metavar="URL", help="Fetch the signing keys here instead of the pool's."),
-    ] = None,
+    jwks_url: JwksUrlOption = None,
     jwks_file: Annotated[
         str | None,
         typer.Option("--jwks-file", metavar="FILE", help="Read the signing keys from FILE (offline)."),

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from apigw_cognito.cli import output
-from apigw_cognito.cli.main import app
-from tests.support import paths
-
-SPECS = paths.ROOT / "specs"
-SELECTOR = str(SPECS / "securepets.selector.yaml")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env={"SECUREPETS_USER_POOL": ""}, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+from tests.support.cli import SELECTOR, SPECS, run, securepets_copy
 
 
 @pytest.fixture
 def spec(tmp_path: Path) -> Path:
-    copy = tmp_path / "api.yaml"
-    shutil.copy(SPECS / "securepets.yaml", copy)
-    return copy
+    return securepets_copy(tmp_path)
 
 
 def test_output_file_then_check_passes_and_second_run_is_identical(spec: Path, tmp_path: Path) -> None:

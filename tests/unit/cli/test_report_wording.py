@@ -4,31 +4,19 @@ views count as a passing test."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from typer.testing import CliRunner
 
-from apigw_cognito.cli.main import app
-from tests.support import paths
+from tests.support.cli import SELECTOR, run, securepets_copy
 
-SPECS = paths.ROOT / "specs"
-SELECTOR = str(SPECS / "securepets.selector.yaml")
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env={"SECUREPETS_USER_POOL": ""}, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
 def spec(tmp_path: Path) -> Path:
-    copy = tmp_path / "api.yaml"
-    shutil.copy(SPECS / "securepets.yaml", copy)
-    return copy
+    return securepets_copy(tmp_path)
 
 
 def test_audit_with_a_selector_names_the_deciding_rule_of_every_operation(spec: Path) -> None:
