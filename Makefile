@@ -61,6 +61,7 @@ BENCH_FLAGS ?= --quick
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_FLAGS) $(ARGS)
 	$(PY) -m benchmarks.split --rounds 3
+	$(PY) -m benchmarks.serving
 
 # --- long fuzz run ---
 # Thousands of hostile documents and selectors through the CLI, and the security property over thousands of

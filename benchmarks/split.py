@@ -27,14 +27,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import generate
+from benchmarks.basics.paths import CACHE_DIR, ROOT
+from benchmarks.peers.tools import PEER_DIR
+from benchmarks.synthetic.document import build
+from benchmarks.synthetic.selector import SELECTOR
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-CACHE = HERE / ".cache" / "split"
+CACHE = CACHE_DIR / "split"
 CORPUS_GITHUB = ROOT.parent / "shared" / "corpus" / "github-api.json"
 CLI = Path(sys.executable).parent / "apigw-cognito"
-REDOCLY = HERE / ".cache" / "peers" / "node_modules" / ".bin" / "redocly"
+REDOCLY = PEER_DIR / "node_modules" / ".bin" / "redocly"
 
 
 def _repoint(node: Any, root_name: str) -> Any:
@@ -95,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     if not whole.is_file():
         whole = CACHE / "synthetic.json"
         whole.parent.mkdir(parents=True, exist_ok=True)
-        whole.write_text(json.dumps(generate.build(1000, "3.0")), encoding="utf-8")
+        whole.write_text(json.dumps(build(1000, "3.0")), encoding="utf-8")
     selector = CACHE / "selector.yaml"
     selector.parent.mkdir(parents=True, exist_ok=True)
-    selector.write_text(generate.SELECTOR, encoding="utf-8")
+    selector.write_text(SELECTOR, encoding="utf-8")
     pristine, files = split(whole, CACHE / "pristine")
     work = CACHE / "work"
     commands: dict[str, tuple[list[str], Path]] = {

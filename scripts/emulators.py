@@ -4,8 +4,10 @@
 Standard library only, so it runs before anything else is installed. Commands:
 
     emulators.py install            create .emulators/localstack-venv (Python 3.13, pinned); cached by a stamp
-    emulators.py start [--run-dir]  start both on 127.0.0.1 at free ports, wait until they answer
+    emulators.py start [--run-dir]  start both on 127.0.0.1 at free ports, wait until they answer, and make
+                                    the SecurePets user pool in moto (resource server, app client)
     emulators.py env   [--run-dir]  print shell `export` lines pointing the AWS SDKs at them
+    emulators.py token [--run-dir]  print an access token of a user of the SecurePets pool (for `explain`)
     emulators.py stop  [--run-dir]  stop what `start` started, by process group id
 
 LocalStack community runs without Docker in its own virtual environment because it no longer loads on
@@ -229,6 +231,9 @@ def _localstack_command(run_dir: Path, port: int) -> tuple[list[str], dict[str, 
         "GATEWAY_LISTEN": f"127.0.0.1:{port}",
         "SERVICES": "apigateway,sts",
         "EAGER_SERVICE_LOADING": "1",
+        # Other services load on first use: CloudFormation and what its SAM and AWS::Include transforms
+        # call (S3, IAM, SSM, KMS) for the stack tests. Loading them all at start takes 10 to 16 s here.
+        "STRICT_SERVICE_LOADING": "0",
         "DNS_ADDRESS": "0",
         "SKIP_SSL_CERT_DOWNLOAD": "1",
         "SKIP_INFRA_DOWNLOADS": "1",
@@ -399,6 +404,140 @@ def prune_runs(keep: int = 3) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# --- the SecurePets example's Cognito side, for the walkthrough in the docs ---------------------------------
+
+SECUREPETS = {
+    "pool": "SecurePetsUsers",
+    "resource_server": "https://pets.example.com",
+    "scope": "purchase",
+    "client": "SecurePetsWeb",
+}
+
+
+def _cognito(url: str, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    """One cognito-idp call to moto server (the JSON protocol; moto checks no signature)."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{action}",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/cognito-idp/aws4_request,"
+            " SignedHeaders=host, Signature=0",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer: dict[str, Any] = json.loads(response.read() or b"{}")
+            return answer
+    except (OSError, ValueError) as exc:
+        raise EmulatorError(f"moto: cognito-idp {action} failed: {exc}") from None
+
+
+def securepets_pool(url: str) -> dict[str, str]:
+    """The user pool the SecurePets selector's scope lives in, made in moto once (found again after):
+    the pool, the resource server defining `https://pets.example.com/purchase`, and an app client allowed
+    to request it. What `import` and `verify` check before they send anything."""
+    pools: list[dict[str, Any]] = []
+    page: dict[str, Any] = {"MaxResults": 60}
+    while True:  # every page: a moto that has served tests may hold many pools
+        answer = _cognito(url, "ListUserPools", page)
+        pools += answer.get("UserPools", [])
+        if not answer.get("NextToken"):
+            break
+        page["NextToken"] = answer["NextToken"]
+    found = [p["Id"] for p in pools if p.get("Name") == SECUREPETS["pool"]]
+    pool_id = (
+        found[0]
+        if found
+        else _cognito(url, "CreateUserPool", {"PoolName": SECUREPETS["pool"]})["UserPool"]["Id"]
+    )
+    arn = _cognito(url, "DescribeUserPool", {"UserPoolId": pool_id})["UserPool"]["Arn"]
+    servers = _cognito(url, "ListResourceServers", {"UserPoolId": pool_id, "MaxResults": 50})
+    if not any(s.get("Identifier") == SECUREPETS["resource_server"] for s in servers["ResourceServers"]):
+        _cognito(
+            url,
+            "CreateResourceServer",
+            {
+                "UserPoolId": pool_id,
+                "Identifier": SECUREPETS["resource_server"],
+                "Name": "SecurePets",
+                "Scopes": [{"ScopeName": SECUREPETS["scope"], "ScopeDescription": "buy a pet"}],
+            },
+        )
+    clients = _cognito(url, "ListUserPoolClients", {"UserPoolId": pool_id, "MaxResults": 60})
+    client_ids = [
+        c["ClientId"] for c in clients["UserPoolClients"] if c.get("ClientName") == SECUREPETS["client"]
+    ]
+    if not client_ids:
+        client_ids = [
+            _cognito(
+                url,
+                "CreateUserPoolClient",
+                {
+                    "UserPoolId": pool_id,
+                    "ClientName": SECUREPETS["client"],
+                    "AllowedOAuthFlows": ["code"],
+                    "AllowedOAuthFlowsUserPoolClient": True,
+                    "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                    "AllowedOAuthScopes": [
+                        "openid",
+                        f"{SECUREPETS['resource_server']}/{SECUREPETS['scope']}",
+                    ],
+                    "CallbackURLs": ["https://pets.example.com/callback"],
+                },
+            )["UserPoolClient"]["ClientId"]
+        ]
+    return {"pool_id": pool_id, "pool_arn": arn, "client_id": client_ids[0]}
+
+
+SECUREPETS_USER = ("pet-owner", "Pets-are-great-1")  # a user of the example pool, made by `token`
+
+
+def securepets_token(url: str, pool: dict[str, str]) -> str:
+    """An access token of the example pool's user (made on first use), signed in with moto's
+    AdminInitiateAuth: what `explain --token-file` judges. moto's tokens carry only the scope
+    aws.cognito.signin.user.admin."""
+    name, password = SECUREPETS_USER
+    users = _cognito(url, "ListUsers", {"UserPoolId": pool["pool_id"]}).get("Users", [])
+    if not any(u.get("Username") == name for u in users):
+        _cognito(
+            url,
+            "AdminCreateUser",
+            {"UserPoolId": pool["pool_id"], "Username": name, "MessageAction": "SUPPRESS"},
+        )
+        _cognito(
+            url,
+            "AdminSetUserPassword",
+            {"UserPoolId": pool["pool_id"], "Username": name, "Password": password, "Permanent": True},
+        )
+    answer = _cognito(
+        url,
+        "AdminInitiateAuth",
+        {
+            "UserPoolId": pool["pool_id"],
+            "ClientId": pool["client_id"],
+            "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": name, "PASSWORD": password},
+        },
+    )
+    return str(answer["AuthenticationResult"]["AccessToken"])
+
+
+def add_securepets(run_dir: Path) -> dict[str, Any]:
+    """Make (or find) the SecurePets pool in the running moto and record it in the state."""
+    state = read_state(run_dir)
+    if "moto" in state:
+        state["securepets"] = securepets_pool(state["moto"]["url"])
+        _write_state(run_dir, state)
+        log(
+            f"user pool {SECUREPETS['pool']} {state['securepets']['pool_id']} with resource server"
+            f" {SECUREPETS['resource_server']} (scope {SECUREPETS['scope']}) and app client"
+            f" {SECUREPETS['client']} {state['securepets']['client_id']}"
+        )
+    return state
+
+
 def env_vars(state: dict[str, Any]) -> dict[str, str]:
     """Variables that point the AWS SDKs and this project's tests at the running emulators."""
     out = {
@@ -413,6 +552,10 @@ def env_vars(state: dict[str, Any]) -> dict[str, str]:
         out["APIGW_COGNITO_MOTO_URL"] = state["moto"]["url"]
         out["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = state["moto"]["url"]
         out["AWS_ENDPOINT_URL_STS"] = state["moto"]["url"]
+        if "securepets" in state:
+            # What the SecurePets selector's ${SECUREPETS_USER_POOL} reads, and the app client's id.
+            out["SECUREPETS_USER_POOL"] = state["securepets"]["pool_arn"]
+            out["SECUREPETS_APP_CLIENT_ID"] = state["securepets"]["client_id"]
     return out
 
 
@@ -420,7 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["install", "start", "stop", "env", "status"])
+    parser.add_argument("command", choices=["install", "start", "stop", "env", "status", "token"])
     parser.add_argument("--run-dir", type=Path, default=STATE_DIR, help="where state and logs go")
     parser.add_argument(
         "--only", choices=["localstack", "moto"], action="append", help="limit to one emulator"
@@ -435,11 +578,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             install(force=args.force)
             moto_server_command()
         elif args.command == "start":
-            state = start(args.run_dir, services)
+            start(args.run_dir, services)
+            state = add_securepets(args.run_dir)
             for key, value in env_vars(state).items():
                 print(f"export {key}={value}")
         elif args.command == "stop":
             stop(args.run_dir, services)
+        elif args.command == "token":
+            state = read_state(args.run_dir)
+            if "securepets" not in state:
+                raise EmulatorError(
+                    "no SecurePets pool here: run `make -s emulators-up` (emulators.py start) first"
+                )
+            print(securepets_token(state["moto"]["url"], state["securepets"]))
         elif args.command == "env":
             for key, value in env_vars(read_state(args.run_dir)).items():
                 print(f"export {key}={value}")

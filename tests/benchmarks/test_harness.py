@@ -19,6 +19,19 @@ from tests.support.paths import ROOT
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.basics.figures import median, per_operation_growth, ratio
+from benchmarks.measuring.model import Document
+from benchmarks.outputs.coverage import coverage, operations_of
+from benchmarks.outputs.line_diff import LineDiff, is_subsequence, line_diff
+from benchmarks.outputs.verdicts import cli_verdict, validator_verdict
+from benchmarks.report.results import to_json
+from benchmarks.report.text import render
+from benchmarks.synthetic import cache, document, yaml_text
+from benchmarks.synthetic import selector as worst_case
+from benchmarks.targets.judge import judge
+from benchmarks.timing.commands import Command, rotated
+from benchmarks.timing.processes import Sample, parse_gnu_time
+
 from benchmarks import generate, run
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -38,42 +51,42 @@ def load_yaml(text: str) -> Any:
 
 @pytest.mark.parametrize("version", ["2.0", "3.0"])
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_small_documents_are_valid(version: generate.Version, fmt: generate.Format) -> None:
-    text = generate.generate(60, version, fmt)
+def test_small_documents_are_valid(version: document.Version, fmt: document.Format) -> None:
+    text = document.generate(60, version, fmt)
     data = json.loads(text) if fmt == "json" else load_yaml(text)
     validate(data)  # raises on any error
     assert data.get("swagger" if version == "2.0" else "openapi") == ("2.0" if version == "2.0" else "3.0.3")
 
 
 @pytest.mark.parametrize("version", ["2.0", "3.0"])
-def test_yaml_and_json_hold_the_same_data(version: generate.Version) -> None:
-    as_yaml = load_yaml(generate.generate(45, version, "yaml"))
-    as_json = json.loads(generate.generate(45, version, "json"))
+def test_yaml_and_json_hold_the_same_data(version: document.Version) -> None:
+    as_yaml = load_yaml(document.generate(45, version, "yaml"))
+    as_json = json.loads(document.generate(45, version, "json"))
     assert as_yaml == as_json
     # ruamel.yaml (YAML 1.2) reads the same data as libyaml (YAML 1.1)
     assert json.loads(
-        json.dumps(YAML(typ="safe", pure=True).load(generate.generate(45, version, "yaml")))
+        json.dumps(YAML(typ="safe", pure=True).load(document.generate(45, version, "yaml")))
     ) == (as_json)
 
 
 @pytest.mark.parametrize("version", ["2.0", "3.0"])
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
-def test_generation_is_deterministic(version: generate.Version, fmt: generate.Format) -> None:
-    assert generate.generate(37, version, fmt) == generate.generate(37, version, fmt)
-    generate.yaml_scalar.cache_clear()
-    assert generate.generate(37, version, fmt) == generate.generate(37, version, fmt)
+def test_generation_is_deterministic(version: document.Version, fmt: document.Format) -> None:
+    assert document.generate(37, version, fmt) == document.generate(37, version, fmt)
+    yaml_text.yaml_scalar.cache_clear()
+    assert document.generate(37, version, fmt) == document.generate(37, version, fmt)
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 9, 10, 11, 23, 100, 1234])
 def test_exact_operation_counts(count: int) -> None:
-    data = json.loads(generate.generate(count, "3.0", "json"))
+    data = json.loads(document.generate(count, "3.0", "json"))
     ops = operations(data)
     assert len(ops) == count
     assert len({op["operationId"] for _, _, op in ops}) == count
 
 
 def test_documents_look_like_api_gateway_definitions() -> None:
-    text = generate.generate(200, "3.0", "yaml")
+    text = document.generate(200, "3.0", "yaml")
     data = load_yaml(text)
     ops = operations(data)
     assert all("x-amazon-apigateway-integration" in op for _, _, op in ops)
@@ -93,7 +106,7 @@ def test_documents_look_like_api_gateway_definitions() -> None:
 
 
 def test_json_is_indented_by_two() -> None:
-    text = generate.generate(10, "2.0", "json")
+    text = document.generate(10, "2.0", "json")
     assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -104,17 +117,17 @@ def test_json_is_indented_by_two() -> None:
      "https://e.com/a:b"],
 )  # fmt: skip
 def test_yaml_scalars_load_back_unchanged(value: str) -> None:
-    written = generate.yaml_scalar(value)
+    written = yaml_text.yaml_scalar(value)
     assert load_yaml(f"k: {written}\n") == {"k": value}
     assert YAML(typ="safe", pure=True).load(f"k: {written}\n") == {"k": value}
 
 
 def test_the_selector_is_the_worst_case() -> None:
-    sel = load_yaml(generate.SELECTOR)
+    sel = load_yaml(worst_case.SELECTOR)
     assert sel == {
         "version": 1,
-        "authorizers": {"Pool": {"user_pools": [generate.POOL_ARN]}},
-        "rules": [{"select": "* /**", "authorizer": "Pool", "scopes": [generate.SCOPE]}],
+        "authorizers": {"Pool": {"user_pools": [worst_case.POOL_ARN]}},
+        "rules": [{"select": "* /**", "authorizer": "Pool", "scopes": [worst_case.SCOPE]}],
         "default": "deny",
         "cors_preflight": "public",
     }
@@ -124,24 +137,24 @@ def test_cache_writes_once_and_prunes_stale_folders(tmp_path: Path) -> None:
     stale = tmp_path / "0123456789"
     stale.mkdir()
     (stale / "synth-3.0-5.yaml").write_text("old", encoding="utf-8")
-    generate.prune_cache(tmp_path)
+    cache.prune_cache(tmp_path)
     assert not stale.exists()
-    path, selector = generate.ensure(5, "3.0", "yaml", tmp_path)
-    assert path.read_text(encoding="utf-8") == generate.generate(5, "3.0", "yaml")
-    assert selector.read_text(encoding="utf-8") == generate.SELECTOR
+    path, selector = cache.ensure(5, "3.0", "yaml", tmp_path)
+    assert path.read_text(encoding="utf-8") == document.generate(5, "3.0", "yaml")
+    assert selector.read_text(encoding="utf-8") == worst_case.SELECTOR
     stamp = path.stat().st_mtime_ns
-    assert generate.ensure(5, "3.0", "yaml", tmp_path) == (path, selector)
+    assert cache.ensure(5, "3.0", "yaml", tmp_path) == (path, selector)
     assert path.stat().st_mtime_ns == stamp
 
 
 def test_command_line_writes_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert generate.main(["-n", "3", "--version", "2.0", "--format", "json", "-o", "-"]) == 0
-    assert capsys.readouterr().out == generate.generate(3, "2.0", "json")
+    assert capsys.readouterr().out == document.generate(3, "2.0", "json")
 
 
 def test_build_refuses_empty_documents() -> None:
     with pytest.raises(ValueError, match="at least one"):
-        generate.build(0, "3.0")
+        document.build(0, "3.0")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -149,34 +162,34 @@ def test_build_refuses_empty_documents() -> None:
 
 
 def test_median_and_ratio() -> None:
-    assert run.median([3.0, 1.0, 2.0]) == 2.0
-    assert run.median([4.0, 1.0, 2.0, 3.0]) == 2.5
-    assert run.median([]) is None
-    assert run.ratio(3.0, 2.0) == 1.5
-    assert run.ratio(None, 2.0) is None
-    assert run.ratio(1.0, None) is None
-    assert run.ratio(1.0, 0.0) is None
+    assert median([3.0, 1.0, 2.0]) == 2.0
+    assert median([4.0, 1.0, 2.0, 3.0]) == 2.5
+    assert median([]) is None
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(None, 2.0) is None
+    assert ratio(1.0, None) is None
+    assert ratio(1.0, 0.0) is None
 
 
 def test_rotation_gives_every_command_every_place() -> None:
     names = ["a", "b", "c"]
-    orders = [run.rotated(names, t) for t in range(3)]
+    orders = [rotated(names, t) for t in range(3)]
     assert orders == [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
     assert {o[0] for o in orders} == set(names)
-    assert run.rotated([], 4) == []
+    assert rotated([], 4) == []
 
 
 def test_per_operation_growth() -> None:
-    assert run.per_operation_growth((10_000, 1.0), (100_000, 10.0)) == pytest.approx(1.0)
-    assert run.per_operation_growth((10_000, 1.0), (100_000, 15.0)) == pytest.approx(1.5)
-    assert run.per_operation_growth((0, 1.0), (100_000, 15.0)) is None
+    assert per_operation_growth((10_000, 1.0), (100_000, 10.0)) == pytest.approx(1.0)
+    assert per_operation_growth((10_000, 1.0), (100_000, 15.0)) == pytest.approx(1.5)
+    assert per_operation_growth((0, 1.0), (100_000, 15.0)) is None
 
 
 def test_is_subsequence() -> None:
-    assert run.is_subsequence(["a", "b"], ["x", "a", "y", "b"])
-    assert not run.is_subsequence(["b", "a"], ["a", "b"])
-    assert run.is_subsequence([], ["a"])
-    assert not run.is_subsequence(["a", "a"], ["a"])
+    assert is_subsequence(["a", "b"], ["x", "a", "y", "b"])
+    assert not is_subsequence(["b", "a"], ["a", "b"])
+    assert is_subsequence([], ["a"])
+    assert not is_subsequence(["a", "a"], ["a"])
 
 
 BEFORE = "\n".join(f"line {k}" for k in range(50)) + "\n"
@@ -185,13 +198,13 @@ BEFORE = "\n".join(f"line {k}" for k in range(50)) + "\n"
 def test_inserted_lines_change_nothing() -> None:
     lines = BEFORE.split("\n")
     after = "\n".join([*lines[:10], "  security:", "    - Pool: []", *lines[10:30], "new", *lines[30:]])
-    diff = run.line_diff(BEFORE, after)
+    diff = line_diff(BEFORE, after)
     assert (diff.changed, diff.inserted) == (0, 3)
     assert diff.output_lines == diff.input_lines + 3
 
 
 def test_appending_after_a_last_line_without_newline_changes_nothing() -> None:
-    assert run.line_diff("a\nb", "a\nb\nc").changed == 0
+    assert line_diff("a\nb", "a\nb\nc").changed == 0
 
 
 @pytest.mark.parametrize(
@@ -207,7 +220,7 @@ def test_appending_after_a_last_line_without_newline_changes_nothing() -> None:
 def test_changed_lines_are_counted(edit: Any, changed: int) -> None:
     before_lines = BEFORE.split("\n")
     after = "\n".join(edit(before_lines))
-    diff = run.line_diff(BEFORE, after)
+    diff = line_diff(BEFORE, after)
     assert diff.changed == changed
     assert diff.inserted == diff.output_lines - (diff.input_lines - changed)
     assert diff.examples[0][1] == before_lines[diff.examples[0][0] - 1]
@@ -220,20 +233,20 @@ def test_changed_lines_are_counted(edit: Any, changed: int) -> None:
 
 def test_line_endings_count_as_part_of_a_line() -> None:
     crlf = BEFORE.replace("\n", "\r\n")
-    assert run.line_diff(crlf, crlf.replace("line 3\r\n", "line 3\r\nnew\r\n")).changed == 0
-    assert run.line_diff(crlf, BEFORE).changed == 50
+    assert line_diff(crlf, crlf.replace("line 3\r\n", "line 3\r\nnew\r\n")).changed == 0
+    assert line_diff(crlf, BEFORE).changed == 50
 
 
 def test_line_diff_on_a_generated_document_with_repeated_lines() -> None:
-    before = generate.generate(120, "3.0", "yaml")
+    before = document.generate(120, "3.0", "yaml")
     lines = before.split("\n")
     inserted: list[str] = []
     for line in lines:
         inserted.append(line)
         if line.strip() in ("get:", "post:", "put:", "delete:", "patch:"):
             pad = " " * (len(line) - len(line.lstrip()) + 2)
-            inserted += [f"{pad}security:", f"{pad}  - Pool:", f"{pad}      - {generate.SCOPE}"]
-    assert run.line_diff(before, "\n".join(inserted)).changed == 0
+            inserted += [f"{pad}security:", f"{pad}  - Pool:", f"{pad}      - {worst_case.SCOPE}"]
+    assert line_diff(before, "\n".join(inserted)).changed == 0
     # rewrite a repeated line ("type: string") and drop a comment
     k = next(i for i, line in enumerate(inserted) if line.strip() == "type: string")
     c = next(i for i, line in enumerate(inserted) if line.lstrip().startswith("# "))
@@ -243,21 +256,21 @@ def test_line_diff_on_a_generated_document_with_repeated_lines() -> None:
         inserted[k].replace("string", "'string'"),
         *inserted[k + 1 :],
     ]
-    diff = run.line_diff(before, "\n".join(damaged))
+    diff = line_diff(before, "\n".join(damaged))
     assert diff.changed == 2
 
 
 def test_operations_and_coverage() -> None:
-    data = json.loads(generate.generate(20, "3.0", "json"))
-    cov = run.coverage(data)
+    data = json.loads(document.generate(20, "3.0", "json"))
+    cov = coverage(data)
     assert (cov.operations, cov.preflights, cov.secured, cov.public_preflights) == (20, 4, 0, 4)
     assert not cov.complete
     for _, method, op in operations(data):
-        op["security"] = [] if method == "options" else [{"Pool": [generate.SCOPE]}]
-    assert run.coverage(data).complete
+        op["security"] = [] if method == "options" else [{"Pool": [worst_case.SCOPE]}]
+    assert coverage(data).complete
     data["paths"]["/x"] = {"x-amazon-apigateway-any-method": {"security": []}, "summary": "not an operation"}
-    assert run.coverage(data).operations == 21
-    assert run.operations_of([]) == []
+    assert coverage(data).operations == 21
+    assert operations_of([]) == []
 
 
 @pytest.mark.parametrize(
@@ -271,13 +284,13 @@ def test_operations_and_coverage() -> None:
     ],
 )
 def test_cli_verdict(returncode: int, output: str, verdict: str) -> None:
-    assert run.cli_verdict(returncode, output) == verdict
+    assert cli_verdict(returncode, output) == verdict
 
 
 def test_validator_verdict() -> None:
-    assert run.validator_verdict(0, "valid\n") == "valid"
-    assert run.validator_verdict(1, "invalid: OpenAPIValidationError 'info' is required\n") == "invalid"
-    assert run.validator_verdict(1, "Traceback ...") == "error (exit 1)"
+    assert validator_verdict(0, "valid\n") == "valid"
+    assert validator_verdict(1, "invalid: OpenAPIValidationError 'info' is required\n") == "invalid"
+    assert validator_verdict(1, "Traceback ...") == "error (exit 1)"
 
 
 def test_parse_matrix() -> None:
@@ -287,14 +300,14 @@ def test_parse_matrix() -> None:
             run.parse_matrix(bad)
 
 
-def fake_command(name: str, walls: list[float], rss_kb: int = 100_000, returncode: int = 0) -> run.Command:
-    cmd = run.Command(name, [name])
-    cmd.samples = [run.Sample(wall=w, rss_kb=rss_kb, cpu=w, returncode=returncode) for w in walls]
+def fake_command(name: str, walls: list[float], rss_kb: int = 100_000, returncode: int = 0) -> Command:
+    cmd = Command(name, [name])
+    cmd.samples = [Sample(wall=w, rss_kb=rss_kb, cpu=w, returncode=returncode) for w in walls]
     return cmd
 
 
-def fake_document(name: str, fmt: str, ops: int, commands: list[run.Command], **extra: Any) -> run.Document:
-    doc = run.Document(name, Path(name), fmt, "3.0", ops, 1000 * ops, synthetic=True, **extra)
+def fake_document(name: str, fmt: str, ops: int, commands: list[Command], **extra: Any) -> Document:
+    doc = Document(name, Path(name), fmt, "3.0", ops, 1000 * ops, synthetic=True, **extra)
     doc.commands = {c.name: c for c in commands}
     return doc
 
@@ -318,14 +331,14 @@ def test_targets_are_judged_from_medians() -> None:
             "yaml",
             10_000,
             [fake_command("apply", [1.0, 2.0, 1.0]), fake_command("ruamel", [9.0])],
-            lines=run.LineDiff(10, 12, 0, 2),
+            lines=LineDiff(10, 12, 0, 2),
         ),
         fake_document(
             "changed.yaml",
             "yaml",
             10_000,
             [fake_command("apply", [0.1]), fake_command("ruamel", [9.0])],
-            lines=run.LineDiff(10, 12, 1, 3),
+            lines=LineDiff(10, 12, 1, 3),
         ),
         fake_document("small.json", "json", 100, [fake_command("apply", [5.0]), fake_command("json", [1.0])]),
         fake_document(
@@ -333,7 +346,7 @@ def test_targets_are_judged_from_medians() -> None:
             "yaml",
             100,
             [fake_command("apply", [1.0])],
-            lines=run.LineDiff(10, 12, 1, 3),
+            lines=LineDiff(10, 12, 1, 3),
             already_secured=1,
         ),
         fake_document(
@@ -345,7 +358,7 @@ def test_targets_are_judged_from_medians() -> None:
         "help": fake_command("help", [0.03, 0.035, 0.05]),
         "apply-small": fake_command("apply-small", [0.05, 0.06, 0.05]),
     }
-    verdicts = {(v.target.split()[0], v.document): v for v in run.judge(docs, startup, min_ops=1000)}
+    verdicts = {(v.target.split()[0], v.document): v for v in judge(docs, startup, min_ops=1000)}
     assert verdicts[("1", "big.json")].passed is True
     assert verdicts[("1", "big.json")].measured == "1.50x"
     assert verdicts[("4", "big.json")].passed is True  # 1.4x
@@ -362,25 +375,25 @@ def test_targets_are_judged_from_medians() -> None:
     assert verdicts[("0", "changed.yaml")].measured == "1 of 10"
     assert verdicts[("0", "big.json")].passed is False  # no line count: apply output not checked
     assert verdicts[("0", "had-security.yaml")].passed is None  # a replaced `security` value is a change
-    text = run.render(docs, startup, list(verdicts.values()))
+    text = render(docs, startup, list(verdicts.values()))
     assert "FAIL" in text
     assert "PASS" in text
 
 
 def test_results_are_json(tmp_path: Path) -> None:
-    doc = fake_document("d.json", "json", 10, [fake_command("apply", [0.1])], lines=run.LineDiff(1, 2, 0, 1))
-    report = run.to_json([doc], {}, run.judge([doc], {}, 1), {"python": "3.11"}, {"quick": True})
+    doc = fake_document("d.json", "json", 10, [fake_command("apply", [0.1])], lines=LineDiff(1, 2, 0, 1))
+    report = to_json([doc], {}, judge([doc], {}, 1), {"python": "3.11"}, {"quick": True})
     json.dump(report, io.StringIO())
     assert report["documents"][0]["commands"]["apply"]["wall_median"] == 0.1
     assert report["documents"][0]["lines"]["changed"] == 0
 
 
 def test_parse_gnu_time() -> None:
-    assert run.parse_gnu_time("9676 0 0.01 0.00\n") == (9676, 0, pytest.approx(0.01))
-    assert run.parse_gnu_time("Command exited with non-zero status 3\n8628 3 0.25 0.05") == (
+    assert parse_gnu_time("9676 0 0.01 0.00\n") == (9676, 0, pytest.approx(0.01))
+    assert parse_gnu_time("Command exited with non-zero status 3\n8628 3 0.25 0.05") == (
         8628,
         3,
         pytest.approx(0.3),
     )
-    assert run.parse_gnu_time("") is None
-    assert run.parse_gnu_time("/usr/bin/time: cannot run x") is None
+    assert parse_gnu_time("") is None
+    assert parse_gnu_time("/usr/bin/time: cannot run x") is None

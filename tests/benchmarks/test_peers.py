@@ -1,4 +1,4 @@
-"""The pure parts of the benchmark's peer comparison (benchmarks/peers.py and its use in benchmarks/run.py).
+"""The pure parts of the benchmark's peer comparison (benchmarks/peers/ and their use in the targets).
 
 No network and no Node: the overlay check, target parsing, version choice, lines-changed counting on
 peer-like rewrites, the fastest-peer choice and the met/missed wording. Timing is never asserted here.
@@ -7,7 +7,6 @@ peer-like rewrites, the fastest-peer choice and the met/missed wording. Timing i
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -20,9 +19,14 @@ from tests.support.paths import ROOT
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# The project's own modules: a broken import is an error, never a skip.
-peers = importlib.import_module("benchmarks.peers")
-run = importlib.import_module("benchmarks.run")
+from benchmarks.measuring.model import Document
+from benchmarks.outputs.line_diff import line_diff
+from benchmarks.peers import tools as peers
+from benchmarks.peers.results import PeerResult
+from benchmarks.targets.issue13 import fastest_peer, judge_issue13
+from benchmarks.targets.verdict import at_least, at_most, target_order
+from benchmarks.timing.commands import Command
+from benchmarks.timing.processes import Sample
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
 SCHEME = {
@@ -225,20 +229,20 @@ def test_lines_changed_by_a_peer_like_rewrite() -> None:
     """A tool that appends `security` after an operation's last key rewrites that line (it gains a comma)."""
     before = json_text(document())
     peer = json_text(apply_like_a_peer(document(), overlay()))
-    diff = run.line_diff(before, peer)
+    diff = line_diff(before, peer)
     assert diff.changed > 0
     # our way: insert `security` lines, touch nothing else
     lines = before.split("\n")
     k = lines.index('      "get": {') + 1
     inserted = [*lines[:k], '        "security": [{"Pool": ["https://api.example.com/read"]}],', *lines[k:]]
-    assert run.line_diff(before, "\n".join(inserted)).changed == 0
+    assert line_diff(before, "\n".join(inserted)).changed == 0
 
 
 def test_reordered_keys_count_as_changed() -> None:
     """openapi-format's bundle step puts `$ref` before its siblings: a swap rewrites a line."""
     before = '{\n  "a": {\n    "description": "d",\n    "$ref": "#/x"\n  }\n}\n'
     after = '{\n  "a": {\n    "$ref": "#/x",\n    "description": "d"\n  }\n}\n'
-    assert run.line_diff(before, after).changed == 2
+    assert line_diff(before, after).changed == 2
 
 
 def test_comments_and_format() -> None:
@@ -311,14 +315,14 @@ def test_peer_commands_keep_the_format() -> None:
 
 
 def command(name: str, walls: list[float], returncode: int = 0) -> Any:
-    cmd = run.Command(name, [name])
-    cmd.samples = [run.Sample(wall=w, rss_kb=1000, cpu=w, returncode=returncode) for w in walls]
+    cmd = Command(name, [name])
+    cmd.samples = [Sample(wall=w, rss_kb=1000, cpu=w, returncode=returncode) for w in walls]
     return cmd
 
 
 def result(name: str, ok: bool) -> Any:
     applied = peers.OverlayCheck(3, 3 if ok else 0, 0, 0, 6, 6)
-    return run.PeerResult(name, "1", applied=applied)
+    return PeerResult(name, "1", applied=applied)
 
 
 def test_the_fastest_peer_is_one_that_applied_the_overlay() -> None:
@@ -327,33 +331,33 @@ def test_the_fastest_peer_is_one_that_applied_the_overlay() -> None:
         "redocly": command("redocly", [1.5]),
     }
     ok = {"openapi-format": result("openapi-format", True), "redocly": result("redocly", True)}
-    best = run.fastest_peer(cmds, ok)
+    best = fastest_peer(cmds, ok)
     assert best is not None
     assert best[0] == "openapi-format"
     # a peer that did nothing is fast, and does not count
-    best = run.fastest_peer(cmds, {**ok, "openapi-format": result("openapi-format", False)})
+    best = fastest_peer(cmds, {**ok, "openapi-format": result("openapi-format", False)})
     assert best is not None
     assert best[0] == "redocly"
     failed = {**cmds, "redocly": command("redocly", [0.1], returncode=1)}
-    assert run.fastest_peer(failed, {**ok, "openapi-format": result("openapi-format", False)}) is None
+    assert fastest_peer(failed, {**ok, "openapi-format": result("openapi-format", False)}) is None
     small = {"openapi-format-small": command("openapi-format-small", [0.2])}
-    best = run.fastest_peer(small, ok, "-small")
+    best = fastest_peer(small, ok, "-small")
     assert best is not None
     assert best[0] == "openapi-format"
 
 
 def test_met_or_missed_by_how_much() -> None:
-    assert run.at_most(0.6, 0.8) == (True, "met by 0.200x: 25.0% under 0.8x")
-    assert run.at_most(1.2, 0.8) == (False, "missed by 0.400x: 50.0% over 0.8x")
-    assert run.at_most(None, 0.8) == (None, "not measured")
-    assert run.at_least(10.0, 5.0) == (True, "met by 5.00x: 10.00x >= 5x")
-    assert run.at_least(2.0, 5.0) == (False, "missed by 3.00x: needs 2.500x more speed")
-    assert run.target_order("10 x") > run.target_order("9 y") > run.target_order("0 z")
+    assert at_most(0.6, 0.8) == (True, "met by 0.200x: 25.0% under 0.8x")
+    assert at_most(1.2, 0.8) == (False, "missed by 0.400x: 50.0% over 0.8x")
+    assert at_most(None, 0.8) == (None, "not measured")
+    assert at_least(10.0, 5.0) == (True, "met by 5.00x: 10.00x >= 5x")
+    assert at_least(2.0, 5.0) == (False, "missed by 3.00x: needs 2.500x more speed")
+    assert target_order("10 x") > target_order("9 y") > target_order("0 z")
 
 
 def test_issue_13_targets_are_judged_on_the_named_documents() -> None:
     def doc(name: str, fmt: str, walls: dict[str, float]) -> Any:
-        d = run.Document(name, Path(name), fmt, "3.0", 1223, 13_000_000, synthetic=False)
+        d = Document(name, Path(name), fmt, "3.0", 1223, 13_000_000, synthetic=False)
         d.commands = {n: command(n, [w]) for n, w in walls.items()}
         d.peers = {n: result(n, True) for n in ("openapi-format", "redocly") if n in walls}
         return d
@@ -362,13 +366,13 @@ def test_issue_13_targets_are_judged_on_the_named_documents() -> None:
     other = doc("other.json", "json", {"apply": 0.5, "apply-validate": 1.0, "redocly": 1.0})
     verdicts = {
         (v.target.split()[0], v.document): v
-        for v in run.judge_issue13([github, other], {}, 1000, {}, peers_skipped="")
+        for v in judge_issue13([github, other], {}, 1000, {}, peers_skipped="")
     }
     assert verdicts[("7", "github-api.json")].passed is False  # 1.25x of openapi-format
     assert verdicts[("7", "github-api.json")].margin.startswith("missed by 0.450x")
     assert verdicts[("8", "github-api.json")].passed is False  # 2.5x
     assert verdicts[("7", "other.json")].passed is None  # not named by the issue: shown only
     assert verdicts[("7", "other.json")].measured == "0.500x of redocly"
-    skipped = run.judge_issue13([], {}, 1000, {}, peers_skipped="no node or npm on PATH")
+    skipped = judge_issue13([], {}, 1000, {}, peers_skipped="no node or npm on PATH")
     assert {v.target.split()[0] for v in skipped} == {"7", "8", "11"}
     assert all(v.passed is None and "no node" in v.why for v in skipped)

@@ -6,15 +6,15 @@ import json
 from pathlib import Path
 
 from benchmarks.split import split
+from benchmarks.synthetic.document import build
 
 from apigw_cognito.app.pipeline import load_spec
 from apigw_cognito.basics.openapi import iter_operations
-from benchmarks import generate
 
 
 def test_split_keeps_every_operation(tmp_path: Path) -> None:
     whole = tmp_path / "whole.json"
-    whole.write_text(json.dumps(generate.build(40, "3.0")))
+    whole.write_text(json.dumps(build(40, "3.0")))
     root, files = split(whole, tmp_path / "split")
     spec = load_spec(str(root))
     assert spec.documents.split

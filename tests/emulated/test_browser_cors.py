@@ -1,19 +1,16 @@
-"""In a real browser: a page from another origin reads a rejection of the deployed stage, or cannot.
+"""In a real browser: a page from another origin reads `serve`'s rejections, or cannot.
 
-The page is served from one loopback origin (127.0.0.1, port A) and calls the stage, served on another
-(127.0.0.1, port B), without a token or API key, with `fetch`, and writes what it could read into the DOM;
-headless Chromium (`--dump-dom`) returns that DOM. Two rejections are called: an API-keyed method without
-its key (403) and a path the API does not have (403). With the gateway responses `gateway_responses: cors`
-writes, the page reads each status and body; without them (the same API imported from a selector without
-`gateway_responses`) the browser reports a CORS failure although the request reached the stage; with an
-explicit origin it works for that origin only.
+The page is served from one loopback origin (127.0.0.1, port A) and calls SecurePets served by
+`apigw-cognito serve` on another (127.0.0.1, port B), without a token, with `fetch`, and writes what it
+could read into the DOM; headless Chromium (`--dump-dom`) returns that DOM. Two rejections are called: a
+secured method without a token (401 UNAUTHORIZED) and a path the API does not have (403
+MISSING_AUTHENTICATION_TOKEN). With `gateway_responses: {cors: auto}` the page reads each status and body;
+without it the browser reports a CORS failure although the server answered (its log shows both requests);
+with an explicit origin it works for that origin only. The pool is one of moto's, so the selector is
+SecurePets' own with its ARN.
 
-The stage is LocalStack's, imported by `apigw-cognito`'s importer; `tests.support.gateway_shim` adds the
-gateway response's headers to LocalStack's own errors, the one step LocalStack leaves out (see there and
-tests/emulated/test_gateway_responses.py). LocalStack has no Cognito authorizer step, so the 401 of a
-missing token is checked on real AWS (tests/live). The browser is Debian's chromium: found on PATH, or
-installed with apt-get when the test runs as root; otherwise the test skips and says why (and fails under
-CI, whose .ci/run installs it).
+The browser is Debian's chromium: found on PATH, or installed with apt-get when the test runs as root;
+otherwise the test skips and says why (and fails under CI, whose .ci/run installs it).
 """
 
 from __future__ import annotations
@@ -30,13 +27,14 @@ from typing import Any
 
 import pytest
 
-from apigw_cognito.aws.gateway_responses import read_gateway_responses
-from tests.emulated.test_gateway_responses import SELECTOR, run_import, secure
-from tests.support.apidocs import unique
 from tests.support.browser import chromium, dump_dom
 from tests.support.ci import cannot_run
-from tests.support.gateway_shim import GatewayShim
+from tests.support.cognito import make_pool
+from tests.support.paths import ROOT
+from tests.support.serving import in_process
 
+SPEC = ROOT / "specs" / "securepets.yaml"
+SELECTOR = (ROOT / "specs" / "securepets.selector.yaml").read_text()
 PAGE = """<!doctype html>
 <html><body><pre id="out">pending</pre>
 <script>
@@ -49,7 +47,7 @@ async function call(path) {
     return path + " error=" + error.name + ": " + error.message;
   }
 }
-Promise.all([call("/stats"), call("/no/such/path")]).then(function (lines) {
+Promise.all([call("/pets"), call("/no/such/path")]).then(function (lines) {
   document.getElementById("out").textContent = lines.join("\\n");
 });
 </script></body></html>
@@ -62,6 +60,11 @@ def browser() -> str:
     if path is None:
         cannot_run(f"no browser: {reason}")  # .ci/run installs it
     return path
+
+
+@pytest.fixture(scope="module")
+def pool_arn(moto_url: str) -> str:
+    return make_pool(moto_url).arn
 
 
 @contextmanager
@@ -85,73 +88,59 @@ def page_server(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def browse(
-    apigw: Any, localstack_url: str, browser: str, selector: Callable[[str], str], tmp_path: Path
-) -> tuple[str, Any]:
-    """Import the keyed pets API with `selector(page origin)`, serve its stage and a page, and return what
-    the page read (one line per call) and the shim (which saw the requests)."""
+def browse(browser: str, selector: Callable[[str], str], tmp_path: Path) -> tuple[dict[str, str], list[str]]:
+    """Serve SecurePets with `selector(page origin)` and a page; what the page read (by path) and the
+    server's log lines."""
     with page_server(tmp_path) as origin:
-        applied = secure("3.0", selector(origin))
-        outcome, _ = run_import(
-            localstack_url, applied, "3.0", api_name=unique("browser"), create=True, stage="dev"
-        )
-        return _browse(apigw, localstack_url, browser, str(outcome.rest_api_id), origin, tmp_path)
-
-
-def _browse(
-    apigw: Any, localstack_url: str, browser: str, api_id: str, origin: str, tmp_path: Path
-) -> tuple[str, Any]:
-    def configured() -> dict[str, Any]:
-        return {
-            r.kind: {"responseParameters": dict(r.parameters)}
-            for r in read_gateway_responses(apigw, api_id)
-            if not r.default
-        }
-
-    shim = GatewayShim(f"{localstack_url}/restapis/{api_id}/dev/_user_request_", configured)
-    with shim.running():
-        (tmp_path / "index.html").write_text(PAGE % {"api": shim.url})
-        assert origin != shim.url  # two origins: the ports differ
-        dom = dump_dom(browser, f"{origin}/index.html")
+        selector_path = tmp_path / "selector.yaml"
+        selector_path.write_text(selector(origin))
+        with in_process(SPEC, selector_path) as server:
+            (tmp_path / "index.html").write_text(PAGE % {"api": server.url})
+            assert origin != server.url  # two origins: the ports differ
+            dom = dump_dom(browser, f"{origin}/index.html")
     found = re.search(r'<pre id="out">(.*?)</pre>', dom, re.DOTALL)
     assert found is not None, dom
-    return html.unescape(found.group(1)), shim
+    read = html.unescape(found.group(1))
+    return dict(line.split(" ", 1) for line in read.splitlines()), server.lines
 
 
-def test_the_page_reads_the_rejections_with_cors_auto(
-    apigw: Any, localstack_url: str, browser: str, tmp_path: Path
-) -> None:
-    read, shim = browse(apigw, localstack_url, browser, lambda _origin: SELECTOR, tmp_path)
-    lines = dict(line.split(" ", 1) for line in read.splitlines())
-    assert lines["/stats"] == 'status=403 body={"message": "Forbidden"}', read
-    assert lines["/no/such/path"] == 'status=403 body={"message": "Missing Authentication Token"}', read
-    assert sorted(shim.seen) == [("/no/such/path", 403), ("/stats", 403)]
+def with_pool(pool_arn: str, text: str) -> str:
+    return text.replace(
+        "${SECUREPETS_USER_POOL:-arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI}",
+        pool_arn,
+    )
+
+
+def test_the_page_reads_the_rejections_with_cors_auto(browser: str, pool_arn: str, tmp_path: Path) -> None:
+    lines, log = browse(browser, lambda _origin: with_pool(pool_arn, SELECTOR), tmp_path)
+    assert lines["/pets"] == 'status=401 body={"message":"Unauthorized"}', lines
+    assert lines["/no/such/path"] == 'status=403 body={"message":"Missing Authentication Token"}', lines
+    assert any(line.startswith("GET /pets 401") for line in log), log
 
 
 def test_without_gateway_responses_the_browser_reports_a_cors_failure(
-    apigw: Any, localstack_url: str, browser: str, tmp_path: Path
+    browser: str, pool_arn: str, tmp_path: Path
 ) -> None:
-    selector = SELECTOR.replace("gateway_responses:\n  cors: auto\n", "")
-    assert "gateway_responses" not in selector
-    read, shim = browse(apigw, localstack_url, browser, lambda _origin: selector, tmp_path)
-    lines = dict(line.split(" ", 1) for line in read.splitlines())
+    selector = with_pool(pool_arn, SELECTOR).split("gateway_responses:")[0]
+    assert "cors: auto" not in selector
+    lines, log = browse(browser, lambda _origin: selector, tmp_path)
     assert lines == {
-        "/stats": "error=TypeError: Failed to fetch",
+        "/pets": "error=TypeError: Failed to fetch",
         "/no/such/path": "error=TypeError: Failed to fetch",
-    }, read
+    }, lines
     # The requests arrived and were answered: the browser hid the answers (CORS), the network did not fail.
-    assert sorted(shim.seen) == [("/no/such/path", 403), ("/stats", 403)]
+    assert sorted(line.split()[2] for line in log if line.startswith("GET")) == ["401", "403"], log
 
 
 @pytest.mark.parametrize("matches", [True, False], ids=["page-origin", "other-origin"])
 def test_an_explicit_origin_admits_that_origin_only(
-    apigw: Any, localstack_url: str, browser: str, tmp_path: Path, matches: bool
+    browser: str, pool_arn: str, tmp_path: Path, matches: bool
 ) -> None:
     def selector(origin: str) -> str:
         allowed = origin if matches else "https://app.example.com"
         cors = json.dumps({"allow_origin": allowed, "allow_headers": "Content-Type,Authorization"})
-        return SELECTOR.replace("cors: auto", f"cors: {cors}")
+        return with_pool(pool_arn, SELECTOR).replace("cors: auto", f"cors: {cors}")
 
-    read, _ = browse(apigw, localstack_url, browser, selector, tmp_path)
-    assert ("status=403" in read) is matches, read
-    assert ("Failed to fetch" in read) is not matches, read
+    lines, _ = browse(browser, selector, tmp_path)
+    assert ("status=401" in lines["/pets"]) is matches, lines
+    assert ("Failed to fetch" in lines["/pets"]) is not matches, lines

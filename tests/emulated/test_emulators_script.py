@@ -42,3 +42,40 @@ def test_moto_starts_and_stops_by_process_group(tmp_path: Path) -> None:
     assert not manager._group_alive(pid)
     assert manager.read_state(tmp_path) == {}
     assert (tmp_path / "moto.log").exists()
+
+
+@pytest.mark.emulator
+def test_start_makes_the_securepets_pool_once_and_exports_it(tmp_path: Path) -> None:
+    """`make -s emulators-up` leaves moto with the pool, resource server and app client the SecurePets
+    selector needs, and exports the pool's ARN for the selector's ${SECUREPETS_USER_POOL}."""
+    import boto3
+
+    try:
+        manager.start(tmp_path, ["moto"])
+        first = manager.add_securepets(tmp_path)["securepets"]
+        again = manager.add_securepets(tmp_path)["securepets"]  # a second `emulators-up` finds them
+        env = manager.env_vars(manager.read_state(tmp_path))
+        cognito = boto3.client(
+            "cognito-idp",
+            region_name="us-east-1",
+            endpoint_url=env["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"],
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        pools = [
+            p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == "SecurePetsUsers"
+        ]
+        servers = cognito.list_resource_servers(UserPoolId=first["pool_id"], MaxResults=50)["ResourceServers"]
+        client = cognito.describe_user_pool_client(UserPoolId=first["pool_id"], ClientId=first["client_id"])
+    except manager.EmulatorError as exc:
+        pytest.fail(str(exc))
+    finally:
+        manager.stop(tmp_path, ["moto"])
+    assert first == again
+    assert [p["Id"] for p in pools] == [first["pool_id"]]
+    assert env["SECUREPETS_USER_POOL"] == first["pool_arn"]
+    assert env["SECUREPETS_APP_CLIENT_ID"] == first["client_id"]
+    assert [(s["Identifier"], [x["ScopeName"] for x in s["Scopes"]]) for s in servers] == [
+        ("https://pets.example.com", ["purchase"])
+    ]
+    assert "https://pets.example.com/purchase" in client["UserPoolClient"]["AllowedOAuthScopes"]

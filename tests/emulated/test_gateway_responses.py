@@ -30,6 +30,7 @@ from apigw_cognito.aws.verify import compare, expected_methods, read_live_api, w
 from apigw_cognito.reports.verify_table import render_table
 from apigw_cognito.selector.loader import load_selector
 from tests.support.apidocs import POOL_ARN, keyed_pets, unique, version
+from tests.support.emulators import change_by_hand
 
 SELECTOR = f"""\
 version: 1
@@ -122,13 +123,7 @@ def test_verify_reports_drift_in_keys_and_gateway_responses(apigw: Any, localsta
         return with_gateway_responses(verification, applied.data, read_gateway_responses(apigw, api_id))
 
     assert verify().ok
-    resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")
-    apigw.update_method(
-        restApiId=api_id,
-        resourceId=resource["id"],
-        httpMethod="GET",
-        patchOperations=[{"op": "replace", "path": "/apiKeyRequired", "value": "false"}],
-    )
+    change_by_hand(apigw, api_id, "GET /pets", "apiKeyRequired", "false")
     apigw.delete_gateway_response(restApiId=api_id, responseType="UNAUTHORIZED")
     apigw.update_gateway_response(
         restApiId=api_id,

@@ -28,8 +28,9 @@ from apigw_cognito.core.gateway_responses import GATEWAY_RESPONSES_KEY
 from apigw_cognito.reports.verify_table import render_table
 from tests.support.apidocs import secured, unique, version
 from tests.support.cognito import RESOURCE_SERVER, make_pool
-from tests.support.emulators import ImportRun
+from tests.support.emulators import ImportRun, change_by_hand
 from tests.support.faults import Fault, FaultProxy, fault_proxy
+from tests.support.paths import ROOT
 
 
 @pytest.fixture
@@ -340,13 +341,7 @@ def test_cli_import_deploy_verify_and_drift(cli_env: str, apigw: Any) -> None:
 
     again = _invoke("verify", SPEC, "-s", SELECTOR, "--rest-api-id", api_id)
     assert again.exit_code == 0, again.stderr
-    resource = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/pets")
-    apigw.update_method(
-        restApiId=api_id,
-        resourceId=resource["id"],
-        httpMethod="GET",
-        patchOperations=[{"op": "replace", "path": "/authorizationType", "value": "NONE"}],
-    )
+    change_by_hand(apigw, api_id, "GET /pets", "authorizationType", "NONE")
     drift = _invoke("verify", SPEC, "-s", SELECTOR, "--api-name", name)
     assert drift.exit_code == 1
     assert "mismatch: GET /pets: authorizationType is NONE" in drift.stdout
@@ -395,6 +390,62 @@ def test_cli_dry_run(cli_env: str, apigw: Any) -> None:
     assert done.exit_code == 0, done.stderr
     assert "dry run: would send ImportRestApi" in done.stderr
     assert _api_named(apigw, name) == []
+
+
+@pytest.mark.parametrize("mode", ["overwrite", "merge"])
+def test_cli_dry_run_says_what_changes_in_each_methods_authorization(
+    cli_env: str, apigw: Any, tmp_path: Any, mode: str
+) -> None:
+    """Turning GET /pets/{petId} from public to secured (with a scope), dropping POST /purchase's scope and
+    requiring an API key on GET /pets: the dry run names each method, live -> new, in text and in JSON."""
+    name = unique("PlanPets")
+    assert _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--create").exit_code == 0
+    selector = tmp_path / "changed.selector.yaml"
+    text = (ROOT / SELECTOR).read_text()
+    for old, new in (
+        (f"    scopes: [{RESOURCE_SERVER}/purchase]\n  # Browsing", "  # Browsing"),
+        (
+            "  - select: GET /pets/{petId}\n    public: true",
+            "  - select: GET /pets/{petId}\n    authorizer: SecurePetsPool\n"
+            f"    scopes: [{RESOURCE_SERVER}/purchase]",
+        ),
+        (
+            "  - select: GET /pets\n    authorizer: SecurePetsPool",
+            "  - select: GET /pets\n    authorizer: SecurePetsPool\n    api_key: required",
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    selector.write_text(text)
+    args = ["import", SPEC, "-s", str(selector), "--api-name", name, "--dry-run", "--mode", mode]
+    done = _invoke(*args)
+    assert done.exit_code == 0, done.stderr
+    assert "authorization changes on 3 method(s) (live -> new):" in done.stderr
+    purchase = f"COGNITO_USER_POOLS SecurePetsPool [{RESOURCE_SERVER}/purchase]"
+    assert (
+        f"  GET /pets/{{petId}}: NONE -> {purchase} (scopes added: {RESOURCE_SERVER}/purchase)" in done.stderr
+    )
+    assert (
+        f"  POST /purchase: {purchase} -> COGNITO_USER_POOLS SecurePetsPool"
+        f" (scopes removed: {RESOURCE_SERVER}/purchase)"
+    ) in done.stderr
+    assert (
+        "  GET /pets: COGNITO_USER_POOLS SecurePetsPool -> COGNITO_USER_POOLS SecurePetsPool + API key"
+        " (API key not required -> required)"
+    ) in done.stderr
+    as_json = _invoke(*args, "--report", "json")
+    assert as_json.exit_code == 0, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["dry_run"] is True
+    assert report["plan"]["action"] == mode
+    changes = {(c["method"], c["path"]): c for c in report["plan"]["authorization_changes"]}
+    assert set(changes) == {("GET", "/pets/{petId}"), ("POST", "/purchase"), ("GET", "/pets")}
+    assert changes[("GET", "/pets/{petId}")]["live"] == "NONE"
+    assert changes[("GET", "/pets/{petId}")]["new"] == purchase
+    assert changes[("POST", "/purchase")]["scopes_removed"] == [f"{RESOURCE_SERVER}/purchase"]
+    assert changes[("GET", "/pets")]["api_key"] == "not required -> required"
+    unchanged = _invoke("import", SPEC, "-s", SELECTOR, "--api-name", name, "--dry-run", "--mode", mode)
+    assert "no method's authorization changes" in unchanged.stderr
 
 
 @pytest.mark.parametrize(

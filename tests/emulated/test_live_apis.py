@@ -193,6 +193,84 @@ def test_adopt_with_spec_out_writes_the_export_and_a_matching_selector(
     assert authorization(apigw, copy) == authorization(apigw, console)
 
 
+CORS = {
+    "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+    "gatewayresponse.header.Access-Control-Allow-Headers": "'Authorization'",
+}
+
+
+def test_adopt_carries_the_gateway_responses(apigw: Any, console: str, tmp_path: Path) -> None:
+    """The API's 401 and 4xx answers carry CORS headers: the adopted export declares them, so verify finds
+    them equal and an overwrite of the pair resets nothing; with a document of the user's own that lacks
+    them, init says to decide them."""
+    apigw.put_gateway_response(
+        restApiId=console, responseType="UNAUTHORIZED", statusCode="401", responseParameters=CORS
+    )
+    apigw.put_gateway_response(
+        restApiId=console,
+        responseType="DEFAULT_4XX",
+        responseParameters=CORS,
+        responseTemplates={"application/json": '{"message":$context.error.messageString}'},
+    )
+    spec_out = tmp_path / "exported.yaml"
+    selector = tmp_path / "adopted.selector.yaml"
+    result = _cli("init", "--from-api", console, "-o", str(selector), "--spec-out", str(spec_out))
+    assert result.exit_code == 0, result.output
+    assert "declared the API's gateway response(s) DEFAULT_4XX, UNAUTHORIZED in the export" in result.stderr
+    verify = _cli("verify", str(spec_out), "-s", str(selector), "--rest-api-id", console)
+    assert verify.exit_code == 0, verify.output
+    assert "2 gateway responses checked, 0 mismatches" in verify.stdout
+    assert "not in the document" not in verify.stdout
+    dry = _cli("import", str(spec_out), "-s", str(selector), "--rest-api-id", console, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "gateway response" not in dry.stderr
+    assert "nothing in the live API disappears" in dry.stderr
+
+    own = tmp_path / "pets.json"
+    own.write_text(json.dumps(own_spec()))
+    lacking = _cli("init", str(own), "--from-api", console, "-o", str(tmp_path / "own.selector.yaml"))
+    assert lacking.exit_code == 1, lacking.output
+    assert (
+        f"decide: gateway response UNAUTHORIZED is configured in the API but not declared in {own}"
+        in lacking.stderr
+    )
+
+
+def test_adopt_after_a_second_import_keeps_the_name_and_the_gateway_responses(
+    apigw: Any, localstack_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """LocalStack adds an authorizer of the same name on every import: the one the methods use keeps its
+    name in the adopted selector, the unused twin is reported and left out, and verify of the pair passes."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", localstack_url)
+    specs = Path(__file__).resolve().parents[2] / "specs"
+    name = unique("twice")
+    files = [str(specs / "securepets.yaml"), "-s", str(specs / "securepets.selector.yaml")]
+    assert _cli("import", *files, "--api-name", name, "--create", "--stage", "dev").exit_code == 0
+    assert _cli("import", *files, "--api-name", name, "--stage", "dev").exit_code == 0
+    spec_out, selector = tmp_path / "pets.yaml", tmp_path / "pets.selector.yaml"
+    adopted = _cli("init", "--api-name", name, "-o", str(selector), "--spec-out", str(spec_out))
+    assert adopted.exit_code == 0, adopted.output
+    assert "is used by no method and has the name of another: left out of the selector" in adopted.stderr
+    text = selector.read_text()
+    assert "  SecurePetsPool:  # authorizer " in text
+    assert "SecurePetsPool_2" not in text
+    verify = _cli("verify", str(spec_out), "-s", str(selector), "--api-name", name)
+    assert verify.exit_code == 0, verify.output
+    assert "0 mismatches" in verify.stdout
+    assert "AGC207" not in verify.output
+    # With the document itself: its selector's `gateway_responses: cors: auto` made the live responses,
+    # and the adopted selector says so again, so an overwrite of the pair resets none of them.
+    own = tmp_path / "own.selector.yaml"
+    again = _cli("init", files[0], "--api-name", name, "-o", str(own))
+    assert again.exit_code == 0, again.output
+    assert own.read_text().endswith("gateway_responses:\n  cors: auto\n")
+    pair = _cli("verify", files[0], "-s", str(own), "--api-name", name)
+    assert pair.exit_code == 0, pair.output
+    assert "5 gateway responses checked, 0 mismatches" in pair.stdout
+    dry = _cli("import", files[0], "-s", str(own), "--api-name", name, "--dry-run")
+    assert "nothing in the live API disappears" in dry.stderr, dry.output
+
+
 def test_adopt_says_what_it_cannot_express(apigw: Any, console: str, tmp_path: Path) -> None:
     """An IAM method gets no rule: `default: deny` makes apply stop on it, and init exits 1 saying so."""
     ids = {r["path"]: r["id"] for r in apigw.get_resources(restApiId=console)["items"]}

@@ -218,3 +218,69 @@ def test_import_refuses_a_scope_nobody_defines_before_any_api_gateway_call(
     assert result.exit_code == 1, result.output
     assert "error AGC104" in result.stderr
     assert "nothing was sent to API Gateway" in result.stderr
+
+
+def one_error(result: object) -> str:
+    err = result.stderr  # type: ignore[attr-defined]
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, err
+    assert "<" not in err, err  # never an HTML page
+    return err
+
+
+@pytest.mark.parametrize("command", ["import", "verify"])
+def test_a_pool_the_endpoint_does_not_have_is_one_line_whatever_it_answers(
+    aws_env: None, moto_url: str, tmp_path: Path, command: str
+) -> None:
+    """moto answers ListResourceServers for a pool it does not have with an HTML 500 page: the pool is
+    still named as not found, exit 3."""
+    arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Nowhere000"
+    args = [
+        command,
+        SPEC,
+        "-s",
+        selector(tmp_path, arn),
+        "--api-name",
+        "SecurePets",
+        "--endpoint-url",
+        moto_url,
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 3, result.output
+    err = one_error(result)
+    assert "error: user pool us-east-1_Nowhere000 not found in us-east-1" in err
+    assert "emulators-up" in err
+
+
+def test_an_endpoint_without_cognito_says_where_to_point_it(
+    aws_env: None, moto_url: str, tmp_path: Path
+) -> None:
+    """LocalStack community answers every cognito-idp call with 501: say what to do instead."""
+    pool = make_pool(moto_url, scopes=("purchase",), oauth_scopes=(PURCHASE,))
+    license_text = (
+        "The API for service cognito-idp is either not included in your current license plan or has not"
+        " yet been emulated by LocalStack."
+    )
+    with fault_proxy(moto_url) as proxy:
+        proxy.add(Fault("ListResourceServers", status=501, message=license_text, times=9, protocol="json"))
+        args = ["import", SPEC, "-s", selector(tmp_path, pool.arn), "--api-name", "x", "--dry-run"]
+        result = CliRunner().invoke(app, [*args, "--endpoint-url", proxy.url])
+    assert result.exit_code == 3, result.output
+    err = one_error(result)
+    assert "cognito-idp ListResourceServers: the endpoint does not serve cognito-idp (HTTP 501" in err
+    assert "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER" in err
+    assert "--no-pool-check" in err
+
+
+def test_localstack_community_without_cognito_says_where_to_point_it(
+    aws_env: None, localstack_url: str, tmp_path: Path
+) -> None:
+    """The same with LocalStack itself as the only endpoint: it answers cognito-idp with 501."""
+    arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
+    args = ["import", SPEC, "-s", selector(tmp_path, arn), "--api-name", "x", "--dry-run"]
+    result = CliRunner().invoke(app, [*args, "--endpoint-url", localstack_url])
+    assert result.exit_code == 3, result.output
+    err = one_error(result)
+    assert "the endpoint does not serve cognito-idp (HTTP 501" in err
+    assert "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=URL" in err
+    assert "--no-pool-check" in err

@@ -29,7 +29,7 @@ INPUT_ROOTS = (GOLDEN, paths.ROOT / "specs")
 
 def run_case(case: Path) -> dict[str, str]:
     args = shlex.split((case / "cmd").read_text())
-    env = {"SECUREPETS_USER_POOL": ""}
+    env = {"SECUREPETS_USER_POOL": "", "SECURENOTES_USER_POOL": "", "SECURENOTES_APP_CLIENT": ""}
     env_file = case / "env"
     if env_file.is_file():
         env.update(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)

@@ -20,6 +20,8 @@ from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import MISSING, iter_operations
 from apigw_cognito.document.edits import Edit, apply_to_data
 from apigw_cognito.document.load import Document, load_document
+from apigw_cognito.document.yaml_paths import Paths
+from apigw_cognito.document.yaml_spans import Spans
 from tests.support.ci import cannot_run
 from tests.support.paths import CORPUS
 
@@ -287,9 +289,12 @@ def _value_end(document: Document, pointer: tuple[str, ...], text: str) -> int:
     if document.format == "json":
         _, _, end_byte = source._find(pointer)
         return len(source.body[:end_byte].decode("utf-8"))
-    node, key, _ = source._resolve(pointer)
-    start, end, alias = source._occurrence(node, source.tree.end[key])
-    return end if alias else max(end, source._content_end(node, start))
+    found = Paths(source.tree, source.name).resolve(pointer)
+    assert found is not None
+    node, key, _ = found
+    spans = Spans(source.text, source.tree, source.name)
+    start, end, alias = spans.occurrence(node, source.tree.end[key])
+    return end if alias else max(end, spans.content_end(node, start))
 
 
 # --- the corpus ----------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ custom scopes come from the OAuth2 token endpoint, which moto does not serve.
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,3 +88,25 @@ def make_pool(
         **oauth,
     )["UserPoolClient"]
     return Pool(pool["Id"], pool["Arn"], app_client["ClientId"], url)
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    """A JWT's payload, read without checking anything."""
+    body = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
+
+
+def token_kinds(mine: Pool, other: Pool, forged: dict[str, Any]) -> dict[str, str]:
+    """A token of each kind a gateway must tell apart: `mine`'s ID and access tokens, `other`'s ID token,
+    garbage, and `mine`'s ID token with `forged` claims put in and its signature kept."""
+    issued = mine.tokens()
+    head, _, signature = issued["id"].split(".")
+    payload = claims_of(issued["id"]) | forged
+    body = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+    return {
+        "garbage": "not-a-token",
+        "id": issued["id"],
+        "access": issued["access"],
+        "other": other.tokens()["id"],
+        "tampered": f"{head}.{body}.{signature}",
+    }

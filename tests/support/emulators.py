@@ -96,7 +96,8 @@ def emulator_run() -> Iterator[EmulatorRun]:
 
 @pytest.fixture(scope="session")
 def localstack_url(emulator_run: EmulatorRun) -> str:
-    """LocalStack's endpoint: API Gateway (its import creates Cognito authorizers); no Cognito."""
+    """LocalStack's endpoint: API Gateway (its import creates Cognito authorizers) and CloudFormation (SAM
+    and AWS::Include too); no Cognito."""
     return emulator_run.url("localstack")
 
 
@@ -126,6 +127,18 @@ def apigw(aws_env: None, localstack_url: str) -> Any:
     import boto3  # only emulator tests pay for boto3, not every test run that loads this plugin
 
     return boto3.client("apigateway", region_name=REGION, endpoint_url=localstack_url)
+
+
+def change_by_hand(client: Any, api_id: str, route: str, field: str, value: str) -> None:
+    """What someone changes in the console: `field` of the method `route` ("GET /pets") set to `value`."""
+    method, path = route.split(" ")
+    resource = next(r for r in client.get_resources(restApiId=api_id)["items"] if r["path"] == path)
+    client.update_method(
+        restApiId=api_id,
+        resourceId=resource["id"],
+        httpMethod=method,
+        patchOperations=[{"op": "replace", "path": f"/{field}", "value": value}],
+    )
 
 
 class ImportRun:

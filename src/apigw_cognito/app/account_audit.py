@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from apigw_cognito.app.pipeline import load_selector_file
 from apigw_cognito.aws.clients import Clients
-from apigw_cognito.aws.live_api import RestApiRef, find_rest_api, list_rest_apis, read_snapshot
+from apigw_cognito.aws.live_api import (
+    RestApiRef,
+    find_http_ref,
+    find_rest_api,
+    list_http_apis,
+    list_rest_apis,
+    read_snapshot,
+)
 from apigw_cognito.basics.errors import ExitCode, InputError, Location, ToolError
 from apigw_cognito.core.live_audit import Allowances, LiveAudit, audit_live
 from apigw_cognito.reports.model import ApiOutcome, Report, Row
@@ -29,6 +36,9 @@ class LiveAuditRequest:
     api_names: tuple[str, ...] = ()  # none of either: every REST API of the region
     allow: tuple[str, ...] = ()  # "METHOD PATH" select strings
     selector: str | None = None
+    http_api_ids: tuple[str, ...] = ()
+    http_api_names: tuple[str, ...] = ()
+    every_http_api: bool = False  # every HTTP API of the region too (`--http-apis`)
 
 
 def allowances(request: LiveAuditRequest) -> Allowances:
@@ -59,16 +69,22 @@ def live_report(audit: LiveAudit) -> Report:
     ]
     snapshot = audit.snapshot
     report = Report(command=COMMAND, document=snapshot.uri, rows=rows, findings=list(audit.findings))
-    report.notes.append(f"REST API {snapshot.rest_api_id} ({snapshot.name!r}), {len(rows)} methods")
+    what = "routes" if snapshot.http_api else "methods"
+    report.notes.append(f"{snapshot.kind} {snapshot.rest_api_id} ({snapshot.name!r}), {len(rows)} {what}")
     return report
 
 
 def _targets(clients: Clients, request: LiveAuditRequest) -> list[RestApiRef]:
+    http = [find_http_ref(clients, api_id, None) for api_id in request.http_api_ids]
+    http += [find_http_ref(clients, None, name) for name in request.http_api_names]
+    if request.every_http_api:
+        http += list_http_apis(clients)
     if not request.rest_api_ids and not request.api_names:
-        return list_rest_apis(clients.apigateway())
-    found = [find_rest_api(clients, api_id, None) for api_id in request.rest_api_ids]
-    found += [find_rest_api(clients, None, name) for name in request.api_names]
-    return list({ref.id: ref for ref in found}.values())
+        rest = list_rest_apis(clients.apigateway()) if not http and not request.every_http_api else []
+    else:
+        rest = [find_rest_api(clients, api_id, None) for api_id in request.rest_api_ids]
+        rest += [find_rest_api(clients, None, name) for name in request.api_names]
+    return list({(ref.id, ref.http): ref for ref in [*rest, *http]}.values())
 
 
 def _audit_one(clients: Clients, api: RestApiRef, allowed: Allowances) -> ApiOutcome:
@@ -88,7 +104,8 @@ def audit_account(clients: Clients, request: LiveAuditRequest, log: Log) -> Sequ
     allowed = allowances(request)
     apis = _targets(clients, request)
     if not apis:
-        raise InputError(f"no REST API in {clients.region}", hint="check --region (and --endpoint-url)")
+        kind = "HTTP API" if request.every_http_api else "REST API"
+        raise InputError(f"no {kind} in {clients.region}", hint="check --region (and --endpoint-url)")
     outcomes: list[ApiOutcome] = []
     for index, api in enumerate(apis, start=1):
         log(f"{COMMAND}: {index} of {len(apis)} APIs: {api.name} ({api.id})")

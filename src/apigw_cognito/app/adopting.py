@@ -10,17 +10,25 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from apigw_cognito.app.files import write_atomic
 from apigw_cognito.app.pipeline import Spec, load_spec, parse_spec, run_apply
 from apigw_cognito.aws.clients import Clients
-from apigw_cognito.aws.live_api import export_document, find_rest_api, read_snapshot
+from apigw_cognito.aws.gateway_responses import (
+    LiveResponse,
+    as_declared,
+    declared_responses,
+    dropped_by_overwrite,
+    read_gateway_responses,
+    reproduces,
+)
+from apigw_cognito.aws.live_api import export_document, find_http_ref, find_rest_api, read_snapshot
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import iter_operations, security_schemes
-from apigw_cognito.core.adopt import Adoption, adopt
-from apigw_cognito.core.export_cleanup import clean_export
+from apigw_cognito.core.adopt import Adoption, adopt, stack_references
+from apigw_cognito.core.export_cleanup import clean_export, with_gateway_responses
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
 from apigw_cognito.selector.loader import load_selector
@@ -37,6 +45,7 @@ class AdoptRequest:
     selector_out: str | None = None  # None: the caller prints the selector
     stage: str | None = None  # the stage whose export --spec-out writes
     force: bool = False
+    http_api_id: str | None = None  # adopt this HTTP API instead (`--from-http-api`)
 
 
 @dataclass
@@ -56,13 +65,53 @@ def _refuse_overwrite(path: str | None, force: bool) -> None:
         raise InputError(f"{path} exists", hint="use --force to overwrite it")
 
 
+# What `gateway_responses: cors: auto` adds to a selector; tried when the user's own document lacks the live
+# API's gateway responses.
+CORS_AUTO = (
+    "\n# The API's gateway responses carry the preflight's CORS headers.\ngateway_responses:\n  cors: auto\n"
+)
+
+
+def _with_own_responses(
+    adoption: Adoption, spec: Spec, live: Sequence[LiveResponse], notes: list[str]
+) -> Adoption:
+    """The adoption for a document of the user's own that lacks the live gateway responses: with
+    `gateway_responses: cors: auto` when that reproduces them exactly, else a gap for each."""
+    lacking = dropped_by_overwrite(spec.data, live)
+    if not lacking:
+        return adoption
+    text = adoption.text + CORS_AUTO
+    applied = run_apply(spec, load_selector(text.encode("utf-8"), "<selector>", {}), validate=False)
+    if not applied.report.errors and reproduces(declared_responses(applied.data), live):
+        notes.append(
+            f"the API's gateway responses ({', '.join(lacking)}) are what `gateway_responses: cors: auto`"
+            f" writes for {spec.name}: the selector says so"
+        )
+        return replace(adoption, text=text)
+    gaps = tuple(
+        f"gateway response {kind} is configured in the API but not declared in {spec.name}: an overwrite"
+        " import resets it (declare it under x-amazon-apigateway-gateway-responses)"
+        for kind in lacking
+    )
+    return replace(adoption, gaps=(*adoption.gaps, *gaps))
+
+
 def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome:
     """Read the API, write the selector (and the export), check the pair; nothing in AWS changes."""
     _refuse_overwrite(request.selector_out, request.force)
     _refuse_overwrite(request.spec_out, request.force)
-    api = find_rest_api(clients, request.rest_api_id, request.api_name)
-    log(f"reading REST API {api.id} ({api.name!r}) in {clients.region}")
+    if request.http_api_id is not None and request.spec_out is not None:
+        raise InputError("--spec-out writes a REST API's export; give your document as SPEC instead")
+    if request.http_api_id is not None:
+        api = find_http_ref(clients, request.http_api_id, None)
+    else:
+        api = find_rest_api(clients, request.rest_api_id, request.api_name)
+    kind = "HTTP API" if api.http else "REST API"
+    log(f"reading {kind} {api.id} ({api.name!r}) in {clients.region}")
     snapshot = read_snapshot(clients, api)
+    # Gateway responses are a REST API's (an HTTP API has none, and GetGatewayResponses refuses its id).
+    responses_live = () if api.http else read_gateway_responses(clients.apigateway(), api.id)
+    responses = as_declared(responses_live)
     spec: Spec | None = load_spec(request.spec) if request.spec else None
     notes: list[str] = []
     if request.spec_out is not None:
@@ -71,6 +120,8 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
             export_document(clients.apigateway(), api, request.stage, yaml), request.spec_out
         )
         data, cleaned = clean_export(exported.data)
+        data, carried = with_gateway_responses(data, responses)
+        cleaned += carried
         if cleaned:
             fmt = "yaml" if yaml else "json"
             spec = parse_spec(render_data(data, fmt), request.spec_out)
@@ -83,7 +134,10 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
                 " is built from the API's methods and authorizers, and `apply` writes the security"
             )
     operations = list(iter_operations(spec.data, spec.locate)) if spec else None
-    adoption = adopt(snapshot, operations, spec.name if spec else None)
+    references = stack_references(security_schemes(spec.data, spec.version)) if spec else {}
+    adoption = adopt(snapshot, operations, spec.name if spec else None, references)
+    if request.spec is not None and spec is not None:
+        adoption = _with_own_responses(adoption, spec, responses_live, notes)
     check = None
     if spec is not None:
         name = request.selector_out or "<selector>"
@@ -94,5 +148,5 @@ def adopt_api(clients: Clients, request: AdoptRequest, log: Log) -> AdoptOutcome
         log(f"wrote {request.spec_out}: the export of REST API {api.id}")
     if request.selector_out is not None:
         write_atomic(request.selector_out, adoption.text.encode("utf-8"))
-        log(f"wrote {request.selector_out}: {adoption.rules} rules for REST API {api.id}")
+        log(f"wrote {request.selector_out}: {adoption.rules} rules for {kind} {api.id}")
     return AdoptOutcome(adoption, check, notes)

@@ -15,7 +15,8 @@ selector = "specs/securepets.selector.yaml"
 output = "build/securepets.yaml"            # optional; without it the spec itself is kept secured
 
 [apis.targets.prod]                         # optional import targets, by environment
-api_name = "SecurePets"                     # or rest_api_id = "a1b2c3d4e5"
+api_name = "SecurePets"                     # or rest_api_id = "a1b2c3d4e5" (HTTP APIs: http_api_id,
+                                            # http_api_name)
 region = "eu-west-1"
 stage = "prod"
 mode = "overwrite"                          # or merge
@@ -64,6 +65,12 @@ class Target:
     mode: Mode = "overwrite"
     create: bool = False  # with api_name: create the API when none has that name
     env: Mapping[str, str] = field(default_factory=dict)
+    http_api_id: str | None = None  # an HTTP API (API Gateway v2) instead of a REST API
+    http_api_name: str | None = None
+
+    @property
+    def http_api(self) -> bool:
+        return self.http_api_id is not None or self.http_api_name is not None
 
 
 @dataclass(frozen=True)
@@ -358,7 +365,18 @@ def display_path(path: Path) -> str:
 
 TOP_KEYS = ("apis", "report", "validate", "jobs")
 API_KEYS = ("name", "spec", "selector", "output", "validate", "targets")
-TARGET_KEYS = ("rest_api_id", "api_name", "region", "profile", "stage", "mode", "create", "env")
+TARGET_KEYS = (
+    "rest_api_id",
+    "api_name",
+    "region",
+    "profile",
+    "stage",
+    "mode",
+    "create",
+    "env",
+    "http_api_id",
+    "http_api_name",
+)
 
 
 def parse_config(text: str, name: str, *, pyproject: bool | None = None) -> Config:
@@ -455,8 +473,14 @@ def _target(reader: _Reader, path: Key, environment: str, raw: Any) -> Target:
     table = reader.table(raw, path, TARGET_KEYS, f"target {environment!r}")
     rest_api_id = reader.string(table, "rest_api_id", path)
     api_name = reader.string(table, "api_name", path)
-    if (rest_api_id is None) == (api_name is None):
-        raise reader.error(path, f"target {environment!r} needs exactly one of rest_api_id and api_name")
+    http_api_id = reader.string(table, "http_api_id", path)
+    http_api_name = reader.string(table, "http_api_name", path)
+    if sum(x is not None for x in (rest_api_id, api_name, http_api_id, http_api_name)) != 1:
+        raise reader.error(
+            path,
+            f"target {environment!r} needs exactly one of rest_api_id and api_name (a REST API) or"
+            " http_api_id and http_api_name (an HTTP API)",
+        )
     env: dict[str, str] = {}
     raw_env = table.get("env", {})
     if not isinstance(raw_env, dict):
@@ -470,8 +494,14 @@ def _target(reader: _Reader, path: Key, environment: str, raw: Any) -> Target:
         env[key] = value
     mode = reader.choice(table, "mode", path, MODES) or "overwrite"
     create = reader.boolean(table, "create", path) or False
-    if create and api_name is None:
-        raise reader.error((*path, "create"), "'create' needs api_name (the name of the API to create)")
+    if create and api_name is None and http_api_name is None:
+        raise reader.error(
+            (*path, "create"), "'create' needs api_name or http_api_name (the name of the API to create)"
+        )
+    if mode == "merge" and (http_api_id or http_api_name):
+        raise reader.error(
+            (*path, "mode"), "'mode = merge' is for REST APIs: ReimportApi replaces an HTTP API"
+        )
     return Target(
         environment=environment,
         rest_api_id=rest_api_id,
@@ -482,6 +512,8 @@ def _target(reader: _Reader, path: Key, environment: str, raw: Any) -> Target:
         mode="merge" if mode == "merge" else "overwrite",
         create=create,
         env=env,
+        http_api_id=http_api_id,
+        http_api_name=http_api_name,
     )
 
 

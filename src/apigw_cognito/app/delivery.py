@@ -40,7 +40,6 @@ def deliver(
     *,
     check: bool = False,
     diff: bool = False,
-    make_dirs: bool = False,
     before_write: Callable[[], None] | None = None,
 ) -> Delivery:
     """Compare `applied` with `target` and write it there.
@@ -49,13 +48,13 @@ def deliver(
     split document, each file that changes (and `--in-place` writes each of them). Another target gets the
     one file `applied.output` (a bundle for a split document). With `check` nothing is written and a note
     says what would change. `before_write` runs once nothing can stop the write any more (the overlay goes
-    out first, so a failing overlay leaves the target as it was). `make_dirs` creates the target's folder,
-    which a fresh clone may lack.
+    out first, so a failing overlay leaves the target as it was).
     """
     report = applied.report
     report.output = target
     if not applied.writable:
         report.notes.append("nothing was written: fix the errors above")
+        report.delivery = "nothing written"
         return Delivery(ExitCode.FINDINGS, "errors")
     if target is not None and target != spec.name and not diff:
         output = applied.output_for(target)
@@ -73,15 +72,16 @@ def deliver(
         if not changed:
             report.notes.append(f"{target or spec.name}: up to date")
         code = ExitCode.FINDINGS if changed else ExitCode.OK
-        return Delivery(code, "would change" if changed else "up to date", text)
+        report.delivery = "would change" if changed else "up to date"
+        return Delivery(code, report.delivery, text)
     if before_write is not None:
         before_write()
     if target is None or not changed:
-        return Delivery(ExitCode.OK, "up to date" if target is not None else "written", text)
-    if make_dirs:
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        report.delivery = "up to date" if target is not None else "written"
+        return Delivery(ExitCode.OK, report.delivery, text)
     write_atomic_many({name: new[name] for name in changed})
     report.wrote = True
+    report.delivery = "written"
     return Delivery(ExitCode.OK, "written", text, wrote=True)
 
 

@@ -7,13 +7,14 @@ signing keys are fetched by `aws.jwks` unless the run is offline. Nothing here p
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 from apigw_cognito.app.pipeline import Spec
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.core.explain import Explanation, explain, find_operation
-from apigw_cognito.core.tokens import Token, TokenCheck, decode, issuer_of, judge, verify_signature
-from apigw_cognito.selector.model import Selector, pool_kind
+from apigw_cognito.core.tokens import TokenCheck, assess, decode, issuers, judge
+from apigw_cognito.selector.model import DEPLOY_TIME, Authorizer, Selector, pool_kind
 
 
 @dataclass(frozen=True)
@@ -53,27 +54,53 @@ def check_token(
                 f"user pool {pool} is given by name; only a Cognito lookup gives the issuer its tokens carry",
                 hint="run without --offline (the pool is looked up), or write its id or ARN in the selector",
             )
-    verdict = judge(token, requirement, pools, time.time() if now is None else now, header)
+    if requirement.authorizer is not None:
+        refuse_deploy_time_issuers(requirement.authorizer, "explain", ", or explain without --token")
+    now = time.time() if now is None else now
     if requirement.kind != "secured":
-        return TokenCheck(token, verdict, "not needed: the method takes no token", bearer)
+        return TokenCheck(token, judge(token, requirement, pools, now, header), _NOT_NEEDED, bearer)
     issuer = str(token.claims.get("iss", ""))
-    if issuer not in {issuer_of(p) for p in pools}:
+    url = None
+    if issuer not in issuers(pools):
         signature = "not checked: the token's issuer is not one of the authorizer's pools"
     elif keys.offline:
         signature = "NOT verified (--offline): the verdict holds only if the signature is genuine"
     else:
-        signature, problem = _check_signature(token, issuer, keys)
-        if problem is not None:
-            verdict = replace(verdict, accepted=False, reasons=(*verdict.reasons, problem))
+        url = key_set_url(issuer, keys)
+    verdict = assess(token, requirement, pools, now, _fetch(url, keys.timeout) if url else None, header)
+    if verdict.signed is True:
+        signature = f"verified with key '{token.header.get('kid')}' from {url}"
+    elif verdict.signed is False:
+        signature = f"REFUSED: checked against {url}"
     return TokenCheck(token, verdict, signature, bearer)
 
 
-def _check_signature(token: Token, issuer: str, keys: KeySource) -> tuple[str, str | None]:
-    # The AWS side loads only when a signature is checked.
-    from apigw_cognito.aws.jwks import fetch_jwks, jwks_url  # noqa: PLC0415
+_NOT_NEEDED = "not needed: the method takes no token"
 
-    url = keys.jwks_url or jwks_url(issuer, keys.endpoint_url)
-    problem = verify_signature(token, fetch_jwks(url, keys.timeout))
-    if problem is None:
-        return f"verified with key '{token.header.get('kid')}' from {url}", None
-    return f"REFUSED: checked against {url}", problem
+
+def refuse_deploy_time_issuers(authorizer: Authorizer, command: str, otherwise: str = "") -> None:
+    """`InputError`, at the pool's place in the selector, for a pool that only a deployment names: no
+    token's issuer can be compared with it (`explain --token` and `serve` judge tokens)."""
+    for index, pool in enumerate(authorizer.user_pools):
+        if pool_kind(pool) in DEPLOY_TIME:
+            raise InputError(
+                f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a deploy-time"
+                f" reference: only the deployment gives the issuer its tokens carry, so {command} cannot"
+                " judge a token against it",
+                authorizer.pool_locations[index] if index < len(authorizer.pool_locations) else None,
+                hint=f"give {command} a selector that names the pool by ARN or id (${{VAR}} in"
+                f" user_pools lets one selector serve both){otherwise}",
+            )
+
+
+def key_set_url(issuer: str, keys: KeySource) -> str:
+    """Where the signing keys of `issuer` (one of the authorizer's pools) are fetched."""
+    from apigw_cognito.aws.jwks import jwks_url  # noqa: PLC0415  (the AWS side loads only when needed)
+
+    return keys.jwks_url or jwks_url(issuer, keys.endpoint_url)
+
+
+def _fetch(url: str, timeout: float) -> dict[str, Any]:
+    from apigw_cognito.aws.jwks import fetch_jwks  # noqa: PLC0415  (see `key_set_url`)
+
+    return fetch_jwks(url, timeout)

@@ -58,7 +58,8 @@ class WriteError(ToolError):
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Replace `path` with `data` all at once, following a symbolic link and keeping the file's mode.
+    """Replace `path` with `data` all at once, following a symbolic link and keeping the file's mode;
+    missing folders on the way are created.
 
     The bytes go to a temporary file beside the target and are renamed over it, so readers see the old
     file or the new one, never a mix; a failure (disk full, interruption) leaves the old file whole.
@@ -102,8 +103,13 @@ def _stage(path: str, data: bytes, *, sync: bool = True) -> tuple[str, str]:
     at once; (the target, the temporary file)."""
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
-    if not os.path.isdir(folder):
-        raise WriteError(f"cannot write: the folder {folder} does not exist", Location(path))
+    try:
+        # Every output creates the folders it lands in, as a configured `output` always did.
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(
+            f"cannot write: the folder {folder} cannot be created ({exc.strerror or exc})", Location(path)
+        ) from None
     if os.path.isdir(target):
         raise WriteError("cannot write: it is a folder", Location(path))
     try:

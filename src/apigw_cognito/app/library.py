@@ -21,6 +21,7 @@ from apigw_cognito.app.config import load_config as read_config
 from apigw_cognito.app.files import read_input
 from apigw_cognito.app.pipeline import FindingsError, Spec, parse_spec, run_apply, run_audit, run_validate
 from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.http_importer import HttpImportOptions, HttpImportOutcome
 from apigw_cognito.aws.import_plan import ImportOptions
 from apigw_cognito.aws.importer import ImportOutcome
 from apigw_cognito.basics.errors import InputError, Location
@@ -180,6 +181,47 @@ def import_document(  # noqa: PLR0913  (the command's options, as keyword argume
         verify=verify,
     )
     return importing.send(loaded, applied, clients, options, note)
+
+
+def import_http_document(  # noqa: PLR0913  (one keyword per import option)
+    spec: Source | Spec,
+    selector: Source | Selector,
+    *,
+    http_api_id: str | None = None,
+    http_api_name: str | None = None,
+    create: bool = False,
+    stage: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    dry_run: bool = False,
+    verify: bool = True,
+    environ: Mapping[str, str] | None = None,
+    log: Callable[[str], None] | None = None,
+    pool_check: bool = True,
+) -> HttpImportOutcome:
+    """What `apigw-cognito import --http-api-id/--http-api-name` does for a selector of `type: jwt`
+    authorizers: secure, validate, reimport into the HTTP API, put what the import left out, serve it on
+    `$default` (or `stage`), verify. Give exactly one of `http_api_id` and `http_api_name`."""
+    if (http_api_id is None) == (http_api_name is None):
+        raise ValueError("give exactly one of http_api_id and http_api_name")
+    session = SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
+    clients = Clients(session)
+    note = log or _quiet
+    applied = importing.prepare(
+        _spec(spec, None),
+        _selector(selector, environ),
+        session,
+        clients,
+        validate=True,
+        log=note,
+        pool_check=pool_check,
+        http_api=True,
+    )
+    options = HttpImportOptions(
+        api_id=http_api_id, api_name=http_api_name, create=create, stage=stage, dry_run=dry_run, verify=verify
+    )
+    return importing.send_http(applied, clients, options, note)
 
 
 def _quiet(_line: str) -> None:

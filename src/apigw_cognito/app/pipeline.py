@@ -14,22 +14,23 @@ from typing import Any
 from apigw_cognito.app.files import read_input
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import ExitCode, Finding, Location, ToolError
-from apigw_cognito.basics.openapi import Locate, Version, detect_version
+from apigw_cognito.basics.openapi import Locate, Version, detect_version, is_http_api
 from apigw_cognito.checks.rules import check_document
 from apigw_cognito.checks.validation import validate_spec
 from apigw_cognito.core.access import Access, document_access
 from apigw_cognito.core.gateway_responses import missing_cors
+from apigw_cognito.core.http_cors import http_cors_warnings, token_headers
 from apigw_cognito.core.transform import Decision, Result, secure
 from apigw_cognito.document.bundle import Bundle, bundle, render_data
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.document.load import Document, load_document
 from apigw_cognito.document.references import DocumentSet, Place, resolve
-from apigw_cognito.reports.model import Report, Row
+from apigw_cognito.reports.model import Report, Row, RuleLine
 from apigw_cognito.selector.loader import load_selector
 from apigw_cognito.selector.model import Selector, require_arns
 
 # API Gateway's import restrictions: errors for `validate` and `import`, warnings for `apply`.
-IMPORT_CODES = frozenset({"AGC304", "AGC305", "AGC306", "AGC307", "AGC308"})
+IMPORT_CODES = frozenset({"AGC304", "AGC305", "AGC306", "AGC307", "AGC308", "AGC310", "AGC311", "AGC312"})
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,27 @@ def rows_from_decisions(decisions: Sequence[Decision], unmatched: Sequence[Row] 
     return rows + list(unmatched)
 
 
+def rule_lines(selector: Selector, reasons: set[str]) -> list[RuleLine]:
+    """Every rule of `selector`, then `cors_preflight` and `default` where they decided an operation."""
+
+    def given(public: bool, authorizer: str | None, scopes: tuple[str, ...] = ()) -> str:
+        kind = "public" if public else "secured"
+        return Row("", "", None, kind, authorizer=authorizer, scopes=scopes).auth_label
+
+    lines = [
+        RuleLine(f"rule {r.index}", r.select.text, given(r.public, r.authorizer, r.scopes))
+        for r in selector.rules
+    ]
+    if "cors_preflight" in reasons:
+        lines.append(RuleLine("cors_preflight", "OPTIONS no rule decides", "public"))
+    if "default" in reasons:
+        default = selector.default
+        lines.append(RuleLine("default", "operations no rule selects", given(default == "public", default)))
+    return lines
+
+
 def rows_from_access(access: Sequence[Access]) -> list[Row]:
-    names = {"cognito": "secured", "open": "OPEN"}
+    names = {"cognito": "secured", "jwt": "secured", "open": "OPEN"}
     return [
         Row(
             method=a.operation.method,
@@ -196,6 +216,11 @@ class Applied:
         self._writable = files is not None
         self._body = body
 
+    def replace_output(self, output: bytes) -> None:
+        """Write `output` instead of the rendering (`apply --templatefile`: the same text, escaped)."""
+        self.__dict__["output"] = output
+        self.files = {self._spec.name: output}
+
     def forbid(self) -> None:
         """A later check found an error: nothing may be written or sent."""
         self._writable = False
@@ -262,6 +287,7 @@ def run_apply(spec: Spec, selector: Selector, *, validate: bool, command: str = 
         schemes=[(name, name in result.changed_schemes) for name in result.schemes],
         findings=[*result.findings, *_shared_conflicts(spec, result)],
         notes=list(result.notes),
+        rules=rule_lines(selector, {d.reason for d in result.decisions}),
     )
     if report.errors:
         return Applied(result, report, spec, spec.data)
@@ -306,17 +332,26 @@ def run_audit(spec: Spec, selector: Selector | None) -> Report:
     data = spec.data
     findings: list[Finding] = []
     notes: list[str] = []
+    deciding: dict[tuple[str, str], str] = {}  # (method, path): the rule that decided it
     if selector is not None:
         require_arns(selector)
         result = secure(data, spec.version, selector, spec.locate)
         findings.extend(f for f in result.findings if f.code != "AGC101")
         notes.extend(result.notes)
         data = apply_to_data(data, result.edits, spec.locate)
-    rows = rows_from_access(document_access(data, spec.version, spec.locate))
+        deciding = {(d.operation.method, d.operation.path): d.reason for d in result.decisions}
+    rows = [
+        replace(row, rule=deciding.get((row.method, row.path), row.rule))
+        for row in rows_from_access(document_access(data, spec.version, spec.locate))
+    ]
     if selector is None:  # with a selector, the transform's findings say it
         secured = any(row.decision not in ("public", "OPEN") for row in rows)
-        warning = missing_cors(data, spec.locate, secured=secured)
-        findings.extend([warning] if warning else [])
+        if is_http_api(data, spec.version):
+            headers = token_headers(data, spec.version) if secured else set()
+            findings.extend(http_cors_warnings(data, spec.locate, headers))
+        else:
+            warning = missing_cors(data, spec.locate, secured=secured)
+            findings.extend([warning] if warning else [])
     for row in rows:
         if row.decision == "OPEN":
             findings.append(

@@ -7,11 +7,13 @@ and no app_client_id_regex needs no call.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apigw_cognito.app.pipeline import Applied
 from apigw_cognito.aws.clients import Clients
 from apigw_cognito.aws.cognito_scopes import read_all
 from apigw_cognito.core.pool_scopes import needs_pool_check, pool_id, scope_findings
-from apigw_cognito.selector.model import Selector
+from apigw_cognito.selector.model import Selector, deploy_time_pools
 
 
 def check_pools(applied: Applied, selector: Selector, clients: Clients) -> None:
@@ -20,6 +22,21 @@ def check_pools(applied: Applied, selector: Selector, clients: Clients) -> None:
     `selector` must name its pools by ARN (resolved)."""
     if not needs_pool_check(selector):
         return
+    skipped = {authorizer.name for authorizer, _ in deploy_time_pools(selector)}
+    for name in sorted(skipped):
+        applied.report.notes.append(
+            f"authorizer {name}: scopes and app_client_id_regex not checked against its user pools: a"
+            " deploy-time reference names no pool before the deployment (verify --stack checks the"
+            " deployed one)"
+        )
+    if skipped:
+        selector = replace(
+            selector,
+            authorizers={n: a for n, a in selector.authorizers.items() if n not in skipped},
+            rules=tuple(r for r in selector.rules if r.authorizer not in skipped),
+        )
+        if not needs_pool_check(selector):
+            return
     pools: dict[str, str] = {}
     for authorizer in selector.authorizers.values():
         for index, arn in enumerate(authorizer.user_pools):

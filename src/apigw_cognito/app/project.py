@@ -42,7 +42,7 @@ def _run_apply(api: Api, task: Task) -> ApiOutcome:
     validate = next(v for v in (task.validate, api.validate, task.default_validate) if v is not None)
     spec = load_spec(api.spec)
     applied = run_apply(spec, load_selector_file(api.selector), validate=validate)
-    done = deliver(spec, applied, api.target_path, check=task.check, diff=task.diff, make_dirs=True)
+    done = deliver(spec, applied, api.target_path, check=task.check, diff=task.diff)
     return ApiOutcome(
         api.name, int(done.exit_code), done.status, applied.report, diff=done.diff, wrote=done.wrote
     )

@@ -17,8 +17,9 @@ from typing import Literal
 
 from apigw_cognito.app import importing
 from apigw_cognito.app.config import Api, Config, Target
-from apigw_cognito.app.pipeline import FindingsError, load_selector_file, load_spec
+from apigw_cognito.app.pipeline import Applied, FindingsError, load_selector_file, load_spec
 from apigw_cognito.aws.clients import Clients, SessionOptions
+from apigw_cognito.aws.http_importer import HttpImportOptions
 from apigw_cognito.aws.import_plan import ImportOptions
 from apigw_cognito.aws.importer import find_api_by_name
 from apigw_cognito.aws.pacer import Pacer
@@ -43,7 +44,10 @@ class TargetRun:
 
     @property
     def names(self) -> str:
-        return self.target.rest_api_id or f"the REST API named {self.target.api_name!r}"
+        target = self.target
+        if target.http_api:
+            return target.http_api_id or f"the HTTP API named {target.http_api_name!r}"
+        return target.rest_api_id or f"the REST API named {target.api_name!r}"
 
 
 def target_runs(config: Config, environment: str, names: Sequence[str] = ()) -> list[TargetRun]:
@@ -64,7 +68,12 @@ def refuse_shared(runs: Sequence[TargetRun], resolved: dict[int, str] | None = N
     """Two runs whose targets name one REST API (by id, by name, or by the id a name resolved to)."""
     seen: dict[tuple[object, ...], TargetRun] = {}
     for index, run in enumerate(runs):
-        keys = [(*run.account, "id", run.target.rest_api_id), (*run.account, "name", run.target.api_name)]
+        keys = [
+            (*run.account, "id", run.target.rest_api_id),
+            (*run.account, "name", run.target.api_name),
+            (*run.account, "http id", run.target.http_api_id),
+            (*run.account, "http name", run.target.http_api_name),
+        ]
         if resolved and index in resolved:
             keys.append((*run.account, "id", resolved[index]))
         for key in keys:
@@ -125,7 +134,19 @@ def _run_one(
     environ = {**os.environ, **run.target.env}
     spec = load_spec(run.api.spec)
     selector = load_selector_file(run.api.selector, environ)
-    applied = importing.prepare(spec, selector, session, clients, validate=command == "import", log=log)
+    http = run.target.http_api
+    applied = importing.prepare(
+        spec,
+        selector,
+        session,
+        clients,
+        validate=command == "import",
+        log=log,
+        command=command,
+        http_api=http,
+    )
+    if http:
+        return _run_http(command, run, applied, clients, log)
     options = _options(run.target)
     if command == "import":
         outcome = importing.send(spec, applied, clients, options, log, pacer=pacer)
@@ -138,6 +159,19 @@ def _run_one(
         for line in check.notes:
             log(line)
     return _outcome(run, verification, stage_problems)
+
+
+def _run_http(command: Command, run: TargetRun, applied: Applied, clients: Clients, log: Log) -> ApiOutcome:
+    """An HTTP API target: ReimportApi (CreateApi with `create`) and what it left out, or the comparison."""
+    target = run.target
+    if command == "verify":
+        return _outcome(
+            run, importing.verify_http_live(applied, clients, target.http_api_id, target.http_api_name)
+        )
+    options = HttpImportOptions(
+        api_id=target.http_api_id, api_name=target.http_api_name, create=target.create, stage=target.stage
+    )
+    return _outcome(run, importing.send_http(applied, clients, options, log).verification)
 
 
 def run_targets(

@@ -114,12 +114,57 @@ _CODE_ANSWERS: tuple[tuple[frozenset[str], str, str | None], ...] = (
 )
 
 
+# The variable that points one service at its own endpoint (botocore's AWS_ENDPOINT_URL_<SERVICE ID>), for
+# the services this tool calls, and what else can be done when an endpoint does not serve one of them.
+SERVICE_ENDPOINT_VARIABLES = {
+    "apigateway": ("AWS_ENDPOINT_URL_API_GATEWAY", ""),
+    "cognito-idp": (
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        " or, for the scope check alone, skip it with --no-pool-check",
+    ),
+    "sts": ("AWS_ENDPOINT_URL_STS", " or give the user pools as ARNs (no account lookup then)"),
+    "cloudformation": ("AWS_ENDPOINT_URL_CLOUDFORMATION", ""),
+}
+# How an endpoint says that it does not serve a service at all: LocalStack answers 501 with "not included
+# in your current license plan" (community edition) or "is not enabled" (left out of SERVICES).
+_SERVICE_MISSING = re.compile(
+    r"not included in your current license|is not enabled|not yet (?:been )?(?:emulated|implemented)"
+    r"|is not available in your current license",
+    re.IGNORECASE,
+)
+_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|title)\b", re.IGNORECASE)
+
+
+def _service_missing(action: str, code: str, status: object, message: str) -> AwsError | None:
+    """The error for an endpoint that does not serve the service of `action` at all, with what to do."""
+    if not (status == 501 or _SERVICE_MISSING.search(message)):
+        return None
+    service = action.split(" ", 1)[0]
+    variable, other = SERVICE_ENDPOINT_VARIABLES.get(
+        service, (f"AWS_ENDPOINT_URL_{service.upper().replace('-', '_')}", "")
+    )
+    return AwsError(
+        f"{action}: the endpoint does not serve {service} (HTTP {status}, {code})",
+        hint=f"point {service} at an endpoint that serves it with {variable}=URL (as `make demo` points"
+        f" Cognito and STS at moto while API Gateway goes to LocalStack){other}",
+    )
+
+
 def _client_error(exc: Any, action: str) -> AwsError:
     error = exc.response.get("Error", {}) if isinstance(getattr(exc, "response", None), dict) else {}
     code = str(error.get("Code") or "Unknown")
-    message = scrub(str(error.get("Message") or error.get("message") or ""))
+    message = str(error.get("Message") or error.get("message") or "")
+    # An emulator's or a proxy's error page is no AWS answer: never print it.
+    message = (
+        "the endpoint answered with an HTML page, not an AWS error"
+        if _HTML.search(message)
+        else scrub(message)
+    )
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") if exc.response else None
     detail = f": {message}" if message else ""
+    missing = _service_missing(action, code, status, message)
+    if missing is not None:
+        return missing
     if code in EXPIRED_CODES or (code in CREDENTIAL_CODES and "expired" in message.lower()):
         return AwsError(
             f"{action}: the AWS credentials have expired ({code})",
@@ -192,6 +237,46 @@ def aws_call(action: str, endpoint: str | None = None) -> Iterator[None]:
         if mapped is None:
             raise
         raise mapped from None
+
+
+@contextmanager
+def aws_lookup(
+    action: str,
+    what: str,
+    region: str | None,
+    *,
+    code: str = "NotFoundException",
+    hint: str | None = None,
+    endpoint: str | None = None,
+) -> Iterator[None]:
+    """`aws_call` for a Get of one resource: the error `code` AWS answers for a missing one says "`what`
+    not found in `region`"."""
+    with aws_call(action, endpoint):
+        try:
+            yield
+        except Exception as exc:
+            if error_code(exc) == code:
+                raise AwsError(f"{what} not found in {region}", hint=hint) from None
+            raise
+
+
+def one_named(
+    ids: list[str], what: str, name: str, region: str, id_option: str, *, create: bool
+) -> str | None:
+    """The id of the one `what` (an API kind) named `name` among `ids`; None when there is none and
+    `create` says it is to be made."""
+    if len(ids) > 1:
+        raise AwsError(
+            f"{len(ids)} {what}s are named {name!r}: {', '.join(sorted(ids))}",
+            hint=f"pick one with {id_option}",
+        )
+    if not ids:
+        if create:
+            return None
+        raise AwsError(
+            f"no {what} named {name!r} in {region}", hint="add --create to create it, or check --region"
+        )
+    return ids[0]
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -338,6 +423,10 @@ class Clients:
         client: APIGatewayClient = self._client("apigateway", single_attempt=single_attempt)
         return client
 
+    def apigatewayv2(self) -> Any:
+        """The API Gateway v2 client (HTTP APIs); untyped, as no stubs for it are installed."""
+        return self._client("apigatewayv2")
+
     def cognito(self, region: str | None = None) -> CognitoIdentityProviderClient:
         client: CognitoIdentityProviderClient = self._client("cognito-idp", region)
         return client
@@ -345,6 +434,9 @@ class Clients:
     def sts(self) -> STSClient:
         client: STSClient = self._client("sts")
         return client
+
+    def cloudformation(self) -> Any:
+        return self._client("cloudformation")
 
     def endpoint(self, service: str) -> str | None:
         """The URL a client talks to, for messages (never holds credentials)."""

@@ -27,7 +27,7 @@ def read_pool_scopes(clients: Clients, arn: str, shown: str | None = None) -> Po
     identifier = pool_id(arn)
     cognito = clients.cognito(region)
     endpoint = clients.options.endpoint_url
-    with aws_call("cognito-idp ListResourceServers", endpoint), _pool_found(shown or identifier, region):
+    with aws_call("cognito-idp ListResourceServers", endpoint), _pool_found(clients, arn, shown):
         servers = list(
             paginate(
                 cognito.list_resource_servers,
@@ -42,7 +42,7 @@ def read_pool_scopes(clients: Clients, arn: str, shown: str | None = None) -> Po
         for server in servers
         for scope in server.get("Scopes") or []
     )
-    with aws_call("cognito-idp ListUserPoolClients", endpoint), _pool_found(shown or identifier, region):
+    with aws_call("cognito-idp ListUserPoolClients", endpoint), _pool_found(clients, arn, shown):
         listed = [
             str(c["ClientId"])
             for c in paginate(
@@ -77,14 +77,32 @@ def _app_client(described: Mapping[str, Any]) -> AppClient:
 
 
 @contextmanager
-def _pool_found(shown: str, region: str) -> Iterator[None]:
-    """A pool that does not exist is named plainly instead of by the call's ResourceNotFoundException."""
+def _pool_found(clients: Clients, arn: str, shown: str | None) -> Iterator[None]:
+    """A pool that does not exist is named plainly, whatever the failed call answered.
+
+    AWS answers ResourceNotFoundException; stand-ins may answer anything (moto crashes with an HTML page
+    for a pool it does not have), so on any other failure DescribeUserPool asks whether the pool exists
+    before the call's own error is shown.
+    """
+    region, identifier = arn.split(":")[3], pool_id(arn)
     try:
         yield
     except Exception as exc:
-        if error_code(exc) == "ResourceNotFoundException":
+        if error_code(exc) == "ResourceNotFoundException" or (
+            error_code(exc) is not None and not _exists(clients, region, identifier)
+        ):
             raise AwsError(
-                f"user pool {shown} not found in {region}",
-                hint="check the pool ARN and the account of the credentials in use",
+                f"user pool {shown or identifier} not found in {region}",
+                hint="check the pool ARN and the account of the credentials in use (against the emulators,"
+                " `make -s emulators-up` creates the SecurePets pool and prints its ARN)",
             ) from None
         raise
+
+
+def _exists(clients: Clients, region: str, identifier: str) -> bool:
+    """False only when Cognito says the pool does not exist; any other answer leaves the question open."""
+    try:
+        clients.cognito(region).describe_user_pool(UserPoolId=identifier)
+    except Exception as exc:
+        return error_code(exc) != "ResourceNotFoundException"
+    return True

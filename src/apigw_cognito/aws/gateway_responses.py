@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from mypy_boto3_apigateway.client import APIGatewayClient
 
 
+# API Gateway's own body for its responses: a live template equal to it is what a reset gives anyway.
+DEFAULT_TEMPLATES = {"application/json": '{"message":$context.error.messageString}'}
+
+
 @dataclass(frozen=True)
 class LiveResponse:
     """One gateway response as GetGatewayResponses gives it."""
@@ -105,6 +109,26 @@ def compare_responses(
     return checks, notes
 
 
+def reproduces(declared: Mapping[str, Mapping[str, Any]], live: Sequence[LiveResponse]) -> bool:
+    """Whether importing `declared` gives exactly the configured `live` responses: the same types, and
+    each with nothing the declaration lacks (an import would reset a header or template it does not name)."""
+    kept = {r.kind: r for r in configured(live)}
+    if set(declared) != set(kept):
+        return False
+    for kind, entry in declared.items():
+        response = kept[kind]
+        params = {k.lower() for k in _strings(entry.get("responseParameters"))}
+        templates = set(_strings(entry.get("responseTemplates")))
+        if response_problems(entry, response):
+            return False
+        extra_templates = {
+            k for k, v in response.templates.items() if k not in templates and DEFAULT_TEMPLATES.get(k) != v
+        }
+        if {k.lower() for k in response.parameters} - params or extra_templates:
+            return False
+    return True
+
+
 def missing_after_import(
     declared: Mapping[str, Mapping[str, Any]], live: Sequence[LiveResponse]
 ) -> list[str]:
@@ -117,6 +141,23 @@ def dropped_by_overwrite(data: Mapping[str, Any], live: Sequence[LiveResponse]) 
     """The configured live responses that the document does not declare, which an overwrite resets."""
     declared = declared_responses(data)
     return tuple(sorted(r.kind for r in configured(live) if r.kind not in declared))
+
+
+def as_declared(live: Iterable[LiveResponse]) -> dict[str, dict[str, Any]]:
+    """The configured live responses as `x-amazon-apigateway-gateway-responses` entries that reproduce them
+    (what an adopted export must declare, or an overwrite import resets them)."""
+    out: dict[str, dict[str, Any]] = {}
+    for response in sorted(configured(live), key=lambda r: r.kind):
+        entry: dict[str, Any] = {}
+        if response.status_code:
+            code = response.status_code
+            entry["statusCode"] = int(code) if code.isdigit() else code
+        if response.parameters:
+            entry["responseParameters"] = dict(sorted(response.parameters.items()))
+        if response.templates:
+            entry["responseTemplates"] = dict(sorted(response.templates.items()))
+        out[response.kind] = entry
+    return out
 
 
 # --- the AWS side ------------------------------------------------------------------------------------------

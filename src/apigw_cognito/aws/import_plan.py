@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlparse
 
 from apigw_cognito.aws.gateway_responses import LiveResponse, dropped_by_overwrite
-from apigw_cognito.aws.verify import LiveApi
+from apigw_cognito.aws.verify import Expected, LiveApi, LiveMethod
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.basics.openapi import (
     METHOD_KEYS,
@@ -94,6 +94,38 @@ class Payload:
 
 
 @dataclass(frozen=True)
+class AuthChange:
+    """How the import changes one method's authorization: what the live API has and what it will have."""
+
+    method: str
+    path: str
+    live: str  # "NONE", "COGNITO_USER_POOLS Pool [scope ...]", "AWS_IAM", ...; "(not live)" for a new method
+    new: str  # the same, as the document decides it
+    scopes_added: tuple[str, ...] = ()
+    scopes_removed: tuple[str, ...] = ()
+    api_key: str | None = None  # "required -> not required", "not required -> required", or None: unchanged
+
+    def line(self) -> str:
+        details = [f"scopes added: {', '.join(self.scopes_added)}"] if self.scopes_added else []
+        details += [f"scopes removed: {', '.join(self.scopes_removed)}"] if self.scopes_removed else []
+        details += [f"API key {self.api_key}"] if self.api_key else []
+        return f"  {self.method} {self.path}: {self.live} -> {self.new}" + (
+            f" ({'; '.join(details)})" if details else ""
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "live": self.live,
+            "new": self.new,
+            "scopes_added": list(self.scopes_added),
+            "scopes_removed": list(self.scopes_removed),
+            "api_key": self.api_key,
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
     """What the import will change in the live API, said before it happens."""
 
@@ -112,12 +144,36 @@ class Plan:
     key_changes: tuple[
         str, ...
     ] = ()  # methods whose apiKeyRequired the import changes: "GET /pets (yes -> no)"
+    auth_changes: tuple[AuthChange, ...] = ()  # methods whose authorization the import changes
+
+    def as_json(self) -> dict[str, Any]:
+        """The plan for `import --report json`: every field, authorization changes method by method."""
+        return {
+            "action": "create" if self.creating else self.mode,
+            "target": self.target,
+            "body_bytes": self.body_bytes,
+            "methods": self.methods,
+            "authorization_changes": [change.as_json() for change in self.auth_changes],
+            "removed_methods": list(self.removed_methods),
+            "removed_paths": list(self.removed_paths),
+            "removed_authorizers": list(self.removed_authorizers),
+            "removed_gateway_responses": list(self.removed_responses),
+            "api_settings_reset": list(self.dropped_settings),
+            "api_settings_kept": list(self.kept_settings),
+            "kept_routes": list(self.kept_routes),
+            "api_key_changes": list(self.key_changes),
+        }
 
     def lines(self) -> list[str]:
         action = "create" if self.creating else self.mode
         out = [f"{action} {self.target}: {self.methods} methods, body {self.body_bytes} bytes of JSON"]
         if self.creating:
             return out
+        if self.auth_changes:
+            out.append(f"authorization changes on {len(self.auth_changes)} method(s) (live -> new):")
+            out.extend(change.line() for change in self.auth_changes)
+        else:
+            out.append("no method's authorization changes")
         if self.removed_methods:
             out.append(
                 f"will delete {len(self.removed_methods)} method(s): " + ", ".join(self.removed_methods)
@@ -251,6 +307,57 @@ def document_sets(data: Mapping[str, Any], parameters: Mapping[str, str]) -> set
     return out
 
 
+def _live_label(method: LiveMethod, names: Mapping[str, str]) -> str:
+    key = " + API key" if method.api_key_required else ""
+    if method.authorization_type == "NONE":
+        return "NONE" + key
+    name = names.get(method.authorizer_id or "", method.authorizer_id or "")
+    scopes = f" [{' '.join(method.scopes)}]" if method.scopes else ""
+    return f"{method.authorization_type} {name}".rstrip() + scopes + key
+
+
+def _new_label(expected: Expected) -> str:
+    key = " + API key" if expected.api_key else ""
+    if expected.authorizer is None:
+        return "NONE" + key
+    scopes = f" [{' '.join(expected.scopes)}]" if expected.scopes else ""
+    return f"COGNITO_USER_POOLS {expected.authorizer}{scopes}{key}"
+
+
+def auth_changes(expected: Sequence[Expected], live: LiveApi) -> tuple[AuthChange, ...]:
+    """Each method whose authorization the import changes (authorization type, authorizer, scopes, API key
+    requirement), and each method the document adds to the live API, in path order."""
+    names = {a.id: a.name for a in live.authorizers}
+    by_key = {(m.method, m.path): m for m in live.methods}
+    out = []
+    for want in sorted(expected, key=lambda e: (e.path, e.method)):
+        have = by_key.get((want.method, want.path))
+        new = _new_label(want)
+        if have is None:
+            out.append(AuthChange(want.method, want.path, "(not live)", new))
+            continue
+        old = _live_label(have, names)
+        old_scopes = set(have.scopes) if have.authorization_type != "NONE" else set()
+        new_scopes = set(want.scopes) if want.authorizer is not None else set()
+        key = None
+        if have.api_key_required != want.api_key:
+            key = "required -> not required" if have.api_key_required else "not required -> required"
+        if old == new and key is None:
+            continue
+        out.append(
+            AuthChange(
+                want.method,
+                want.path,
+                old,
+                new,
+                tuple(sorted(new_scopes - old_scopes)),
+                tuple(sorted(old_scopes - new_scopes)),
+                key,
+            )
+        )
+    return tuple(out)
+
+
 def plan_import(
     payload: Payload,
     options: ImportOptions,
@@ -258,9 +365,10 @@ def plan_import(
     live: LiveApi | None,
     live_settings: Mapping[str, Any],
     live_responses: Sequence[LiveResponse] = (),
+    expected: Sequence[Expected] | None = None,
 ) -> Plan:
-    """What the import does to the `live` API (None: it creates one), to its `live_settings` and to its
-    gateway responses."""
+    """What the import does to the `live` API (None: it creates one), to its `live_settings`, to its
+    gateway responses and, given the `expected` outcome of each method, to its methods' authorization."""
     data, prefix, body = payload.data, payload.prefix, payload.body
     wanted_methods = document_methods(data, prefix)
     if live is None:
@@ -271,9 +379,16 @@ def plan_import(
     )
     gone_methods = tuple(f"{method} {path}" for path, method in gone)
     keys = key_changes(payload, live)
+    changes = auth_changes(expected, live) if expected is not None else ()
     if options.mode == "merge":
         return Plan(
-            options.mode, target, len(body), len(wanted_methods), kept_routes=gone_methods, key_changes=keys
+            options.mode,
+            target,
+            len(body),
+            len(wanted_methods),
+            kept_routes=gone_methods,
+            key_changes=keys,
+            auth_changes=changes,
         )
     wanted_paths = resource_paths(data, prefix)
     gone_paths = tuple(sorted(p for p in set(live.paths) if p not in wanted_paths))
@@ -292,6 +407,7 @@ def plan_import(
         kept_settings=() if options.drop_api_settings else dropped,
         removed_responses=dropped_by_overwrite(data, live_responses),
         key_changes=keys,
+        auth_changes=changes,
     )
 
 

@@ -16,7 +16,8 @@ from apigw_cognito.aws.clients import (
     Clients,
     Pacing,
     aws_call,
-    error_code,
+    aws_lookup,
+    one_named,
     paginate,
     scrub,
     with_throttle_retry,
@@ -131,26 +132,14 @@ class Importer:
         if rest_api_id is None:
             assert options.api_name is not None
             ids = find_api_by_name(client, options.api_name)
-            if len(ids) > 1:
-                raise AwsError(
-                    f"{len(ids)} REST APIs are named {options.api_name!r}: {', '.join(sorted(ids))}",
-                    hint="pick one with --rest-api-id",
-                )
-            if not ids:
-                if options.create:
-                    return None, {}
-                raise AwsError(
-                    f"no REST API named {options.api_name!r} in {self.clients.region}",
-                    hint="add --create to create it, or check --region",
-                )
-            rest_api_id = ids[0]
-        with aws_call("apigateway GetRestApi"):
-            try:
-                api = dict(client.get_rest_api(restApiId=rest_api_id))
-            except Exception as exc:
-                if error_code(exc) == "NotFoundException":
-                    raise AwsError(f"REST API {rest_api_id} not found in {self.clients.region}") from None
-                raise
+            found = one_named(
+                ids, "REST API", options.api_name, self.clients.region, "--rest-api-id", create=options.create
+            )
+            if found is None:
+                return None, {}
+            rest_api_id = found
+        with aws_lookup("apigateway GetRestApi", f"REST API {rest_api_id}", self.clients.region):
+            api = dict(client.get_rest_api(restApiId=rest_api_id))
         api.pop("ResponseMetadata", None)
         return rest_api_id, api
 
@@ -172,7 +161,8 @@ class Importer:
         live = None if rest_api_id is None else read_live_api(client, rest_api_id)
         responses = () if rest_api_id is None else read_gateway_responses(client, rest_api_id)
         target = rest_api_id or f"REST API {options.api_name!r} (ImportRestApi)"
-        plan = plan_import(payload, options, target, live, before, responses)
+        expected = expected_methods(result, payload.prefix) if result is not None else None
+        plan = plan_import(payload, options, target, live, before, responses, expected)
         outcome = ImportOutcome(rest_api_id, plan, dry_run=options.dry_run)
         for line in plan.lines():
             self.log(line)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from apigw_cognito.aws.clients import Clients, SessionOptions, aws_call, error_code, paginate
+from apigw_cognito.aws.clients import Clients, SessionOptions, aws_call, aws_lookup, paginate
 from apigw_cognito.basics.errors import AwsError, InputError
-from apigw_cognito.selector.model import Selector, pool_kind
+from apigw_cognito.selector.model import DEPLOY_TIME, Selector, pool_kind
 
 NAME_PREFIX = "name:"
 PAGE_SIZE = 60  # ListUserPools refuses more than 60 per page
@@ -50,7 +50,7 @@ def pool_arn(partition: str, region: str, account: str, pool_id: str) -> str:
 
 
 def needs_resolution(selector: Selector) -> bool:
-    return any(classify(p).kind != "arn" for a in selector.authorizers.values() for p in a.user_pools)
+    return any(pool_kind(p) in ("id", "name") for a in selector.authorizers.values() for p in a.user_pools)
 
 
 class Resolver:
@@ -69,16 +69,15 @@ class Resolver:
         return self._account
 
     def by_id(self, ref: PoolRef) -> str:
-        with aws_call("cognito-idp DescribeUserPool", self.clients.options.endpoint_url):
-            try:
-                pool = self.clients.cognito(ref.region).describe_user_pool(UserPoolId=ref.value)["UserPool"]
-            except Exception as exc:
-                if error_code(exc) == "ResourceNotFoundException":
-                    raise AwsError(
-                        f"user pool {ref.value} not found in {ref.region}",
-                        hint="check the id and the account of the credentials in use",
-                    ) from None
-                raise
+        with aws_lookup(
+            "cognito-idp DescribeUserPool",
+            f"user pool {ref.value}",
+            ref.region,
+            code="ResourceNotFoundException",
+            hint="check the id and the account of the credentials in use",
+            endpoint=self.clients.options.endpoint_url,
+        ):
+            pool = self.clients.cognito(ref.region).describe_user_pool(UserPoolId=ref.value)["UserPool"]
         arn = pool.get("Arn")
         if not arn:
             # Some stand-ins leave the ARN out; the id, region and account make it all the same.
@@ -139,8 +138,8 @@ def resolve_pools(
     mapping: dict[str, str] = {}
     for authorizer in selector.authorizers.values():
         for index, pool in enumerate(authorizer.user_pools):
-            if pool in mapping:
-                continue
+            if pool in mapping or pool_kind(pool) in DEPLOY_TIME:
+                continue  # a deploy-time reference is the deployment's to resolve
             try:
                 mapping[pool] = resolver.resolve(pool)
             except AwsError as exc:

@@ -89,6 +89,7 @@ class Verification:
     rows: tuple[MethodCheck, ...]
     notes: tuple[str, ...] = field(default=())
     responses: tuple[ResponseCheck, ...] = ()  # the document's gateway responses against the live ones
+    unit: str = "methods"  # what the rows are: a REST API's methods, an HTTP API's routes
 
     @property
     def mismatches(self) -> tuple[MethodCheck, ...]:

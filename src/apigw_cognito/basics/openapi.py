@@ -14,6 +14,9 @@ from apigw_cognito.basics.errors import InputError, Location
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 AUTHORIZER_KEY = "x-amazon-apigateway-authorizer"  # a security scheme's authorizer extension
+INTEGRATION_KEY = "x-amazon-apigateway-integration"
+CORS_KEY = "x-amazon-apigateway-cors"  # an HTTP API's CORS configuration, at the top level
+HTTP_DEFAULT_ROUTE = "/$default"  # the path an HTTP API document gives its $default (catch-all) route
 # Path item keys that are operations, in the order API Gateway's console lists them.
 METHOD_KEYS: dict[str, str] = {
     "get": "GET",
@@ -166,6 +169,28 @@ def authorizer_extensions(data: Mapping[str, Any], version: Version) -> dict[str
         for name, scheme in security_schemes(data, version).items()
         if isinstance(scheme, Mapping) and isinstance(scheme.get(AUTHORIZER_KEY), Mapping)
     }
+
+
+def is_http_api(data: Mapping[str, Any], version: Version) -> bool:
+    """Whether the document is written for an HTTP API (API Gateway v2): it has a JWT authorizer, an
+    HTTP API's CORS configuration or an integration with a payloadFormatVersion, none of which a REST
+    API reads."""
+    if CORS_KEY in data:
+        return True
+    if any(
+        str(ext.get("type", "")).lower() == "jwt" for ext in authorizer_extensions(data, version).values()
+    ):
+        return True
+    paths = data.get("paths")
+    return any(
+        isinstance(op, Mapping)
+        and isinstance(op.get(INTEGRATION_KEY), Mapping)
+        and "payloadFormatVersion" in op[INTEGRATION_KEY]
+        for item in (paths.values() if isinstance(paths, Mapping) else ())
+        if isinstance(item, Mapping)
+        for key, op in item.items()
+        if key in METHOD_KEYS
+    )
 
 
 def join_path(prefix: str, path: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding
+from apigw_cognito.basics.intrinsics import provider_problem
 from apigw_cognito.basics.limits import (
     MAX_AUTHORIZERS,
     MAX_BODY_BYTES,
@@ -21,15 +22,18 @@ from apigw_cognito.basics.limits import (
 )
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
+    HTTP_DEFAULT_ROUTE,
     MISSING,
     VERSIONS,
     Locate,
     Version,
     authorizer_extensions,
+    is_http_api,
     iter_operations,
     resource_paths,
     security_schemes,
 )
+from apigw_cognito.checks.http_api import check_http_api
 
 # Literal segments: alphanumerics and _ - . , : ; a parameter takes the whole segment ({id} or {proxy+}).
 PATH_SEGMENT = re.compile(r"^([A-Za-z0-9_\-.,:]+|\{[A-Za-z0-9_\-.]+\+?\})$")
@@ -90,36 +94,46 @@ def check_authorizers(data: Mapping[str, Any], version: Version, locate: Locate)
         if not isinstance(scheme, Mapping) or scheme.get(AUTHORIZER_KEY) is None:
             continue
         pointer = (*version.schemes_pointer, str(name))
-        where = locate(pointer)
-        for problem in _authorizer_problems(scheme, scheme[AUTHORIZER_KEY]):
-            yield codes.finding("AGC302", f"security scheme {name}: {problem}", where, pointer)
+        for problem, inside in _authorizer_problems(scheme, scheme[AUTHORIZER_KEY]):
+            at = (*pointer, *inside)
+            yield codes.finding("AGC302", f"security scheme {name}: {problem}", locate(at), at)
 
 
-def _authorizer_problems(scheme: Mapping[str, Any], ext: Any) -> Iterator[str]:
+def _authorizer_problems(scheme: Mapping[str, Any], ext: Any) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Each problem, with the pointer below the scheme to where it is (() for the scheme itself)."""
     if not isinstance(ext, Mapping):
-        yield f"{AUTHORIZER_KEY} must be a mapping"
+        yield f"{AUTHORIZER_KEY} must be a mapping", ()
         return
     if str(ext.get("type", "")).lower() != "cognito_user_pools":
         return  # Lambda authorizers are not ours to judge beyond the shape
     if scheme.get("type") != "apiKey":
-        yield "API Gateway imports authorizers only from schemes of type apiKey"
+        yield "API Gateway imports authorizers only from schemes of type apiKey", ()
     if scheme.get("in") != "header":
-        yield "a Cognito authorizer reads its token from a header: `in` must be `header`"
+        yield "a Cognito authorizer reads its token from a header: `in` must be `header`", ()
     if not isinstance(scheme.get("name"), str) or not scheme.get("name"):
-        yield "`name` must be the header that carries the token, e.g. Authorization"
-    yield from _provider_problems(ext.get("providerARNs"))
-    yield from _setting_problems(scheme, ext)
+        yield "`name` must be the header that carries the token, e.g. Authorization", ()
+    for problem, index in _provider_problems(ext.get("providerARNs")):
+        yield problem, () if index is None else (AUTHORIZER_KEY, "providerARNs", index)
+    yield from ((problem, ()) for problem in _setting_problems(scheme, ext))
 
 
-def _provider_problems(arns: Any) -> Iterator[str]:
+def _provider_problems(arns: Any) -> Iterator[tuple[str, int | None]]:
     if not isinstance(arns, list) or not arns:
-        yield "providerARNs must be a non-empty list of user pool ARNs"
+        yield "providerARNs must be a non-empty list of user pool ARNs", None
         return
-    for arn in arns:
-        if not isinstance(arn, str) or not re.fullmatch(POOL_ARN_RE, arn):
+    for index, arn in enumerate(arns):
+        if isinstance(arn, str) and re.fullmatch(POOL_ARN_RE, arn):
+            continue
+        # A deploy-time reference (a CloudFormation function, a CDK token, a template variable) is what
+        # the stack that deploys the document replaces by the ARN.
+        problem = provider_problem(arn)
+        if problem is not None:
+            shown = repr(arn) if isinstance(arn, str) else json.dumps(arn)
             yield (
-                f"providerARNs item {arn!r} is not a user pool ARN"
-                " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
+                f"providerARNs item {shown} is {problem}"
+                " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>, or a CloudFormation"
+                " function such as {Fn::GetAtt: [UserPool, Arn]})",
+                index,
             )
 
 
@@ -188,7 +202,7 @@ def check_import_limits(
             f"the document is {size / 1048576:.1f} MB as JSON;"
             f" API Gateway imports at most {MAX_BODY_BYTES // 1048576} MB",
         )
-    yield from _path_characters(data, locate)
+    yield from _path_characters(data, locate, is_http_api(data, version))
     resources = len(resource_paths(data, prefix))
     if resources > MAX_RESOURCES:
         yield codes.finding(
@@ -203,10 +217,13 @@ def check_import_limits(
         )
 
 
-def _path_characters(data: Mapping[str, Any], locate: Locate) -> Iterator[Finding]:
-    """The first segment of each path that API Gateway would not accept."""
+def _path_characters(data: Mapping[str, Any], locate: Locate, http_api: bool) -> Iterator[Finding]:
+    """The first segment of each path that API Gateway would not accept (an HTTP API's `/$default`, its
+    catch-all route, is not a path)."""
     paths = data.get("paths")
     for path in paths if isinstance(paths, Mapping) else ():
+        if http_api and path == HTTP_DEFAULT_ROUTE:
+            continue
         bad = next((s for s in str(path).split("/") if s and not PATH_SEGMENT.match(s)), None)
         if bad is not None:
             yield codes.finding(
@@ -232,7 +249,13 @@ def body_size(data: Any) -> int:
     return len(json_body(data))
 
 
-CHECKS: tuple[Check, ...] = (check_requirements, check_authorizers, check_scheme_place, check_import_limits)
+CHECKS: tuple[Check, ...] = (
+    check_requirements,
+    check_authorizers,
+    check_scheme_place,
+    check_import_limits,
+    check_http_api,
+)
 
 
 def check_document(data: Mapping[str, Any], version: Version, locate: Locate) -> list[Finding]:

@@ -29,6 +29,11 @@ class ImportMode(StrEnum):
     merge = "merge"
 
 
+class ImportReport(StrEnum):
+    text = "text"
+    json = "json"
+
+
 SpecArgument = Annotated[
     str | None,
     typer.Argument(metavar="[SPEC]", help="OpenAPI document (YAML or JSON). Omit with --target."),
@@ -52,6 +57,18 @@ ApiNameOption = Annotated[
     str | None,
     typer.Option(
         "--api-name", metavar="NAME", help="Find the REST API by name (more than one match is an error)."
+    ),
+]
+
+HttpApiIdOption = Annotated[
+    str | None, typer.Option("--http-api-id", metavar="ID", help="The HTTP API's id (API Gateway v2).")
+]
+HttpApiNameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--http-api-name",
+        metavar="NAME",
+        help="Find the HTTP API by name (more than one match is an error); with --create, create it.",
     ),
 ]
 
@@ -90,9 +107,14 @@ def _aws_runs() -> ModuleType:
     return aws_runs
 
 
-def _target(rest_api_id: str | None, api_name: str | None) -> None:
-    if (rest_api_id is None) == (api_name is None):
-        fail("give exactly one of --rest-api-id and --api-name")
+def _target(
+    rest_api_id: str | None,
+    api_name: str | None,
+    http_api_id: str | None = None,
+    http_api_name: str | None = None,
+) -> None:
+    if sum(x is not None for x in (rest_api_id, api_name, http_api_id, http_api_name)) != 1:
+        fail("give exactly one of --rest-api-id, --api-name, --http-api-id and --http-api-name")
 
 
 def _files(spec: str | None, selector: str | None, target: str | None) -> tuple[str, str] | None:
@@ -123,10 +145,14 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     selector: OptionalSelector = None,
     rest_api_id: RestApiIdOption = None,
     api_name: ApiNameOption = None,
+    http_api_id: HttpApiIdOption = None,
+    http_api_name: HttpApiNameOption = None,
     create: Annotated[
         bool,
         typer.Option(
-            "--create", help="With --api-name: create the API (ImportRestApi) when none has that name."
+            "--create",
+            help="With --api-name: create the API (ImportRestApi) when none has that name; with"
+            " --http-api-name: create the HTTP API (CreateApi).",
         ),
     ] = False,
     mode: Annotated[
@@ -153,7 +179,12 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         ),
     ] = False,
     stage: Annotated[
-        str | None, typer.Option("--stage", metavar="NAME", help="Deploy to this stage after the import.")
+        str | None,
+        typer.Option(
+            "--stage",
+            metavar="NAME",
+            help="Deploy to this stage after the import (an HTTP API without it: $default, auto-deployed).",
+        ),
     ] = None,
     stage_description: Annotated[
         str | None,
@@ -168,6 +199,15 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip reading the API back to check the authorizers.")
     ] = False,
+    report: Annotated[
+        ImportReport,
+        typer.Option(
+            "--report",
+            metavar="text|json",
+            help="json: the plan (each method's authorization, live -> new) and the verification as one"
+            " JSON document on standard output.",
+        ),
+    ] = ImportReport.text,
     target: TargetOption = None,
     config: ConfigOption = None,
     api: ApiOption = None,
@@ -183,17 +223,42 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
         files = _files(spec, selector, target)
         if files is None:
             assert target is not None
-            if rest_api_id or api_name or create or stage or dry_run or region or profile:
+            if rest_api_id or api_name or http_api_id or http_api_name or create or stage or dry_run:
+                fail("--target takes the API, stage, region and profile from the configuration")
+            if region or profile:
                 fail("--target takes the API, stage, region and profile from the configuration")
             raise typer.Exit(_target_run("import", target, config, api, endpoint_url))
         if config or api:
             fail("--config and --api are for --target runs")
-        _target(rest_api_id, api_name)
-        if create and api_name is None:
-            fail("--create needs --api-name (the name of the API to create)")
+        _target(rest_api_id, api_name, http_api_id, http_api_name)
+        if create and api_name is None and http_api_name is None:
+            fail("--create needs --api-name or --http-api-name (the name of the API to create)")
         if stage_description and not stage:
             fail("--stage-description needs --stage")
         runs = _aws_runs()
+        session = runs.SessionOptions(
+            region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
+        )
+        inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
+        if http_api_id or http_api_name:
+            if mode is ImportMode.merge or parameter or drop_api_settings:
+                fail(
+                    "--mode merge, --parameter and --drop-api-settings are for REST APIs"
+                    " (ReimportApi replaces an HTTP API's definition)"
+                )
+            if report == ImportReport.json:
+                fail("--report json is for REST APIs; an HTTP API import prints its verification table")
+            http_options = runs.HttpImportOptions(
+                api_id=http_api_id,
+                api_name=http_api_name,
+                create=create,
+                fail_on_warnings=fail_on_warnings,
+                stage=stage,
+                stage_description=stage_description,
+                dry_run=dry_run,
+                verify=not no_verify,
+            )
+            raise typer.Exit(runs.run_http_import(inputs, session, http_options))
         options = runs.ImportOptions(
             rest_api_id=rest_api_id,
             api_name=api_name,
@@ -207,11 +272,7 @@ def import_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             dry_run=dry_run,
             verify=not no_verify,
         )
-        session = runs.SessionOptions(
-            region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
-        )
-        inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
-        raise typer.Exit(runs.run_import(inputs, session, options))
+        raise typer.Exit(runs.run_import(inputs, session, options, json_report=report == ImportReport.json))
 
 
 def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per option)
@@ -219,6 +280,8 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     selector: OptionalSelector = None,
     rest_api_id: RestApiIdOption = None,
     api_name: ApiNameOption = None,
+    http_api_id: HttpApiIdOption = None,
+    http_api_name: HttpApiNameOption = None,
     parameter: ParameterOption = None,
     stage: Annotated[
         str | None,
@@ -238,19 +301,49 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
     endpoint_url: EndpointOption = None,
     read_timeout: ReadTimeoutOption = 60.0,
     allow_root: AllowRootOption = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            "--stack",
+            metavar="NAME",
+            help="The CloudFormation stack that deployed the API: its REST API is compared, and the"
+            " selector's CloudFormation references are resolved as the stack resolved them.",
+        ),
+    ] = None,
+    stack_api: Annotated[
+        str | None,
+        typer.Option(
+            "--stack-api",
+            metavar="LOGICAL_ID",
+            help="With --stack: the logical id of the REST API to compare, when the stack has several.",
+        ),
+    ] = None,
 ) -> None:
-    """Compare a live REST API's authorizers with what SPEC and the selector decide; exit 1 on any drift."""
+    """Compare a live REST or HTTP API's authorizers with what SPEC and the selector decide; 1 on drift."""
     with guarded():
         files = _files(spec, selector, target)
         if files is None:
             assert target is not None
-            if rest_api_id or api_name or stage or region or profile:
+            if rest_api_id or api_name or http_api_id or http_api_name or stage or region or profile:
                 fail("--target takes the API, stage, region and profile from the configuration")
             raise typer.Exit(_target_run("verify", target, config, api, endpoint_url))
         if config or api:
             fail("--config and --api are for --target runs")
-        _target(rest_api_id, api_name)
+        if stack is not None and (rest_api_id or api_name or http_api_id or http_api_name):
+            fail("--stack finds the REST API in the stack: leave out the API options")
+        if stack_api is not None and stack is None:
+            fail("--stack-api names an API of the stack given with --stack")
+        if stack is None:
+            _target(rest_api_id, api_name, http_api_id, http_api_name)
         runs = _aws_runs()
+        if http_api_id or http_api_name:
+            if stage or parameter:
+                fail("--stage and --parameter are for REST APIs")
+            session = runs.SessionOptions(
+                region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
+            )
+            inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
+            raise typer.Exit(runs.run_http_verify(inputs, session, http_api_id, http_api_name))
         options = runs.ImportOptions(
             rest_api_id=rest_api_id, api_name=api_name, parameters=runs.parse_parameters(parameter or [])
         )
@@ -258,4 +351,5 @@ def verify_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter per
             region=region, profile=profile, endpoint_url=endpoint_url, read_timeout=read_timeout
         )
         inputs = runs.Files(*files, allow_root=allow_root, pool_check=not no_pool_check)
-        raise typer.Exit(runs.run_verify(inputs, session, options, stage))
+        stack_target = runs.StackTarget(stack, stack_api) if stack is not None else None
+        raise typer.Exit(runs.run_verify(inputs, session, options, stage, stack_target))

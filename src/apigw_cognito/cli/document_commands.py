@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from types import ModuleType
 from typing import Annotated, Literal
 
@@ -27,7 +28,7 @@ from apigw_cognito.app.pipeline import (
     run_audit,
     run_validate,
 )
-from apigw_cognito.basics.errors import ExitCode
+from apigw_cognito.basics.errors import ExitCode, InputError
 from apigw_cognito.cli.documents import load_for_command
 from apigw_cognito.cli.options import (
     AllowRootOption,
@@ -44,14 +45,24 @@ from apigw_cognito.cli.options import (
 from apigw_cognito.cli.output import ReportFormat, emit_report, fail, guarded
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.core.pool_scopes import SKIPPED_NOTE, needs_pool_check
+from apigw_cognito.core.templatefile import escaped, markers, unescaped, with_markers
 from apigw_cognito.document.bundle import render_data
 from apigw_cognito.reports.model import Report
-from apigw_cognito.selector.model import Selector
+from apigw_cognito.selector.model import Selector, pool_kind
 from apigw_cognito.selector.schema import SCHEMA
 
 
 def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
+
+
+class GroupBy(StrEnum):
+    """`init --group-by`: how the starter's rules are cut (`core.starter` explains each)."""
+
+    auto = "auto"
+    tag = "tag"
+    path = "path"
+    operation = "operation"
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,16 @@ LiveNamesOption = Annotated[
     list[str] | None,
     typer.Option("--api-name", metavar="NAME", help="With --live: the REST API of this name (repeatable)."),
 ]
+LiveHttpIdsOption = Annotated[
+    list[str] | None,
+    typer.Option("--http-api-id", metavar="ID", help="With --live: this HTTP API (repeatable)."),
+]
+LiveHttpNamesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--http-api-name", metavar="NAME", help="With --live: the HTTP API of this name (repeatable)."
+    ),
+]
 AllowOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -151,6 +172,14 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
         str | None,
         typer.Option("--emit-overlay", help="Also write the change as an OpenAPI Overlay 1.0 document here."),
     ] = None,
+    exit_non_zero_on_write: Annotated[
+        bool,
+        typer.Option(
+            "--exit-non-zero-on-write",
+            help="Exit 1 when a file was written (new or changed), as pre-commit fixers do: the commit"
+            " stops once, even for a new file git does not track yet.",
+        ),
+    ] = False,
     config: ConfigOption = None,
     api: ApiOption = None,
     jobs: JobsOption = None,
@@ -161,6 +190,14 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
     allow_root: AllowRootOption = None,
+    templatefile: Annotated[
+        bool,
+        typer.Option(
+            "--templatefile",
+            help="Write a Terraform templatefile() template: {template_variable: NAME} pools as ${NAME},"
+            " every other ${ and %{ escaped.",
+        ),
+    ] = False,
 ) -> None:
     """Add the selector's authorizers and per-operation security to SPEC (or every configured API)."""
     with guarded():
@@ -177,6 +214,7 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
                 diff=diff,
                 validate=not no_validate,
                 full_report=full_report,
+                fail_on_write=exit_non_zero_on_write,
             )
             raise typer.Exit(code)
         _without_spec_only(config, api, jobs)
@@ -188,6 +226,11 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             fail("--in-place and --output exclude each other")
         if in_place and spec == "-":
             fail("--in-place needs a file, not standard input")
+        if templatefile and (in_place or emit_overlay or diff):
+            fail(
+                "--templatefile writes a template to --output or standard output, not with --in-place,"
+                " --emit-overlay or --diff"
+            )
         run = _ApplyRun(
             target=output or (spec if in_place else None),
             report_format=report_choice or ReportFormat.text,
@@ -198,6 +241,8 @@ def apply(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
             overlay=emit_overlay,
             resolve=ResolveWith(region, profile, endpoint_url) if resolve else None,
             allow_root=allow_root,
+            fail_on_write=exit_non_zero_on_write,
+            templatefile=templatefile,
         )
         _apply_one(spec, selector, run)
 
@@ -213,6 +258,8 @@ class _ApplyRun:
     overlay: str | None  # where --emit-overlay writes
     resolve: ResolveWith | None  # for --resolve: where Cognito is
     allow_root: str | None  # the folder referenced files may be in
+    fail_on_write: bool = False  # --exit-non-zero-on-write
+    templatefile: bool = False  # --templatefile: a Terraform template
 
 
 def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
@@ -221,9 +268,19 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
     check_pools: Callable[[Applied], None] = lambda applied: note_skipped(applied.report, rules)  # noqa: E731
     if run.resolve is not None:
         rules, check_pools = _resolved(rules, run.resolve)
+    templated = [p for a in rules.authorizers.values() for p in a.user_pools if pool_kind(p) == "template"]
+    if templated and not run.templatefile:
+        raise InputError(
+            f"user pool {{template_variable: {templated[0][2:-1]}}} is a Terraform template variable,"
+            " which only a templatefile() template can carry",
+            hint="add --templatefile to write the document as a template for Terraform's templatefile()",
+        )
+    marked = markers(rules, spec.raw.decode("utf-8", "replace")) if run.templatefile else {}
     with progress(f"securing and validating {spec.name}"):
-        applied = run_apply(spec, rules, validate=run.validate)
+        applied = run_apply(spec, with_markers(rules, marked) if marked else rules, validate=run.validate)
     check_pools(applied)
+    if run.templatefile:
+        as_template(applied, marked)
     stdout_busy = run.diff or (run.target is None and not run.check)
     done = deliver(
         spec,
@@ -239,7 +296,26 @@ def _apply_one(spec_path: str, selector_path: str, run: _ApplyRun) -> None:
         sys.stdout.buffer.write(applied.output)
         sys.stdout.flush()
     emit_report(applied.report, run.report_format, to_stderr=stdout_busy, full=run.full_report)
+    if run.fail_on_write and done.wrote:
+        _echo_err(f"wrote {run.target}: add it and commit again")
+        raise typer.Exit(max(int(done.exit_code), int(ExitCode.FINDINGS)))
     raise typer.Exit(int(done.exit_code))
+
+
+def as_template(applied: Applied, marked: dict[str, str]) -> None:
+    """Turn `applied`'s output into a templatefile() template, checked by reading it back."""
+    if applied.output is None:
+        return
+    if applied.bundled:
+        raise InputError(
+            "--templatefile takes a document in one file",
+            hint="bundle it first (apigw-cognito bundle SPEC -o FILE) and apply --templatefile to FILE",
+        )
+    text = applied.output.decode("utf-8")
+    template = escaped(text, marked)
+    if unescaped(template, {name: marker for marker, name in marked.items()}) != text:
+        raise InputError("the templatefile() form would not read back as the secured document")
+    applied.replace_output(template.encode("utf-8"))
 
 
 def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-line option)
@@ -266,6 +342,11 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
     ] = False,
     rest_api_id: LiveIdsOption = None,
     api_name: LiveNamesOption = None,
+    http_api_id: LiveHttpIdsOption = None,
+    http_api_name: LiveHttpNamesOption = None,
+    http_apis: Annotated[
+        bool, typer.Option("--http-apis", help="With --live: every HTTP API of the region (API Gateway v2).")
+    ] = False,
     allow: AllowOption = None,
     region: RegionOption = None,
     profile: ProfileOption = None,
@@ -279,10 +360,18 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
                 fail("--live reads REST APIs, not files: leave out SPEC, --config, --api and --jobs")
             runs = _live_runs()
             request = runs.LiveAuditRequest(
-                tuple(rest_api_id or ()), tuple(api_name or ()), tuple(allow or ()), selector
+                tuple(rest_api_id or ()),
+                tuple(api_name or ()),
+                tuple(allow or ()),
+                selector,
+                tuple(http_api_id or ()),
+                tuple(http_api_name or ()),
+                http_apis,
             )
             session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
             raise typer.Exit(runs.run_live_audit(session, request, report_choice or ReportFormat.text))
+        if http_api_id or http_api_name or http_apis:
+            fail("--http-api-id, --http-api-name and --http-apis need --live")
         if rest_api_id or api_name or allow or region or profile or endpoint_url:
             fail("--rest-api-id, --api-name, --allow, --region, --profile and --endpoint-url need --live")
         if spec is None:
@@ -311,6 +400,14 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
         str | None, typer.Option("--output", "-o", help="Write the selector here instead of standard output.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    group_by: Annotated[
+        GroupBy,
+        typer.Option(
+            "--group-by",
+            help="One rule per operation, per tag (untagged operations: per first path segment) or per"
+            " first path segment; auto: per operation up to 40 operations, else grouped.",
+        ),
+    ] = GroupBy.auto,
     from_api: Annotated[
         str | None,
         typer.Option(
@@ -321,6 +418,14 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
     ] = None,
     api_name: Annotated[
         str | None, typer.Option("--api-name", metavar="NAME", help="Adopt the REST API of this name.")
+    ] = None,
+    from_http_api: Annotated[
+        str | None,
+        typer.Option(
+            "--from-http-api",
+            metavar="ID",
+            help="Adopt this live HTTP API: a selector of JWT authorizers for its routes' authorization.",
+        ),
     ] = None,
     spec_out: Annotated[
         str | None,
@@ -336,22 +441,34 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
             "--stage", metavar="NAME", help="With --spec-out: the stage to export (default: the only one)."
         ),
     ] = None,
+    http_api: Annotated[
+        bool,
+        typer.Option(
+            "--http-api",
+            help="A starter for an HTTP API (type: jwt authorizers), even when SPEC does not say it is one.",
+        ),
+    ] = False,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,
     allow_root: AllowRootOption = None,
 ) -> None:
-    """Write a starter selector: every operation of SPEC, grouped by path, with default: deny.
+    """Write a starter selector deciding every operation of SPEC, with default: deny.
 
     With --from-api (or --api-name): the selector that reproduces a live REST API's authorization."""
     with guarded():
-        if from_api is not None or api_name is not None:
-            if from_api is not None and api_name is not None:
-                fail("give one of --from-api and --api-name")
+        if from_api is not None or api_name is not None or from_http_api is not None:
+            if sum(x is not None for x in (from_api, api_name, from_http_api)) > 1:
+                fail("give one of --from-api, --api-name and --from-http-api")
             if spec is not None and spec_out is not None:
                 fail("give SPEC (your document) or --spec-out (the API's export), not both")
+            if group_by is not GroupBy.auto:
+                given = "--from-http-api" if from_http_api is not None else "--from-api"
+                fail(f"--group-by cuts a starter from SPEC; {given} reproduces the API method by method")
             runs = _live_runs()
-            request = runs.AdoptRequest(from_api, api_name, spec, spec_out, output, stage, force)
+            request = runs.AdoptRequest(
+                from_api, api_name, spec, spec_out, output, stage, force, from_http_api
+            )
             session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
             raise typer.Exit(runs.run_adopt(session, request))
         if spec_out or stage or region or profile or endpoint_url:
@@ -359,10 +476,17 @@ def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-l
         if spec is None:
             fail("give SPEC, or --from-api ID to adopt a live REST API")
         # Only `init` writes a starter selector: other commands start without it.
-        from apigw_cognito.core.starter import starter_selector  # noqa: PLC0415
+        from apigw_cognito.core.starter import GROUPINGS, starter_selector  # noqa: PLC0415
 
         loaded = load_for_command(spec, allowed_root=allow_root)
-        text = starter_selector(loaded.data, loaded.version, document=loaded.name, locate=loaded.locate)
+        text = starter_selector(
+            loaded.data,
+            loaded.version,
+            document=loaded.name,
+            locate=loaded.locate,
+            group_by=GROUPINGS[group_by.value],
+            http_api=http_api,
+        )
         if output is None:
             sys.stdout.write(text)
             return

@@ -20,7 +20,13 @@ from apigw_cognito.app.pipeline import load_selector_file
 from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.basics.text import decode_utf8
 from apigw_cognito.cli.documents import load_for_command
-from apigw_cognito.cli.options import EndpointOption, ProfileOption, RegionOption, SelectorOption
+from apigw_cognito.cli.options import (
+    EndpointOption,
+    JwksUrlOption,
+    ProfileOption,
+    RegionOption,
+    SelectorOption,
+)
 from apigw_cognito.cli.output import fail, guarded
 from apigw_cognito.selector.model import Selector, pool_kind
 
@@ -74,10 +80,7 @@ def explain_command(  # noqa: PLR0913, PLR0917  (typer declares one parameter pe
         bool,
         typer.Option("--offline", help="Do not fetch the pool's keys: the signature is not verified."),
     ] = False,
-    jwks_url: Annotated[
-        str | None,
-        typer.Option("--jwks-url", metavar="URL", help="Fetch the signing keys here instead of the pool's."),
-    ] = None,
+    jwks_url: JwksUrlOption = None,
     region: RegionOption = None,
     profile: ProfileOption = None,
     endpoint_url: EndpointOption = None,

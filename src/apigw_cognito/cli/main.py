@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from apigw_cognito.cli import aws_commands, document_commands, explain_command, output
+from apigw_cognito.cli import aws_commands, document_commands, explain_command, output, serve_command
 
 app = typer.Typer(
     name="apigw-cognito",
@@ -58,6 +58,7 @@ app.command()(document_commands.schema)
 app.command("import")(aws_commands.import_command)
 app.command("verify")(aws_commands.verify_command)
 app.command("explain")(explain_command.explain_command)
+app.command("serve")(serve_command.serve_command)
 
 
 def _terminated(signum: int, frame: object) -> None:

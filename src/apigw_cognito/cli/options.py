@@ -62,3 +62,9 @@ AllowRootOption = Annotated[
         help="Let $ref name files anywhere under DIR (default: only under the document's folder).",
     ),
 ]
+
+# Where `explain` and `serve` fetch a pool's signing keys from, when not from the pool's own JWKS URL.
+JwksUrlOption = Annotated[
+    str | None,
+    typer.Option("--jwks-url", metavar="URL", help="Fetch the signing keys here instead of the pool's."),
+]

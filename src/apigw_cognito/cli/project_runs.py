@@ -10,6 +10,7 @@ import typer
 
 from apigw_cognito.app.config import load_config
 from apigw_cognito.app.project import Command, Task, run_many, start_pool, workers_for
+from apigw_cognito.basics.errors import ExitCode
 from apigw_cognito.cli.output import ReportFormat
 from apigw_cognito.cli.progress import progress
 from apigw_cognito.reports.model import ApiOutcome
@@ -27,6 +28,7 @@ def run_project(  # noqa: PLR0913  (one keyword per command-line flag)
     diff: bool = False,
     validate: bool = True,
     full_report: bool = False,
+    fail_on_write: bool = False,
 ) -> int:
     """Print every configured API's report and a summary; return the worst exit code.
 
@@ -62,4 +64,9 @@ def run_project(  # noqa: PLR0913  (one keyword per command-line flag)
     typer.echo(text, nl=False, err=diff)
     if summary:
         typer.echo(summary, nl=False, err=True)
+    written = [o.name for o in outcomes if o.wrote]
+    if fail_on_write and written:
+        # pre-commit sees changes to tracked files by itself, but not a new output: say it, and stop.
+        typer.echo(f"{command}: wrote {', '.join(written)}: add the files and commit again", err=True)
+        return max(exit_code(outcomes), int(ExitCode.FINDINGS))
     return exit_code(outcomes)

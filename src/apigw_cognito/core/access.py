@@ -22,7 +22,7 @@ from apigw_cognito.basics.openapi import (
 )
 from apigw_cognito.core.api_keys import api_key_names
 
-AccessKind = Literal["cognito", "lambda", "iam", "api_key", "public", "open"]
+AccessKind = Literal["cognito", "jwt", "lambda", "iam", "api_key", "public", "open"]
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class Access:
 
     @property
     def label(self) -> str:
-        if self.kind == "cognito":
+        if self.kind in ("cognito", "jwt"):
             scopes = f" [{', '.join(self.scopes)}]" if self.scopes else ""
-            return f"cognito: {self.authorizer}{scopes}"
+            return f"{self.kind}: {self.authorizer}{scopes}"
         if self.kind in ("lambda", "iam"):
             return f"{self.kind}: {self.authorizer}"
         return {"api_key": "api key only", "public": "public", "open": "OPEN"}[self.kind]
@@ -48,7 +48,7 @@ class Access:
 # `x-amazon-apigateway-authtype` values that authorize by themselves, without an authorizer extension.
 _AUTHTYPES: dict[str, AccessKind] = {"awssigv4": "iam", "cognito_user_pools": "cognito"}
 # When a requirement names several usable schemes, the one API Gateway attaches.
-_PREFERENCE: tuple[AccessKind, ...] = ("cognito", "lambda", "iam", "api_key")
+_PREFERENCE: tuple[AccessKind, ...] = ("cognito", "jwt", "lambda", "iam", "api_key")
 
 
 def scheme_kind(scheme: Any) -> AccessKind | None:
@@ -57,7 +57,8 @@ def scheme_kind(scheme: Any) -> AccessKind | None:
         return None
     authorizer = scheme.get(AUTHORIZER_KEY)
     if isinstance(authorizer, Mapping):
-        return "cognito" if str(authorizer.get("type", "")).lower() == "cognito_user_pools" else "lambda"
+        kind = str(authorizer.get("type", "")).lower()
+        return "cognito" if kind == "cognito_user_pools" else "jwt" if kind == "jwt" else "lambda"
     authtype = str(scheme.get("x-amazon-apigateway-authtype", "")).lower()
     if authtype in _AUTHTYPES:
         return _AUTHTYPES[authtype]
@@ -66,7 +67,7 @@ def scheme_kind(scheme: Any) -> AccessKind | None:
 
 def operation_access(op: Operation, schemes: Mapping[str, Any], location: Location | None) -> Access:
     access = _access(op, schemes, location)
-    if access.kind in ("cognito", "lambda", "iam", "api_key") and api_key_names(op.security, schemes):
+    if access.kind in ("cognito", "jwt", "lambda", "iam", "api_key") and api_key_names(op.security, schemes):
         return replace(access, api_key=True)
     return access
 
@@ -92,7 +93,7 @@ def _access(op: Operation, schemes: Mapping[str, Any], location: Location | None
     for wanted in _PREFERENCE:
         for kind, name, scopes in found:
             if kind == wanted:
-                return Access(op, kind, name, scopes if kind == "cognito" else (), "", location)
+                return Access(op, kind, name, scopes if kind in ("cognito", "jwt") else (), "", location)
     return Access(op, "open", None, (), "security names no scheme API Gateway can use", location)
 
 

@@ -16,13 +16,24 @@ with a Lambda authorizer or IAM, methods only one side has.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from apigw_cognito.basics.errors import InputError
-from apigw_cognito.basics.openapi import Operation
-from apigw_cognito.core.live_methods import COGNITO, DEFAULT_TTL, NONE, ApiAuthorizer, ApiMethod, LiveSnapshot
-from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
+from apigw_cognito.basics.intrinsics import is_function, is_reference_text, problems, reference_text
+from apigw_cognito.basics.limits import issuer_pool
+from apigw_cognito.basics.openapi import AUTHORIZER_KEY, Operation
+from apigw_cognito.core.live_methods import (
+    COGNITO,
+    DEFAULT_TTL,
+    JWT,
+    NONE,
+    ApiAuthorizer,
+    ApiMethod,
+    LiveSnapshot,
+)
+from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE, JWT_IDENTITY_SOURCE
 from apigw_cognito.selector.syntax import IDENTITY_SOURCE_RE, NAME_RE
 
 _PARAM = re.compile(r"\{[^}]*\}")
@@ -56,28 +67,59 @@ def shape(path: str) -> str:
     return _PARAM.sub("{}", path)
 
 
-def authorizer_names(authorizers: Sequence[ApiAuthorizer]) -> dict[str, str]:
-    """Selector names for the Cognito authorizers, by id: the live name where it is a valid scheme name
-    and unique (LocalStack makes one per import), else a cleaned or numbered one."""
+def authorizer_names(
+    authorizers: Sequence[ApiAuthorizer], used: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Selector names for the Cognito authorizers, by id, for those the selector writes.
+
+    The live name where it is a valid scheme name; an authorizer the methods use keeps it before an unused
+    one of the same name. An unused twin of a name that another authorizer keeps (LocalStack adds one per
+    import) is left out: it would only be renamed into the selector. Other clashes get a numbered name.
+    """
+
+    def base_of(auth: ApiAuthorizer) -> str:
+        clean = auth.name if re.fullmatch(NAME_RE, auth.name) else re.sub(r"[^A-Za-z0-9._-]+", "_", auth.name)
+        return clean or "UserPool"
+
     names: dict[str, str] = {}
     taken: set[str] = set()
-    for auth in authorizers:
-        base = auth.name if re.fullmatch(NAME_RE, auth.name) else re.sub(r"[^A-Za-z0-9._-]+", "_", auth.name)
-        base = base or "UserPool"
+    # Used authorizers first (a stable sort keeps the API's order otherwise), so they keep the names.
+    for auth in sorted(authorizers, key=lambda a: a.id not in used):
+        base = base_of(auth)
+        if base in taken and auth.id not in used:
+            continue
         name, n = base, 1
         while name in taken:
             n += 1
             name = f"{base}_{n}"
         taken.add(name)
         names[auth.id] = name
-    return names
+    return {a.id: names[a.id] for a in authorizers if a.id in names}
 
 
-def _authorizer_lines(auth: ApiAuthorizer, name: str) -> list[str]:
+def _jwt_authorizer_lines(auth: ApiAuthorizer, name: str) -> list[str]:
+    """An HTTP API's JWT authorizer of a Cognito pool: its pool (from the issuer) and its audience."""
+    renamed = f", named {auth.name!r} in the API" if name != auth.name else ""
+    out = [f"  {name}:  # JWT authorizer {auth.id}{_comment(renamed)}", "    type: jwt"]
+    out += ["    user_pools:", f"      - {_yaml(issuer_pool(auth.issuer or '') or '')}"]
+    out += ["    audience:", *(f"      - {_yaml(client)}" for client in auth.audience)]
+    if auth.identity_source and auth.identity_source != JWT_IDENTITY_SOURCE:
+        out.append(f"    identity_source: {_yaml(auth.identity_source)}")
+    return out
+
+
+def _authorizer_lines(auth: ApiAuthorizer, name: str, kept: tuple[str, ...] | None = None) -> list[str]:
+    if auth.type == JWT:
+        return _jwt_authorizer_lines(auth, name)
     renamed = f", named {auth.name!r} in the API" if name != auth.name else ""
     out = [f"  {name}:  # authorizer {auth.id}{_comment(renamed)}"]
     out.append("    user_pools:")
-    out += [f"      - {_yaml(arn)}" for arn in auth.provider_arns]
+    if kept:  # the document's references, which its stack resolved to the live ARNs
+        live = _comment(", ".join(auth.provider_arns))
+        out.append(f"      # the document's, which its stack resolves; live: {live}")
+        out += [f"      - {pool if is_reference_text(pool) else _yaml(pool)}" for pool in kept]
+    else:
+        out += [f"      - {_yaml(arn)}" for arn in auth.provider_arns]
     source = auth.identity_source or DEFAULT_IDENTITY_SOURCE
     if source != DEFAULT_IDENTITY_SOURCE and re.fullmatch(IDENTITY_SOURCE_RE, source):
         out.append(f"    identity_source: {_yaml(source)}")
@@ -127,7 +169,7 @@ def _rule_lines(
         what = "CORS preflight, public in the API" if m.method == "OPTIONS" else "public in the API (NONE)"
         return [f"{select}{renamed}{what}", "    public: true", *keyed], None
     auth = snapshot.authorizer(m.authorizer_id)
-    if m.authorization_type == COGNITO and auth is not None and auth.id in names:
+    if m.authorization_type in (COGNITO, JWT) and auth is not None and auth.id in names:
         lines = [f"{select}{renamed}authorizer {auth.id}", f"    authorizer: {names[auth.id]}"]
         if m.scopes:
             lines.append("    scopes: [" + ", ".join(_yaml(s, flow=True) for s in m.scopes) + "]")
@@ -139,28 +181,57 @@ def _rule_lines(
     )
 
 
+def stack_references(schemes: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The providerARNs of each Cognito scheme whose pools a stack resolves (a CloudFormation function
+    among them), as selector items: adopting keeps them, since the document is deployed by its stack."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, scheme in schemes.items():
+        extension = scheme.get(AUTHORIZER_KEY) if isinstance(scheme, Mapping) else None
+        arns = extension.get("providerARNs") if isinstance(extension, Mapping) else None
+        if not isinstance(arns, list) or not any(is_function(a) for a in arns):
+            continue
+        if all(isinstance(a, str) or (is_function(a) and not problems(a)) for a in arns):
+            found[str(name)] = tuple(a if isinstance(a, str) else reference_text(a) for a in arns)
+    return found
+
+
 def adopt(
-    snapshot: LiveSnapshot, operations: Sequence[Operation] | None = None, document: str | None = None
+    snapshot: LiveSnapshot,
+    operations: Sequence[Operation] | None = None,
+    document: str | None = None,
+    references: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Adoption:
-    """The selector text for `snapshot`; with `operations` (of `document`), matched to its paths."""
-    cognito = [a for a in snapshot.authorizers if a.type == COGNITO]
+    """The selector text for `snapshot`; with `operations` (of `document`), matched to its paths.
+    `references` (by scheme name) keeps the document's deploy-time references as the pools."""
+    if snapshot.http_api:  # JWT authorizers whose issuer is a Cognito pool
+        cognito = [a for a in snapshot.authorizers if a.type == JWT and issuer_pool(a.issuer or "")]
+    else:
+        cognito = [a for a in snapshot.authorizers if a.type == COGNITO]
     if not cognito:
         raise InputError(
-            f"REST API {snapshot.rest_api_id} ({snapshot.name!r}) in {snapshot.region} has no Cognito user"
-            " pool authorizer: there is nothing to adopt",
+            f"{snapshot.kind} {snapshot.rest_api_id} ({snapshot.name!r}) in {snapshot.region} has no Cognito"
+            " user pool authorizer: there is nothing to adopt",
             hint="`apigw-cognito init SPEC` writes a starter selector for a document",
         )
-    names = authorizer_names(cognito)
+    used = frozenset(m.authorizer_id for m in snapshot.methods if m.authorizer_id)
+    names = authorizer_names(cognito, used)
     notes = [
         f"authorizer {a.name!r} ({a.id}) is written as {names[a.id]!r}"
         for a in cognito
-        if names[a.id] != a.name
+        if a.id in names and names[a.id] != a.name
+    ] + [
+        f"authorizer {a.name!r} ({a.id}) is used by no method and has the name of another: left out of the"
+        " selector (an import that overwrites the API removes it)"
+        for a in cognito
+        if a.id not in names
     ]
-    check = f"{document or 'SPEC'} -s THIS_FILE --rest-api-id {snapshot.rest_api_id}"
+    option = "--http-api-id" if snapshot.http_api else "--rest-api-id"
+    check = f"{document or 'SPEC'} -s THIS_FILE {option} {snapshot.rest_api_id}"
+    read = "GetRoutes, GetAuthorizer" if snapshot.http_api else "GetAuthorizers, GetResources"
     out = [
-        f"# Selector adopted from REST API {snapshot.rest_api_id} ({_comment(repr(snapshot.name))}) in"
+        f"# Selector adopted from {snapshot.kind} {snapshot.rest_api_id} ({_comment(repr(snapshot.name))}) in"
         f" {snapshot.region} by `apigw-cognito init --from-api`.",
-        "# It reproduces the authorization the API has now (GetAuthorizers, GetResources), one rule per",
+        f"# It reproduces the authorization the API has now ({read}), one rule per",
         "# method. Check it against the API with",
         f"#   apigw-cognito verify {check}",
         "version: 1",
@@ -168,7 +239,9 @@ def adopt(
         "authorizers:",
     ]
     for auth in cognito:
-        out += _authorizer_lines(auth, names[auth.id])
+        if auth.id in names:
+            kept = (references or {}).get(names[auth.id])
+            out += _authorizer_lines(auth, names[auth.id], kept)
     out += ["", "rules:"]
     matched, missing = _match(snapshot, operations)
     gaps: list[str] = []

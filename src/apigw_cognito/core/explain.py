@@ -21,7 +21,7 @@ from apigw_cognito.basics.openapi import (
     security_schemes,
 )
 from apigw_cognito.core.access import scheme_kind
-from apigw_cognito.core.transform import secure
+from apigw_cognito.core.transform import Decision, secure
 from apigw_cognito.document.edits import apply_to_data
 from apigw_cognito.selector.model import Authorizer, Rule, Selector
 
@@ -88,23 +88,31 @@ def explain(
     """Why `operation` is decided as it is, and what API Gateway will require of a call to it."""
     result = secure(data, version, selector, locate)
     decision = next((d for d in result.decisions if d.operation.pointer == operation.pointer), None)
-    if decision is None:
-        requirement = Requirement("unmatched", "no rule (default: deny)")
-    else:
-        authorizer = selector.authorizers.get(decision.authorizer) if decision.authorizer else None
-        after = apply_to_data(data, result.edits, locate)
-        requirement = Requirement(
-            decision.kind,
-            decision.reason,
-            authorizer,
-            decision.scopes,
-            api_key=_needs_api_key(after, version, operation, decision.authorizer),
-        )
+    after = apply_to_data(data, result.edits, locate) if decision is not None else data
+    requirement = requirement_of(decision, selector, after, version)
     return Explanation(
         operation,
         locate(operation.pointer),
         requirement,
         _rule_matches(selector, operation, requirement.decided_by),
+    )
+
+
+def requirement_of(
+    decision: Decision | None, selector: Selector, secured: Any, version: Version
+) -> Requirement:
+    """What API Gateway will require of a call to the decided operation; `secured` is the document with
+    the transform's edits (it says whether an API key is required too). `serve` builds its routes' checks
+    from this too, so both commands give the same verdict."""
+    if decision is None:
+        return Requirement("unmatched", "no rule (default: deny)")
+    authorizer = selector.authorizers.get(decision.authorizer) if decision.authorizer else None
+    return Requirement(
+        decision.kind,
+        decision.reason,
+        authorizer,
+        decision.scopes,
+        api_key=_needs_api_key(secured, version, decision.operation, decision.authorizer),
     )
 
 

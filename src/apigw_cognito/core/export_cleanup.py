@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from apigw_cognito.basics.openapi import METHOD_KEYS
+from apigw_cognito.core.gateway_responses import GATEWAY_RESPONSES_KEY
 
 
 def clean_export(data: Any) -> tuple[Any, list[str]]:
@@ -44,6 +45,27 @@ def clean_export(data: Any) -> tuple[Any, list[str]]:
         if added:
             notes.append(f"declared the path parameters the export left out: {', '.join(added)}")
     return out, notes
+
+
+def with_gateway_responses(data: Any, live: Mapping[str, Mapping[str, Any]]) -> tuple[Any, list[str]]:
+    """`data` declaring the `live` gateway responses (entries by type) it lacks or declares otherwise.
+
+    Exports do not always carry them (LocalStack's never does), and an overwrite import of the adopted
+    document would reset every response it does not declare: the CORS headers of a 401 would be lost.
+    """
+    if not isinstance(data, Mapping) or not live:
+        return data, []
+    declared = data.get(GATEWAY_RESPONSES_KEY)
+    declared = dict(declared) if isinstance(declared, Mapping) else {}
+    added = sorted(kind for kind, entry in live.items() if declared.get(kind) != entry)
+    if not added:
+        return data, []
+    declared.update({kind: dict(live[kind]) for kind in added})
+    note = (
+        f"declared the API's gateway response(s) {', '.join(added)} in the export"
+        f" ({GATEWAY_RESPONSES_KEY}), so that an import of it keeps them"
+    )
+    return {**data, GATEWAY_RESPONSES_KEY: declared}, [note]
 
 
 def _with_path_parameters(paths: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -15,12 +15,12 @@ from typing import Any, Literal
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding, Location
 from apigw_cognito.basics.openapi import VERSIONS
-from apigw_cognito.core.live_methods import COGNITO, NONE, ApiMethod, LiveSnapshot
+from apigw_cognito.core.live_methods import COGNITO, JWT, NONE, ApiMethod, LiveSnapshot
 from apigw_cognito.core.transform import Decision, secure
 from apigw_cognito.selector.model import Select, Selector
 
 Verdict = Literal["secured", "lambda", "iam", "public", "OPEN"]
-_KINDS: dict[str, Verdict] = {COGNITO: "secured", "CUSTOM": "lambda", "AWS_IAM": "iam"}
+_KINDS: dict[str, Verdict] = {COGNITO: "secured", JWT: "secured", "CUSTOM": "lambda", "AWS_IAM": "iam"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _allowed_by(method: ApiMethod, allowances: Allowances, decision: Decision | 
 
 
 def _open_message(method: ApiMethod, snapshot: LiveSnapshot, allowances: Allowances, decision: Any) -> str:
-    what = f"{method.method} {method.path} of REST API {snapshot.rest_api_id} ({snapshot.name!r})"
+    what = f"{method.method} {method.path} of {snapshot.kind} {snapshot.rest_api_id} ({snapshot.name!r})"
     keyed = " (an API key is required, but a key authorizes nobody)" if method.api_key_required else ""
     if allowances.selector is not None and isinstance(decision, Decision) and decision.kind == "secured":
         return (

@@ -16,6 +16,7 @@ from typing import Any
 from apigw_cognito.basics.openapi import METHOD_KEYS, Operation
 
 COGNITO = "COGNITO_USER_POOLS"
+JWT = "JWT"  # an HTTP API route's JWT authorizer
 NONE = "NONE"
 DEFAULT_TTL = 300  # API Gateway's authorizerResultTtlInSeconds when none is given
 _KEY_OF = {method: key for key, method in METHOD_KEYS.items()}
@@ -30,6 +31,8 @@ class ApiAuthorizer:
     identity_source: str | None = None
     client_id_regex: str | None = None  # identityValidationExpression
     ttl: int | None = None  # authorizerResultTtlInSeconds
+    issuer: str | None = None  # a JWT authorizer's (HTTP APIs)
+    audience: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class LiveSnapshot:
     region: str
     authorizers: tuple[ApiAuthorizer, ...]
     methods: tuple[ApiMethod, ...]
+    http_api: bool = False  # an HTTP API (API Gateway v2): routes and JWT authorizers
+
+    @property
+    def kind(self) -> str:
+        return "HTTP API" if self.http_api else "REST API"
 
     @property
     def uri(self) -> str:

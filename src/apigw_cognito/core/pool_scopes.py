@@ -46,7 +46,7 @@ class PoolScopes:
 def needs_pool_check(selector: Selector) -> bool:
     """True when the selector asks for something only the pools can confirm."""
     return any(set(rule.scopes) - STANDARD_SCOPES for rule in selector.rules) or any(
-        a.app_client_id_regex is not None for a in selector.authorizers.values()
+        a.app_client_id_regex is not None or a.audience for a in selector.authorizers.values()
     )
 
 
@@ -111,6 +111,27 @@ def scope_findings(selector: Selector, pools: Mapping[str, PoolScopes]) -> list[
                     )
                 )
     findings.extend(_regex_findings(selector, pools))
+    findings.extend(_audience_findings(selector, pools))
+    return findings
+
+
+def _audience_findings(selector: Selector, pools: Mapping[str, PoolScopes]) -> list[Finding]:
+    """AGC214 for an audience item (a JWT authorizer's) that is no app client of its pool: no token of the
+    pool carries it. The items are not shown: they may come from the environment."""
+    findings = []
+    for authorizer in selector.authorizers.values():
+        ids = {c.id for p in authorizer.user_pools for c in pools[p].clients}
+        for index, client in enumerate(authorizer.audience):
+            if client not in ids:
+                findings.append(
+                    codes.finding(
+                        "AGC214",
+                        f"authorizer {authorizer.name}: audience item {index + 1} is no app client of its"
+                        f" user pool ({_pools_of(authorizer)}), so no token of the pool carries it"
+                        + ("" if set(authorizer.audience) & ids else "; every token is refused"),
+                        authorizer.location,
+                    )
+                )
     return findings
 
 

@@ -8,6 +8,7 @@ hand-written cryptography. The claims are compared as Cognito user pool authoriz
 - a method with scopes takes access tokens carrying one of them, a method without scopes ID tokens;
 - an app_client_id_regex is matched against an ID token's `aud` (as a whole); access tokens have no `aud`;
 - the token must arrive in the authorizer's header.
+An HTTP API's JWT authorizer (`judge_jwt`) has its own rules: issuer, audience, times, any scope.
 The token itself is never part of any message.
 """
 
@@ -15,16 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from apigw_cognito.basics.errors import InputError
+from apigw_cognito.basics.limits import pool_issuer
 from apigw_cognito.core.explain import Requirement
-
-_POOL_ID = re.compile(
-    r"(?:arn:[^:]+:cognito-idp:[^:]+:[^:]*:userpool/)?(([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+)"
-)
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,10 @@ class Token:
 class Verdict:
     accepted: bool
     reasons: tuple[str, ...]
+    expired: bool = False  # `exp` has passed (API Gateway's own message when that is the only reason)
+    signed: bool | None = None  # the signature matched a key of the pool; None: not checked
+    basis: tuple[str, ...] = ()  # the rules that admitted it, where they differ by authorizer type (JWT)
+    scope_missing: bool = False  # an HTTP API refuses for this alone with 403, not 401
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,7 @@ class TokenCheck:
 
 def issuer_of(pool: str) -> str | None:
     """The `iss` of tokens that the pool (an ARN or a pool id) issues; None for a pool given by name."""
-    match = _POOL_ID.fullmatch(pool)
-    if match is None:
-        return None
-    return f"https://cognito-idp.{match.group(2)}.amazonaws.com/{match.group(1)}"
+    return pool_issuer(pool)
 
 
 def decode(text: str) -> Token:
@@ -135,14 +134,16 @@ def judge(
     if requirement.kind == "unmatched" or requirement.authorizer is None:
         return Verdict(False, ("no rule decides the operation and the default is deny: nothing is imported",))
     authorizer = requirement.authorizer
+    if authorizer.is_jwt:
+        return judge_jwt(token, requirement, now, header)
     reasons = []
     if token.token_use not in ("id", "access"):
         reasons.append(f"it is not a Cognito ID or access token (token_use is '{token.token_use}')")
-    issuers = [i for i in (issuer_of(p) for p in pools) if i is not None]
-    if token.claims.get("iss") not in issuers:
+    known = [i for i in (issuer_of(p) for p in pools) if i is not None]
+    if token.claims.get("iss") not in known:
         reasons.append(
             f"its issuer {token.claims.get('iss')!r} is not one of authorizer {authorizer.name}'s user pools"
-            f" ({', '.join(issuers)})"
+            f" ({', '.join(known)})"
         )
     reasons.extend(_time_reasons(token.claims, now))
     reasons.extend(_use_reasons(token, requirement))
@@ -160,7 +161,33 @@ def judge(
             )
     if header is not None and header.lower() != authorizer.header.lower():
         reasons.append(f"API Gateway reads the token from the {authorizer.header} header, not {header}")
-    return Verdict(not reasons, tuple(reasons))
+    expires = token.claims.get("exp")
+    return Verdict(not reasons, tuple(reasons), isinstance(expires, int | float) and expires <= now)
+
+
+def issuers(pools: tuple[str, ...]) -> frozenset[str]:
+    """The `iss` of the tokens the pools (ARNs or ids) issue."""
+    return frozenset(i for i in (issuer_of(p) for p in pools) if i is not None)
+
+
+def assess(
+    token: Token,
+    requirement: Requirement,
+    pools: tuple[str, ...],
+    now: float,
+    key_set: Mapping[str, Any] | None,
+    header: str | None = None,
+) -> Verdict:
+    """`judge`, and the signature checked against `key_set` (the JWKS of the token's issuer) when the
+    method takes a token from that issuer; None: not checked (`explain --offline`). The one verdict that
+    `explain` prints and `serve` answers with."""
+    verdict = judge(token, requirement, pools, now, header)
+    if requirement.kind != "secured" or key_set is None or token.claims.get("iss") not in issuers(pools):
+        return verdict
+    problem = verify_signature(token, key_set)
+    if problem is None:
+        return replace(verdict, signed=True)
+    return Verdict(False, (*verdict.reasons, problem), verdict.expired, signed=False)
 
 
 def _use_reasons(token: Token, requirement: Requirement) -> list[str]:
@@ -204,3 +231,75 @@ def _ago(seconds: float) -> str:
     if minutes < 120:
         return f"{minutes} min"
     return f"{minutes // 60} h"
+
+
+def judge_jwt(token: Token, requirement: Requirement, now: float, header: str | None = None) -> Verdict:
+    """An HTTP API's JWT authorizer, in AWS's documented order: the issuer, then the audience (`aud`, or
+    `client_id` when the token has no `aud`), the times, then any one of the route's scopes (`scope` or
+    `scp`). `token_use` is not checked: a route without scopes accepts ID and access tokens alike. The
+    verdict's `basis` says which rule admitted the token at each step."""
+    authorizer = requirement.authorizer
+    assert authorizer is not None
+    issuer = issuer_of(authorizer.user_pools[0])
+    reasons: list[str] = []
+    basis: list[str] = []
+    if token.claims.get("iss") != issuer:
+        reasons.append(f"its issuer {token.claims.get('iss')!r} is not the authorizer's issuer {issuer!r}")
+    else:
+        basis.append("issuer: iss equals the authorizer's issuer")
+    _audience_rule(token, authorizer.audience, reasons, basis)
+    times = _time_reasons(token.claims, now)
+    reasons.extend(times)
+    if not times:
+        basis.append("time: exp is in the future, nbf and iat are not")
+    missing = _scope_rule(token, requirement.scopes, reasons, basis)
+    if header is not None and header.lower() != authorizer.header.lower():
+        reasons.append(
+            f"API Gateway reads the token from {authorizer.identity_source}, not the {header} header"
+        )
+    expires = token.claims.get("exp")
+    return Verdict(
+        not reasons,
+        tuple(reasons),
+        isinstance(expires, int | float) and expires <= now,
+        basis=tuple(basis),
+        scope_missing=missing and len(reasons) == 1,
+    )
+
+
+def _audience_rule(token: Token, audience: tuple[str, ...], reasons: list[str], basis: list[str]) -> None:
+    """`aud` (one or a list) in the audience, or `client_id` when the token has no `aud`."""
+    wanted = f"the authorizer's audience ({', '.join(audience)})"
+    if "aud" in token.claims:
+        value = token.claims["aud"]
+        auds = [str(a) for a in value] if isinstance(value, list) else [str(value)]
+        if set(audience) & set(auds):
+            basis.append(f"audience: aud {', '.join(auds)} is in the audience")
+        else:
+            reasons.append(f"its aud {', '.join(auds)} is not in {wanted}")
+    elif "client_id" in token.claims:
+        client = str(token.claims["client_id"])
+        if client in audience:
+            basis.append(f"audience: the token has no aud; its client_id {client} is in the audience")
+        else:
+            reasons.append(f"its client_id {client} is not in {wanted}")
+    else:
+        reasons.append("it has neither aud nor client_id, so no audience can match")
+
+
+def _scope_rule(token: Token, scopes: tuple[str, ...], reasons: list[str], basis: list[str]) -> bool:
+    """Any one of the route's scopes in `scope` or `scp`; True when it carries none."""
+    if not scopes:
+        basis.append(
+            "scopes: the route has none, so any token of the audience is accepted, ID or access token"
+            " (a REST API's Cognito authorizer would want an ID token)"
+        )
+        return False
+    carried = set(token.scopes) | set(str(token.claims.get("scp", "")).split())
+    matched = sorted(carried & set(scopes))
+    if matched:
+        basis.append(f"scopes: it carries {matched[0]}, one of the route's scopes")
+        return False
+    has = ", ".join(sorted(carried)) or "no scope"
+    reasons.append(f"it carries none of the route's scopes ({', '.join(scopes)}); it has {has}")
+    return True

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from apigw_cognito.basics import codes
 from apigw_cognito.basics.errors import Finding, Location
+from apigw_cognito.basics.intrinsics import issuer_function
+from apigw_cognito.basics.limits import pool_issuer
 from apigw_cognito.basics.openapi import (
     AUTHORIZER_KEY,
     MISSING,
@@ -22,8 +24,9 @@ from apigw_cognito.basics.openapi import (
 )
 from apigw_cognito.core.api_keys import api_key_names, scheme_to_require
 from apigw_cognito.core.gateway_responses import ADD_AUTO, GIVE_VALUES, missing_cors, plan_cors
+from apigw_cognito.core.http_cors import http_cors_warnings
 from apigw_cognito.document.edits import Edit
-from apigw_cognito.selector.model import Authorizer, Rule, Selector
+from apigw_cognito.selector.model import DEPLOY_TIME, Authorizer, Rule, Selector, pool_kind, provider_value
 
 Kind = Literal["secured", "public"]
 
@@ -74,7 +77,12 @@ def security_value(
 
 def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
     """The security scheme API Gateway reads, in the shape AWS SAM generates."""
-    extension: dict[str, Any] = {"type": "cognito_user_pools", "providerARNs": list(authorizer.user_pools)}
+    if authorizer.is_jwt:
+        return jwt_scheme_for(authorizer)
+    extension: dict[str, Any] = {
+        "type": "cognito_user_pools",
+        "providerARNs": [provider_value(p) for p in authorizer.user_pools],
+    }
     if authorizer.app_client_id_regex is not None:
         extension["identityValidationExpression"] = authorizer.app_client_id_regex
     if authorizer.result_ttl_seconds is not None:
@@ -85,6 +93,25 @@ def scheme_for(authorizer: Authorizer) -> dict[str, Any]:
         "in": "header",
         "x-amazon-apigateway-authtype": "cognito_user_pools",
         AUTHORIZER_KEY: extension,
+    }
+
+
+def jwt_scheme_for(authorizer: Authorizer) -> dict[str, Any]:
+    """An HTTP API's JWT authorizer for a Cognito pool, as AWS's documentation writes it. `flows: {}` is
+    there because OpenAPI 3.0 requires `flows` in an oauth2 scheme; HTTP API import reads only the
+    extension. The issuer is exactly the tokens' `iss`: no trailing slash; for a pool only the deployment
+    names (a CloudFormation function, a CDK token), the function that builds it at deployment."""
+    pool = authorizer.user_pools[0]
+    deploy_time = pool_kind(pool) in DEPLOY_TIME
+    issuer = issuer_function(provider_value(pool)) if deploy_time else pool_issuer(pool) or pool
+    return {
+        "type": "oauth2",
+        "flows": {},
+        AUTHORIZER_KEY: {
+            "type": "jwt",
+            "jwtConfiguration": {"issuer": issuer, "audience": list(authorizer.audience)},
+            "identitySource": authorizer.identity_source,
+        },
     }
 
 
@@ -171,7 +198,10 @@ def secure(data: Mapping[str, Any], version: Version, selector: Selector, locate
     cors = plan_cors(data, selector.gateway_cors, locate)
     edits.extend(cors.edits)
     findings.extend(cors.findings)
-    if not cors.headers and not cors.findings:  # nothing written: say so when browsers will miss the 401
+    if selector.http_api:  # CORS is the document's x-amazon-apigateway-cors
+        headers = {selector.authorizers[d.authorizer].header for d in decisions if d.authorizer}
+        findings.extend(http_cors_warnings(data, locate, headers))
+    elif not cors.headers and not cors.findings:  # nothing written: say so when browsers miss the 401
         secured = any(d.kind == "secured" or d.api_keys for d in decisions)
         hint = ADD_AUTO if selector.gateway_cors is None else GIVE_VALUES  # auto found no origin
         warning = missing_cors(data, locate, secured=secured, hint=hint)
@@ -252,7 +282,7 @@ def _warnings(
 ) -> list[Finding]:
     """Where API Gateway behaves in ways users do not expect."""
     out: list[Finding] = []
-    if "security" in data:
+    if "security" in data and not selector.http_api:
         out.append(
             codes.finding(
                 "AGC201",
@@ -301,11 +331,15 @@ def _warnings(
                     )
                 )
         if not op.has_integration:
+            consequence = (
+                "its route is imported with no integration to call"
+                if selector.http_api
+                else "it imports, but deploying a stage then fails with 'No integration defined for method'"
+            )
             out.append(
                 codes.finding(
                     "AGC205",
-                    f"{op} has no x-amazon-apigateway-integration: it imports, but deploying a stage then"
-                    " fails with 'No integration defined for method'",
+                    f"{op} has no x-amazon-apigateway-integration: {consequence}",
                     d.location,
                     op.pointer,
                 )

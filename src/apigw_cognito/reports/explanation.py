@@ -4,7 +4,8 @@ and a token's verdict with every reason. A token is described by its claims, nev
 from __future__ import annotations
 
 from apigw_cognito.core.explain import Explanation
-from apigw_cognito.core.tokens import TokenCheck, when
+from apigw_cognito.core.tokens import TokenCheck, issuer_of, when
+from apigw_cognito.selector.model import DEPLOY_TIME, Authorizer, pool_kind
 
 
 def render_explanation(explanation: Explanation, check: TokenCheck | None = None) -> str:
@@ -46,6 +47,8 @@ def _requirements(explanation: Explanation) -> list[tuple[str, str]]:
     if requirement.kind == "public" or authorizer is None:
         return [("nothing", "the method is public (authorization NONE): no token is needed")]
     pools = [authorizer.pool_shown(i).strip("'") for i in range(len(authorizer.user_pools))]
+    if authorizer.is_jwt:
+        return _jwt_requirements(requirement.scopes, authorizer)
     token = (
         f"an access token carrying one of: {', '.join(requirement.scopes)}"
         if requirement.scopes
@@ -63,6 +66,21 @@ def _requirements(explanation: Explanation) -> list[tuple[str, str]]:
     return rows
 
 
+def _jwt_requirements(scopes: tuple[str, ...], authorizer: Authorizer) -> list[tuple[str, str]]:
+    token = (
+        f"a token of the audience whose scope carries one of: {', '.join(scopes)}"
+        if scopes
+        else "an ID or access token of the audience (the route has no scopes)"
+    )
+    return [
+        ("authorizer", f"{authorizer.name} (JWT authorizer of an HTTP API)"),
+        ("issuer", issuer_of(authorizer.user_pools[0]) or _issuer_from(authorizer)),
+        ("audience", ", ".join(authorizer.audience)),
+        ("token", token),
+        ("from", authorizer.identity_source),
+    ]
+
+
 def _token_lines(check: TokenCheck) -> list[str]:
     token = check.token
     claims = token.claims
@@ -77,9 +95,22 @@ def _token_lines(check: TokenCheck) -> list[str]:
     ]
     if check.bearer:
         lines.append("note: the value starts with 'Bearer '; the token after it was checked")
+    if check.verdict.basis:
+        lines.append("rules applied (JWT authorizer):")
+        lines += [f"  - {rule}" for rule in check.verdict.basis]
     if check.verdict.accepted:
         lines.append("verdict: ACCEPTED: API Gateway would let this token through")
     else:
         lines.append("verdict: REFUSED:")
         lines += [f"  - {reason}" for reason in check.verdict.reasons]
+        if check.verdict.scope_missing:
+            lines.append("  (an HTTP API answers this with 403 Forbidden, other refusals with 401)")
     return lines
+
+
+def _issuer_from(authorizer: Authorizer) -> str:
+    """A pool without an issuer here: one only the deployment names (the document holds a function that
+    builds the issuer from it), or a name still to be looked up."""
+    if pool_kind(authorizer.user_pools[0]) in DEPLOY_TIME:
+        return f"built at deployment from the pool {authorizer.pool_shown(0)}"
+    return authorizer.pool_shown(0)

@@ -79,6 +79,10 @@ def _suite(root: Any, report: Report) -> None:
         case = _testcase(suite, document, f"{f.code} {title}", f.location)
         failures += _add_findings(case, [f])
         tests += 1
+    if tests == 0:
+        # A clean run is one passing case: CI views read an empty suite as "no tests ran".
+        _testcase(suite, document, f"{report.command} {document}", None)
+        tests = 1
     if report.notes:
         ET.SubElement(suite, "system-out").text = "\n".join(report.notes)
     suite.set("tests", str(tests))

@@ -12,7 +12,7 @@ def _md_escape(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     s = report.summary()
-    status = "❌" if s["errors"] or s["open"] else "✅"
+    status = "❌" if s["errors"] or s["open"] or s["undecided"] else "✅"
     lines = [
         f"### {status} apigw-cognito {report.command}: `{report.document}`",
         "",

@@ -40,6 +40,15 @@ class Row:
         return self.decision + key
 
 
+@dataclass(frozen=True)
+class RuleLine:
+    """What decided operations in an `apply` run: a selector rule, or `cors_preflight` and `default`."""
+
+    label: str  # as rows name it in `Row.rule`: "rule 3", "cors_preflight", "default"
+    selects: str  # the rule's `select` as written, or what the fallback takes
+    authorization: str  # what it gives: "public", or the authorizer with its scopes
+
+
 @dataclass
 class Report:
     command: str
@@ -51,6 +60,9 @@ class Report:
     output: str | None = None  # where the result went, or None for standard output
     wrote: bool = False
     notes: list[str] = field(default_factory=list)
+    rules: list[RuleLine] = field(default_factory=list)  # apply: the rules, for the text report's summary
+    # apply: what became of the output ("written", "up to date", "would change", "nothing written")
+    delivery: str | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -61,14 +73,23 @@ class Report:
         return [f for f in self.findings if f.level == "warning"]
 
     def summary(self) -> dict[str, int]:
-        counts = {"operations": len(self.rows), "secured": 0, "public": 0, "open": 0, "changed": 0}
+        counts = {
+            "operations": len(self.rows),
+            "secured": 0,
+            "public": 0,
+            "open": 0,
+            "undecided": 0,
+            "changed": 0,
+        }
         for row in self.rows:
             if row.decision == "secured":
                 counts["secured"] += 1
             elif row.decision == "public":
                 counts["public"] += 1
-            elif row.decision in ("OPEN", "unmatched"):
+            elif row.decision == "OPEN":
                 counts["open"] += 1
+            elif row.decision == "unmatched":
+                counts["undecided"] += 1
             if row.changed:
                 counts["changed"] += 1
         counts["errors"] = len(self.errors)
@@ -97,6 +118,8 @@ class ApiOutcome:
     diff: str = ""
     wrote: bool = False
     notes: list[str] = field(default_factory=list)
+    # apply: what became of the output ("written", "up to date", "would change", "nothing written")
+    delivery: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,7 @@ from apigw_cognito.reports.junit import junit_xml
 from apigw_cognito.reports.model import REPORT_VERSION, ApiOutcome, Failure
 from apigw_cognito.reports.render import RENDERERS
 from apigw_cognito.reports.sarif import render_sarif_many
-from apigw_cognito.reports.text import render_text
+from apigw_cognito.reports.text import count_of, render_text
 
 
 def exit_code(outcomes: Sequence[ApiOutcome]) -> int:
@@ -19,7 +19,8 @@ def exit_code(outcomes: Sequence[ApiOutcome]) -> int:
 
 def summary_line(command: str, outcomes: Sequence[ApiOutcome]) -> str:
     failed = [o for o in outcomes if not o.ok]
-    head = f"{command}: {len(outcomes)} APIs, {len(outcomes) - len(failed)} passed, {len(failed)} failed"
+    passed = len(outcomes) - len(failed)
+    head = f"{command}: {count_of(len(outcomes), 'API')}, {passed} passed, {len(failed)} failed"
     if not failed:
         return head
     return head + ": " + ", ".join(f"{o.name} ({o.status})" for o in failed)
@@ -63,7 +64,7 @@ def render(command: str, outcomes: Sequence[ApiOutcome], fmt: str, *, full: bool
     if fmt == "markdown":
         parts = []
         mark = "❌" if any(not o.ok for o in outcomes) else "✅"
-        parts.append(f"## {mark} apigw-cognito {command}: {len(outcomes)} APIs\n\n")
+        parts.append(f"## {mark} apigw-cognito {command}: {count_of(len(outcomes), 'API')}\n\n")
         parts.append("| API | Result |\n|---|---|\n")
         parts.extend(f"| {o.name} | {'✅' if o.ok else '❌'} {o.status} |\n" for o in outcomes)
         parts.append("\n")

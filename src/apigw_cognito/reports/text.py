@@ -32,26 +32,51 @@ def summary_line(report: Report) -> str:
     if report.rows:
         parts += [count_of(s["operations"], "operation"), f"{s['secured']} secured", f"{s['public']} public"]
         parts.append(f"{s['open']} open")
-    if report.command == "apply":
+        if s["undecided"]:
+            parts.append(f"{s['undecided']} undecided")
+    if report.command == "apply" and report.delivery in (None, "written"):
+        # What the secured document changes from the input; said only where that document is written.
         parts.append(f"{s['changed']} changed")
         changed = sum(1 for _, c in report.schemes if c)
         parts.append(f"{changed} of {count_of(len(report.schemes), 'scheme')} changed")
+    elif report.command == "apply":
+        parts.append(
+            f"output {report.delivery}" if report.delivery != "nothing written" else "nothing written"
+        )
     parts += [count_of(s["errors"], "error"), count_of(s["warnings"], "warning")]
     return ", ".join(parts)
 
 
 SHOWN_PER_WARNING = 5  # repeats of one warning code the sized report shows
+SCREEN_ROWS = 40  # more rows than this to list, and the sized report counts them per rule instead
 
 
 def attention_rows(report: Report) -> list[Row]:
     """The rows of an `apply` report a person needs to see: what changed, and what needs attention (an
     operation no rule decides, or one an error is about). Warnings are listed below the table anyway."""
+    attention = {id(row) for row in needs_attention(report)}
+    return [row for row in report.rows if row.changed or id(row) in attention]
+
+
+def needs_attention(report: Report) -> list[Row]:
+    """The rows no summary may hide: an operation no rule decides, an OPEN one, or one an error is about."""
     flagged = {f.location for f in report.errors if f.location is not None}
-    return [
-        row
-        for row in report.rows
-        if row.changed or row.decision in ("unmatched", "OPEN") or row.location in flagged
+    return [r for r in report.rows if r.decision in ("unmatched", "OPEN") or r.location in flagged]
+
+
+def rule_summary(report: Report) -> list[str]:
+    """One line per rule of an `apply` run: what it selects and gives, the operations it decided and how
+    many of them change; for a first run over a big document, instead of a row per operation."""
+    decided: Counter[str] = Counter()
+    changed: Counter[str] = Counter()
+    for row in report.rows:
+        decided[row.rule or ""] += 1
+        changed[row.rule or ""] += bool(row.changed)
+    table = [
+        [r.label, r.selects, r.authorization, f"{decided[r.label]:,}", f"{changed[r.label]:,}"]
+        for r in report.rules
     ]
+    return table_lines(["RULE", "SELECTS", "AUTHORIZATION", "DECIDED", "CHANGED"], table)
 
 
 def sized_findings(findings: Sequence[Finding]) -> list[str]:
@@ -76,11 +101,24 @@ def sized_findings(findings: Sequence[Finding]) -> list[str]:
 def render_text(report: Report, *, full: bool = False) -> str:
     """The report for a terminal. An `apply` report shows only `attention_rows` and `sized_findings`
     unless `full`, and counts what it left out: on a big document the whole table would bury what
-    matters. Other commands, and the machine formats, always show everything."""
+    matters. When more than `SCREEN_ROWS` rows changed (a first run), the `rule_summary` counts them per
+    rule and only the rows that `needs_attention` are listed. Other commands, and the machine formats,
+    always show everything."""
     lines: list[str] = []
     show_changed = report.command == "apply"
     sized = show_changed and not full
     rows = attention_rows(report) if sized else report.rows
+    # Per rule only where that is shorter: a selector with a rule per operation keeps its rows.
+    if sized and len(rows) > SCREEN_ROWS and 0 < len(report.rules) < len(rows):
+        rows = needs_attention(report)
+        lines += rule_summary(report)
+        listed = {id(r) for r in rows}
+        counted = sum(1 for r in report.rows if r.changed and id(r) not in listed)
+        lines.append(
+            f"({count_of(counted, 'changed operation')} counted per rule above, not listed;"
+            " --full-report lists every row)"
+        )
+        lines += [""] if rows else []
     if rows:
         headers = ["METHOD", "PATH", "AUTHORIZATION", "BY"] + (["CHANGED"] if show_changed else [])
         table = [
@@ -89,7 +127,8 @@ def render_text(report: Report, *, full: bool = False) -> str:
             for r in rows
         ]
         lines += table_lines(headers, table)
-    left_out = len(report.rows) - len(rows)
+    shown = {id(r) for r in rows}
+    left_out = sum(1 for r in report.rows if not r.changed and id(r) not in shown)
     if left_out:
         lines.append(
             f"({count_of(left_out, 'unchanged operation')} not shown; --full-report shows every row)"

@@ -45,7 +45,7 @@ def render_table(verification: Verification) -> str:
     bad = len(verification.mismatches) + len(verification.response_mismatches)
     responses = f", {len(verification.responses)} gateway responses" if verification.responses else ""
     lines.append(
-        f"verify: {checked} methods{responses} checked, {bad} mismatch{'es' if bad != 1 else ''}"
+        f"verify: {checked} {verification.unit}{responses} checked, {bad} mismatch{'es' if bad != 1 else ''}"
         + ("" if bad else ": API Gateway attached what the document says")
     )
     return "\n".join(lines) + "\n"

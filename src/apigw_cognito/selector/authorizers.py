@@ -8,21 +8,34 @@ from functools import partial
 from typing import Any
 
 from apigw_cognito.basics.errors import Location
+from apigw_cognito.basics.intrinsics import CDK_TOKEN_RE
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS, POOL_ARN_RE, POOL_ID_RE
-from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE, Authorizer
+from apigw_cognito.selector.model import (
+    DEFAULT_IDENTITY_SOURCE,
+    JWT_IDENTITY_SOURCE,
+    Authorizer,
+    AuthorizerType,
+    pool_kind,
+)
 from apigw_cognito.selector.reader import Reader, fail, kind_of, shown_value, whole_number
+from apigw_cognito.selector.stack_references import read_reference
 from apigw_cognito.selector.syntax import (
+    APP_CLIENT_ID_RE,
     AUTHORIZER_KEYS,
+    AUTHORIZER_TYPES,
     IDENTITY_SOURCE_RE,
+    JWT_IDENTITY_SOURCE_RE,
     NAME_RE,
     POOL_NAME_RE,
     RESERVED_NAMES,
+    TYPE_ONLY_KEYS,
 )
 from apigw_cognito.selector.variables import Text
 
 _POOL_FORMS = (
     "a user pool is written as an ARN (arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>),"
-    " a pool id (<region>_<suffix>, such as us-east-1_AbCdEfGhI) or name:<PoolName>"
+    " a pool id (<region>_<suffix>, such as us-east-1_AbCdEfGhI) or name:<PoolName>, or as a deploy-time"
+    " reference such as {Fn::GetAtt: [UserPool, Arn]}"
 )
 # The region prefix of every region outside the aws partition.
 _PARTITION_PREFIX = {"aws-cn": "cn-", "aws-us-gov": "us-gov-"}
@@ -57,7 +70,30 @@ def read_authorizers(reader: Reader, data: Any) -> tuple[dict[str, Authorizer], 
         authorizer = reader.attempt(partial(_authorizer, reader, mapping, name, body))
         if authorizer is not None:
             result[name] = authorizer
+    _one_type(reader, mapping)
     return result, tuple(str(name) for name in mapping)
+
+
+def _one_type(reader: Reader, mapping: Mapping[Any, Any]) -> None:
+    """A selector secures one kind of API: REST (Cognito authorizers) or HTTP (JWT authorizers). The
+    first authorizer whose type differs from the first one's is refused at its `type` (or its name)."""
+    first: tuple[Any, str] | None = None
+    for name, body in mapping.items():
+        kind = body.get("type", "cognito_user_pools") if isinstance(body, Mapping) else None
+        if kind not in AUTHORIZER_TYPES:
+            continue  # a wrong type is reported by the authorizer itself
+        if first is None:
+            first = (name, kind)
+            continue
+        if kind != first[1]:
+            where = reader.value_at(body, "type") if "type" in body else reader.key_at(mapping, name)
+            reader.note(
+                f"authorizer '{name}' is of type {kind} but authorizer '{first[0]}' is of type {first[1]}:"
+                " a selector secures either a REST API (cognito_user_pools) or an HTTP API (jwt)",
+                where,
+                "use one selector per API; every authorizer of an HTTP API has `type: jwt`",
+            )
+            return
 
 
 def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer | None:
@@ -81,11 +117,24 @@ def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer
     before = len(reader.mistakes)
     reader.keys(body, AUTHORIZER_KEYS, f"in {what}", ("user_pools",), reader.node_at(body, key_at))
 
+    kind = reader.attempt(lambda: _type(reader, body, what))
+    if kind is None:
+        return None
+    _type_only_keys(reader, body, what, kind)
     pools = reader.attempt(lambda: _user_pools(reader, body, what)) if "user_pools" in body else None
-    identity_source = reader.attempt(lambda: _identity_source(reader, body, what))
+    if pools is not None and kind == "jwt" and len(pools[0]) > 1:
+        reader.note(
+            f"{what}: a jwt authorizer has one issuer, so one user pool; {len(pools[0])} are listed",
+            pools[1][1] or reader.value_at(body, "user_pools"),
+            "declare one jwt authorizer per pool and pick one per rule",
+        )
+    if pools is not None and kind == "jwt":
+        _no_template_variable(reader, pools[0], pools[1], what)
+    identity_source = reader.attempt(lambda: _identity_source(reader, body, what, kind))
     regex = reader.attempt(lambda: _client_id_regex(reader, body, what))
     ttl = reader.attempt(lambda: _result_ttl(reader, body, what))
-    if pools is None or identity_source is None or len(reader.mistakes) > before:
+    audience = reader.attempt(lambda: _audience(reader, body, what, key_at)) if kind == "jwt" else ()
+    if pools is None or identity_source is None or audience is None or len(reader.mistakes) > before:
         return None
     return Authorizer(
         name=name,
@@ -96,7 +145,91 @@ def _authorizer(reader: Reader, parent: Any, name: Any, body: Any) -> Authorizer
         location=key_at,
         pool_locations=pools[1],
         pool_variables=pools[2],
+        type=kind,
+        audience=audience,
     )
+
+
+def _no_template_variable(
+    reader: Reader, pools: tuple[str, ...], locations: tuple[Location | None, ...], what: str
+) -> None:
+    """A jwt authorizer's issuer is built from its pool; a Terraform template variable only stands for a
+    whole value, and `apply --templatefile` writes no Terraform expression that would build it."""
+    for pool, where in zip(pools, locations, strict=True):
+        if pool_kind(pool) == "template":
+            reader.note(
+                f"{what}: a jwt authorizer's issuer is built from its pool, and a Terraform template"
+                " variable cannot build it (apply --templatefile only puts the variable's value in place)",
+                where or Location("selector"),
+                "give the pool's id or ARN, as ${VAR} from the environment (such as `terraform output`"
+                " of the stack that made the pool), and apply without --templatefile; or use a"
+                " CloudFormation, SAM or CDK stack, whose reference to the pool is supported",
+            )
+
+
+def _type(reader: Reader, body: Any, what: str) -> AuthorizerType:
+    if "type" not in body:
+        return "cognito_user_pools"
+    value = body["type"]
+    if value == "jwt":
+        return "jwt"
+    if value == "cognito_user_pools":
+        return "cognito_user_pools"
+    fail(
+        f"{what}: type must be cognito_user_pools or jwt, got {shown_value(value)}",
+        reader.value_at(body, "type"),
+        "cognito_user_pools (the default) secures a REST API; jwt an HTTP API (API Gateway v2)",
+    )
+
+
+def _type_only_keys(reader: Reader, body: Any, what: str, kind: str) -> None:
+    for key, only in TYPE_ONLY_KEYS.items():
+        if key in body and only != kind:
+            hint = (
+                "a jwt authorizer accepts the app clients listed in `audience` and has no result cache"
+                if kind == "jwt"
+                else "`audience` is for type jwt (an HTTP API); a REST API's Cognito authorizer can check"
+                " ID tokens' app client with app_client_id_regex"
+            )
+            reader.note(
+                f"{what}: {key} is only for authorizers of type {only}", reader.key_at(body, key), hint
+            )
+
+
+def _audience(reader: Reader, body: Any, what: str, key_at: Location) -> tuple[str, ...]:
+    """The app client ids a JWT authorizer accepts as `aud` (ID tokens) or `client_id` (access tokens)."""
+    if "audience" not in body:
+        fail(
+            f"{what}: a jwt authorizer needs an audience: the app client ids whose tokens it accepts",
+            key_at,
+            "add audience: [<app client id>, ...] (Cognito console: App integration, App clients)",
+        )
+    where = reader.value_at(body, "audience")
+    value = body["audience"]
+    if isinstance(value, str):
+        fail(f"{what}: audience must be a list, even for one app client", where, f"write audience: [{value}]")
+    items = reader.sequence(value, where, f"{what}: audience", "app client ids")
+    if not items:
+        fail(
+            f"{what}: audience is empty", where, "list the app client ids whose tokens the authorizer accepts"
+        )
+    out: list[str] = []
+    for index, item in enumerate(items):
+        item_at = reader.item_at(items, index)
+        text = reader.string(item, item_at, f"{what}: audience item {index + 1}", expand_variables=True)
+        if not re.fullmatch(APP_CLIENT_ID_RE, text.value):
+            reader.note(
+                f"{what}: audience item {index + 1} {text.shown()} is not an app client id",
+                item_at,
+                "an app client id is letters, digits, '_' and '+' (CreateUserPoolClient's ClientId)",
+            )
+        elif text.value in out:
+            reader.note(
+                f"{what}: audience item {index + 1} repeats an earlier one", item_at, "list each once"
+            )
+        else:
+            out.append(text.value)
+    return tuple(out)
 
 
 def _user_pools(
@@ -147,11 +280,15 @@ def _pool(reader: Reader, value: Any, where: Location, what: str) -> Text:
             where,
             f"write name:{value['name']} without the space, or quote it: 'name:{value['name']}'",
         )
+    if isinstance(value, Mapping):
+        return read_reference(reader, value, where, what)
     text = reader.string(value, where, what, expand_variables=True)
     match = re.fullmatch(POOL_ARN_RE, text.value)
     if match is None:
         if re.fullmatch(POOL_ID_RE, text.value) or re.fullmatch(POOL_NAME_RE, text.value):
             return text
+        if text.variables and re.fullmatch(CDK_TOKEN_RE, text.value):
+            return text  # a CDK token given through `environ` (secure_document in a CDK app)
         fail(f"{what}: {text.shown()} is not a user pool ARN, pool id or name", where, _POOL_FORMS)
     _check_arn(match, text, where, what)
     return text
@@ -179,12 +316,20 @@ def _check_arn(match: re.Match[str], text: Text, where: Location, what: str) -> 
         )
 
 
-def _identity_source(reader: Reader, body: Any, what: str) -> str:
+def _identity_source(reader: Reader, body: Any, what: str, kind: str) -> str:
+    jwt = kind == "jwt"
     if "identity_source" not in body:
-        return DEFAULT_IDENTITY_SOURCE
+        return JWT_IDENTITY_SOURCE if jwt else DEFAULT_IDENTITY_SOURCE
     where = reader.value_at(body, "identity_source")
     text = reader.string(body["identity_source"], where, f"{what}: identity_source")
-    if not re.fullmatch(IDENTITY_SOURCE_RE, text.value):
+    if jwt and not re.fullmatch(JWT_IDENTITY_SOURCE_RE, text.value):
+        fail(
+            f"{what}: identity_source {text.shown()} is not a request header or query string parameter",
+            where,
+            f"an HTTP API's JWT authorizer reads the token from $request.header.<Name> or"
+            f" $request.querystring.<Name>, for instance {JWT_IDENTITY_SOURCE} (the default)",
+        )
+    if not jwt and not re.fullmatch(IDENTITY_SOURCE_RE, text.value):
         fail(
             f"{what}: identity_source {text.shown()} is not a request header",
             where,

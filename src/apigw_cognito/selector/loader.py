@@ -37,6 +37,7 @@ with no exceptions (AWS_ACCESS_KEY_ID and AWS_SESSION_TOKEN included). An expand
 valid pool or regex, an app client id pattern taken from the environment cannot hold ``@`` or ``://``
 (a URL or a login, such as DATABASE_URL, never belongs there), and error messages never quote a value that
 came from the environment.
+``audience`` items (``type: jwt`` authorizers) take variables too: app client ids differ between deployments.
 
 **Other choices.** ``public`` can only be ``true`` (a secured rule names its authorizer instead), and
 ``scopes`` cannot be an empty list (omit it to accept ID tokens). ``deny`` and ``public`` cannot name an
@@ -48,6 +49,11 @@ above 256 KiB are refused: round-trip parsing is slow and a selector needs a few
 API key) or ``none`` (an API key they required is dropped); without it an API key requirement the
 operation has is kept, AND-ed with the authorizer. ``gateway_responses: {cors: ...}`` is read by
 `gateway_responses`.
+
+**HTTP APIs.** An authorizer with ``type: jwt`` is an HTTP API's JWT authorizer: exactly one user pool (its
+issuer), ``audience`` (app client ids, required) and an ``identity_source`` of ``$request.header.<Name>``
+or ``$request.querystring.<Name>``. Every authorizer of a selector has the same type; the keys of the
+other type, ``gateway_responses`` and a rule's ``api_key`` are refused in a selector of ``jwt`` ones.
 """
 
 from __future__ import annotations
@@ -97,6 +103,11 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
     decided = reader.attempt(lambda: _default(reader, data, names))
     cors = reader.attempt(lambda: _choice(reader, data, "cors_preflight", CORS_PREFLIGHT, "public"))
     gateway = reader.attempt(lambda: (read_gateway_responses(reader, data),))
+    declared = data.get("authorizers")
+    if isinstance(declared, Mapping) and any(
+        isinstance(body, Mapping) and body.get("type") == "jwt" for body in declared.values()
+    ):
+        _rest_only_keys(reader, data)
     if reader.mistakes or rules is None or decided is None or gateway is None:
         return None
     default, default_location = decided
@@ -109,6 +120,25 @@ def _selector(reader: Reader, data: Any) -> Selector | None:
         default_location=default_location,
         gateway_cors=gateway[0],
     )
+
+
+def _rest_only_keys(reader: Reader, data: Any) -> None:
+    """What HTTP APIs do not have: gateway responses (CORS is the document's x-amazon-apigateway-cors)
+    and API keys."""
+    if "gateway_responses" in data:
+        reader.note(
+            "gateway_responses is for REST APIs; this selector's authorizers are jwt (an HTTP API)",
+            reader.key_at(data, "gateway_responses"),
+            "an HTTP API takes its CORS headers from the document's x-amazon-apigateway-cors: remove the key",
+        )
+    rules = data.get("rules")
+    for rule in rules if isinstance(rules, list) else ():
+        if isinstance(rule, Mapping) and "api_key" in rule:
+            reader.note(
+                "api_key is for REST APIs; HTTP APIs have no API keys",
+                reader.key_at(rule, "api_key"),
+                "remove it: an HTTP API route is secured by its JWT authorizer alone",
+            )
 
 
 def _version(reader: Reader, data: Any) -> None:

@@ -9,22 +9,31 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from apigw_cognito.basics.errors import InputError, Location
+from apigw_cognito.basics.intrinsics import (
+    CDK_TOKEN_RE,
+    TEMPLATE_VARIABLE_RE,
+    is_reference_text,
+    reference_data,
+    shown_reference,
+)
 from apigw_cognito.basics.limits import POOL_ARN_RE, POOL_ID_RE
 from apigw_cognito.basics.openapi import Operation
 from apigw_cognito.selector.globs import match_name, match_path
 from apigw_cognito.selector.syntax import POOL_NAME_RE
 
 DEFAULT_IDENTITY_SOURCE = "method.request.header.Authorization"
+JWT_IDENTITY_SOURCE = "$request.header.Authorization"  # an HTTP API JWT authorizer's default
+AuthorizerType = Literal["cognito_user_pools", "jwt"]
 
 
 def shown(value: str, variables: tuple[str, ...]) -> str:
     """How messages may show a value: quoted when literal, by its variables when it came from the
     environment (the output and the logs may be public)."""
     if not variables:
-        return f"'{value}'"
+        return shown_reference(value) if is_reference_text(value) else f"'{value}'"
     return " ".join(f"${{{v}}}" for v in variables) + " (from the environment)"
 
 
@@ -43,6 +52,19 @@ class Authorizer:
     # The environment variables each of `user_pools` was read from, in the same order (() when literal),
     # so that messages can name the variable instead of showing its value.
     pool_variables: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
+    # An HTTP API's JWT authorizer ("jwt": one pool, `audience` its app client ids) or a REST API's.
+    type: AuthorizerType = "cognito_user_pools"
+    audience: tuple[str, ...] = ()
+
+    @property
+    def is_jwt(self) -> bool:
+        return self.type == "jwt"
+
+    def needs_lookup(self, pool: str) -> bool:
+        """Whether only AWS can turn `pool` into what this authorizer needs: a name always; a pool id
+        unless the authorizer is a JWT one (its issuer needs only the id)."""
+        kind = pool_kind(pool)
+        return kind == "name" or (kind == "id" and not self.is_jwt)
 
     def pool_shown(self, index: int) -> str:
         """How messages may show user pool `index`: quoted when literal, by its variables when not."""
@@ -51,7 +73,8 @@ class Authorizer:
 
     @property
     def header(self) -> str:
-        """The header that carries the token: the last part of ``method.request.header.<Name>``."""
+        """The header (or, for a JWT authorizer, possibly the query string parameter) that carries the
+        token: the last part of ``method.request.header.<Name>`` or ``$request.header.<Name>``."""
         return self.identity_source.rsplit(".", 1)[-1]
 
 
@@ -124,6 +147,12 @@ class Selector:
     default_location: Location | None = field(default=None, compare=False)
     gateway_cors: Cors | None = None  # `gateway_responses: cors`; None when absent or `none`
 
+    @property
+    def http_api(self) -> bool:
+        """True when the authorizers are JWT authorizers: the document is an HTTP API's (the loader
+        refuses a selector that mixes both types)."""
+        return any(a.is_jwt for a in self.authorizers.values())
+
     def with_pools(self, mapping: Mapping[str, str]) -> Selector:
         """A copy where every pool id or ``name:<PoolName>`` found in `mapping` becomes its ARN.
 
@@ -155,14 +184,26 @@ class Selector:
         return replace(self, authorizers=authorizers)
 
 
-def pool_kind(value: str) -> Literal["arn", "id", "name"]:
-    """Which of the three accepted forms a user pool reference has; ValueError for anything else."""
+PoolKind = Literal["arn", "id", "name", "reference", "token", "template"]
+# The kinds that only a deployment turns into an ARN: a CloudFormation function, a CDK token, a Terraform
+# template variable. They are written into the document as they are; nothing looks them up.
+DEPLOY_TIME: frozenset[PoolKind] = frozenset({"reference", "token", "template"})
+
+
+def pool_kind(value: str) -> PoolKind:
+    """Which of the accepted forms a user pool entry has; ValueError for anything else."""
     if re.fullmatch(POOL_ARN_RE, value):
         return "arn"
     if re.fullmatch(POOL_ID_RE, value):
         return "id"
     if re.fullmatch(POOL_NAME_RE, value):
         return "name"
+    if is_reference_text(value):
+        return "reference"
+    if re.fullmatch(CDK_TOKEN_RE, value):
+        return "token"
+    if re.fullmatch(TEMPLATE_VARIABLE_RE, value):
+        return "template"
     raise ValueError(f"not a user pool ARN, pool id or name:<PoolName>: {value!r}")
 
 
@@ -172,9 +213,9 @@ def require_arns(selector: Selector) -> None:
     for authorizer in selector.authorizers.values():
         locations = authorizer.pool_locations or (None,) * len(authorizer.user_pools)
         for index, (pool, location) in enumerate(zip(authorizer.user_pools, locations, strict=True)):
-            kind = pool_kind(pool)
-            if kind == "arn":
+            if not authorizer.needs_lookup(pool):
                 continue
+            kind = pool_kind(pool)
             raise InputError(
                 f"authorizer '{authorizer.name}': user pool {authorizer.pool_shown(index)} is a pool {kind},"
                 " not an ARN,"
@@ -183,3 +224,19 @@ def require_arns(selector: Selector) -> None:
                 hint="run `apigw-cognito apply --resolve` (or `import`), which looks the ARN up, or write"
                 " the ARN itself: arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>",
             )
+
+
+def provider_value(pool: str) -> Any:
+    """What a providerARNs item holds for `pool`: the function's data for a CloudFormation reference, the
+    text itself for everything else."""
+    return reference_data(pool) if is_reference_text(pool) else pool
+
+
+def deploy_time_pools(selector: Selector) -> list[tuple[Authorizer, int]]:
+    """The (authorizer, index) of every user pool that only a deployment turns into an ARN."""
+    return [
+        (authorizer, index)
+        for authorizer in selector.authorizers.values()
+        for index, pool in enumerate(authorizer.user_pools)
+        if pool_kind(pool) in DEPLOY_TIME
+    ]

@@ -117,12 +117,14 @@ def _node_mistakes(event: Any, where: Location) -> list[InputError]:
         )
     tag = getattr(event, "tag", None)
     if tag is not None:
-        mistakes.append(
-            InputError(
-                f"YAML tags such as '{tag}' are not supported in a selector",
-                where,
-                hint="write plain values; quote a value to make it a string, or use ${VAR} in user_pools",
+        hint = "write plain values; quote a value to make it a string, or use ${VAR} in user_pools"
+        if str(tag).startswith("!") and not str(tag).startswith("!!"):  # a template's short form
+            hint = (
+                "write a CloudFormation function in its long form, as a mapping: {Ref: PoolArn},"
+                " {Fn::GetAtt: [UserPool, Arn]}, {Fn::Sub: ...}"
             )
+        mistakes.append(
+            InputError(f"YAML tags such as '{tag}' are not supported in a selector", where, hint=hint)
         )
     return mistakes
 

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from apigw_cognito.basics.intrinsics import POOL_FUNCTIONS
 from apigw_cognito.basics.limits import MAX_AUTHORIZERS, MAX_RESULT_TTL_SECONDS
 from apigw_cognito.selector.globs import PATH_GLOB_RE
 from apigw_cognito.selector.model import DEFAULT_IDENTITY_SOURCE
+from apigw_cognito.selector.stack_references import TEMPLATE_KEY
 from apigw_cognito.selector.syntax import (
     API_KEY_CHOICES,
+    APP_CLIENT_ID_RE,
+    AUTHORIZER_TYPES,
     CORS_CHOICES,
     CORS_PREFLIGHT,
     HEADER_LIST_RE,
     IDENTITY_SOURCE_RE,
+    JWT_IDENTITY_SOURCE_RE,
     METHOD_RE,
     METHODS,
     NAME_RE,
@@ -37,6 +42,22 @@ def _literal(schema: dict[str, Any]) -> dict[str, Any]:
 def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
     return {"type": "array", "minItems": 1, "items": item, "description": description}
 
+
+# A deploy-time reference (`stack_references`): one key, a CloudFormation function or template_variable.
+_DEPLOY_TIME_POOL: dict[str, Any] = {
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "propertyNames": {"enum": [*POOL_FUNCTIONS, TEMPLATE_KEY]},
+    "properties": {
+        TEMPLATE_KEY: {
+            "type": "string",
+            "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$",
+            "description": "A Terraform templatefile() variable that holds the pool's ARN"
+            " (apply --templatefile).",
+        }
+    },
+}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -113,12 +134,17 @@ SCHEMA: dict[str, Any] = {
                 "user_pools": {
                     **_list_of(
                         {
-                            "type": "string",
-                            "anyOf": [{"pattern": POOL_RE}, {"pattern": VARIABLE_RE}],
+                            "anyOf": [
+                                {"type": "string", "anyOf": [{"pattern": POOL_RE}, {"pattern": VARIABLE_RE}]},
+                                _DEPLOY_TIME_POOL,
+                            ],
                             "description": (
                                 "arn:aws:cognito-idp:<region>:<account id>:userpool/<pool id>, a pool id"
                                 " (<region>_<suffix>, resolved with AWS) or name:<PoolName> (resolved"
                                 " with AWS). ${VAR} and ${VAR:-default} are read from the environment."
+                                " Or a deploy-time reference: a CloudFormation function in its long form"
+                                " ({Fn::GetAtt: [UserPool, Arn]}) or {template_variable: NAME} for"
+                                " Terraform's templatefile()."
                             ),
                         },
                         "The user pools whose tokens the authorizer accepts (its providerARNs).",
@@ -127,9 +153,34 @@ SCHEMA: dict[str, Any] = {
                 },
                 "identity_source": {
                     "type": "string",
-                    "pattern": IDENTITY_SOURCE_RE,
+                    "anyOf": [{"pattern": IDENTITY_SOURCE_RE}, {"pattern": JWT_IDENTITY_SOURCE_RE}],
                     "default": DEFAULT_IDENTITY_SOURCE,
-                    "description": "The header that carries the token: method.request.header.<Name>.",
+                    "description": (
+                        "The header that carries the token: method.request.header.<Name> (type"
+                        " cognito_user_pools); $request.header.<Name> or $request.querystring.<Name>"
+                        " (type jwt, default $request.header.Authorization)."
+                    ),
+                },
+                "type": {
+                    "enum": list(AUTHORIZER_TYPES),
+                    "default": "cognito_user_pools",
+                    "description": (
+                        "cognito_user_pools: a REST API's Cognito authorizer; jwt: an HTTP API's JWT"
+                        " authorizer (one user pool, and audience). Every authorizer of a selector has"
+                        " the same type."
+                    ),
+                },
+                "audience": {
+                    **_list_of(
+                        {
+                            "type": "string",
+                            "anyOf": [{"pattern": APP_CLIENT_ID_RE}, {"pattern": VARIABLE_RE}],
+                            "description": "An app client id. ${VAR} is read from the environment.",
+                        },
+                        "Type jwt only: the app client ids whose tokens the authorizer accepts (aud, or"
+                        " client_id for access tokens).",
+                    ),
+                    "uniqueItems": True,
                 },
                 "app_client_id_regex": {
                     "type": "string",

@@ -266,7 +266,7 @@ def test_command_line_overrides_the_file(project: Path) -> None:
     code, stdout, _ = run("audit", "--report", "json")
     assert json.loads(stdout)["command"] == "audit"
     code, stdout, _ = run("audit", "--api", "pets-v2", "--report", "text")
-    assert "audit: 1 APIs, 1 passed" in stdout
+    assert "audit: 1 API, 1 passed" in stdout
     assert "== pets:" not in stdout
 
 

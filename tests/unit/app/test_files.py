@@ -1,6 +1,6 @@
 """Files that cannot be read or written, and writes that fail or are interrupted half-way.
 
-test_cli.py covers an output folder that does not exist, `--in-place` through a symbolic link in the same
+test_cli.py covers output folders that do not exist yet, `--in-place` through a symbolic link in the same
 folder (mode kept), and a failed apply writing nothing. Here: missing inputs, folders, unreadable inputs and
 unwritable outputs (root runs the tool without the capabilities that override file modes), links across
 folders, dangling and looping links, a full disk (RLIMIT_FSIZE) and a write interrupted by SIGINT, SIGTERM

@@ -91,6 +91,54 @@ def test_each_failure_becomes_one_line(exc: BaseException, expected: str) -> Non
     assert error.message.startswith("apigateway PutRestApi: ") or "region" in error.message
 
 
+@pytest.mark.parametrize(
+    ("action", "status", "message", "variable", "other"),
+    [
+        (
+            "cognito-idp ListResourceServers",
+            501,
+            "The API for service cognito-idp is either not included in your current license plan or has"
+            " not yet been emulated by LocalStack.",
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+            "--no-pool-check",
+        ),
+        (
+            "sts GetCallerIdentity",
+            501,
+            "Service 'sts' is not enabled. Please check your 'SERVICES' configuration variable.",
+            "AWS_ENDPOINT_URL_STS",
+            "as ARNs",
+        ),
+        (
+            "cloudformation CreateStack",
+            400,
+            "Service 'cloudformation' is not enabled. Please check your 'SERVICES' configuration variable.",
+            "AWS_ENDPOINT_URL_CLOUDFORMATION",
+            "",
+        ),
+        ("apigateway GetRestApis", 501, "not implemented", "AWS_ENDPOINT_URL_API_GATEWAY", ""),
+    ],
+)
+def test_an_endpoint_without_the_service_says_where_to_point_it(
+    action: str, status: int, message: str, variable: str, other: str
+) -> None:
+    error = translate(client_error("InternalFailure", message, status), action)
+    assert isinstance(error, AwsError)
+    service = action.split(maxsplit=1)[0]
+    assert error.message.startswith(f"{action}: the endpoint does not serve {service}")
+    assert error.hint is not None
+    assert f"{variable}=URL" in error.hint
+    assert other in error.hint
+
+
+def test_an_html_error_page_is_never_printed() -> None:
+    page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal</h1>"
+    error = translate(client_error("500", page, 500), "cognito-idp ListResourceServers")
+    assert isinstance(error, AwsError)
+    assert "<" not in error.message
+    assert "HTML page" in error.message
+
+
 def test_other_exceptions_are_not_swallowed() -> None:
     assert translate(KeyError("x"), "call") is None
     with pytest.raises(KeyError), aws_call("call"):

@@ -132,3 +132,37 @@ def test_restore_patches() -> None:
     assert {"op": "replace", "path": "/policy", "value": '{"Version":"2012-10-17"}'} in ops
     assert {"op": "replace", "path": "/endpointConfiguration/types/EDGE", "value": "REGIONAL"} in ops
     assert restore_patches(before, before, sorted(before)) == []
+
+
+def test_authorization_changes_method_by_method() -> None:
+    from apigw_cognito.aws.import_plan import auth_changes
+    from apigw_cognito.aws.verify import Expected
+
+    live = LiveApi(
+        authorizers=(LiveAuthorizer("a1", "Pool", "COGNITO_USER_POOLS", (POOL_ARN,)),),
+        methods=(
+            LiveMethod("GET", "/a", "NONE"),
+            LiveMethod("GET", "/b", "COGNITO_USER_POOLS", "a1", ("s/read", "s/write")),
+            LiveMethod("GET", "/c", "COGNITO_USER_POOLS", "a1", api_key_required=True),
+            LiveMethod("GET", "/d", "AWS_IAM"),
+            LiveMethod("GET", "/same", "COGNITO_USER_POOLS", "a1", ("s/read",)),
+        ),
+    )
+    expected = [
+        Expected("GET", "/a", "Pool", ("s/read",)),
+        Expected("GET", "/b", "Pool", ("s/read", "s/admin")),
+        Expected("GET", "/c", "Pool"),
+        Expected("GET", "/d", None),
+        Expected("GET", "/same", "Pool", ("s/read",)),
+        Expected("POST", "/new", None, api_key=True),
+    ]
+    lines = [change.line() for change in auth_changes(expected, live)]
+    assert lines == [
+        "  GET /a: NONE -> COGNITO_USER_POOLS Pool [s/read] (scopes added: s/read)",
+        "  GET /b: COGNITO_USER_POOLS Pool [s/read s/write] -> COGNITO_USER_POOLS Pool [s/read s/admin]"
+        " (scopes added: s/admin; scopes removed: s/write)",
+        "  GET /c: COGNITO_USER_POOLS Pool + API key -> COGNITO_USER_POOLS Pool"
+        " (API key required -> not required)",
+        "  GET /d: AWS_IAM -> NONE",
+        "  POST /new: (not live) -> NONE + API key",
+    ]

@@ -124,7 +124,8 @@ def test_inputs_the_checks_accepted_before_are_refused_by_both_paths(value: str)
     assert re.fullmatch(POOL_ARN_RE, value) is None
     assert check_messages(value) == [
         f"security scheme Pool: providerARNs item {value!r} is not a user pool ARN"
-        " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>)"
+        " (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>, or a CloudFormation"
+        " function such as {Fn::GetAtt: [UserPool, Arn]})"
     ]
     with pytest.raises(InputError) as caught:
         load_pool(value)

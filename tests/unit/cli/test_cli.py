@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from apigw_cognito.cli import output
-from apigw_cognito.cli.main import app
-from tests.support import paths
-
-SPECS = paths.ROOT / "specs"
-SELECTOR = str(SPECS / "securepets.selector.yaml")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env={"SECUREPETS_USER_POOL": ""}, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+from tests.support.cli import SELECTOR, SPECS, run, securepets_copy
 
 
 @pytest.fixture
 def spec(tmp_path: Path) -> Path:
-    copy = tmp_path / "api.yaml"
-    shutil.copy(SPECS / "securepets.yaml", copy)
-    return copy
+    return securepets_copy(tmp_path)
 
 
 def test_output_file_then_check_passes_and_second_run_is_identical(spec: Path, tmp_path: Path) -> None:
@@ -85,10 +72,47 @@ def test_failure_writes_nothing(spec: Path, tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_output_folder_missing_is_exit_2(spec: Path, tmp_path: Path) -> None:
-    code, _, stderr = run("apply", str(spec), "-s", SELECTOR, "-o", str(tmp_path / "no" / "out.yaml"))
+def test_every_output_creates_its_missing_folders(spec: Path, tmp_path: Path) -> None:
+    new = tmp_path / "new" / "deeper"
+    outputs = [
+        (
+            "apply",
+            str(spec),
+            "-s",
+            SELECTOR,
+            "-o",
+            str(new / "a.yaml"),
+            "--emit-overlay",
+            str(new / "o.yaml"),
+        ),
+        ("init", str(spec), "-o", str(new / "init" / "starter.selector.yaml")),
+        ("bundle", str(spec), "-o", str(new / "bundle" / "x.yaml")),
+    ]
+    for args in outputs:
+        code, _, stderr = run(*args)
+        assert code == 0, (args, stderr)
+    assert sorted(p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()) == [
+        "a.yaml",
+        "bundle/x.yaml",
+        "init/starter.selector.yaml",
+        "o.yaml",
+    ]
+
+
+def test_exit_non_zero_on_write_fails_only_the_run_that_writes(spec: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.yaml"
+    code, _, stderr = run("apply", str(spec), "-s", SELECTOR, "-o", str(out), "--exit-non-zero-on-write")
+    assert code == 1
+    assert f"wrote {out}: add it and commit again" in stderr
+    assert out.is_file()
+    assert run("apply", str(spec), "-s", SELECTOR, "-o", str(out), "--exit-non-zero-on-write")[0] == 0
+
+
+def test_an_output_folder_that_cannot_be_made_is_exit_2(spec: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    code, _, stderr = run("apply", str(spec), "-s", SELECTOR, "-o", str(tmp_path / "file" / "out.yaml"))
     assert code == 2
-    assert "does not exist" in stderr
+    assert "cannot be created" in stderr
 
 
 def test_in_place_and_output_exclude_each_other(spec: Path, tmp_path: Path) -> None:

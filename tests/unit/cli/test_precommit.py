@@ -192,3 +192,22 @@ def test_apply_hook_rewrites_the_output_and_stops_the_commit_once(
     git(project, "add", "-A")
     second = pre_commit(project, pre_commit_home, "run", "--all-files")
     assert second.returncode == 0, second.stdout
+
+
+def test_apply_hook_stops_the_commit_when_it_writes_a_new_output(
+    project: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """pre-commit notices changed tracked files by itself, not a new file: the hook says so and fails."""
+    repo, rev = hook_repo
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: apigw-cognito-apply\n"
+    )
+    shutil.rmtree(project / "build")
+    git(project, "add", "-A")
+    first = pre_commit(project, pre_commit_home, "run", "--all-files")
+    assert first.returncode == 1, first.stdout
+    assert "apply: wrote pets: add the files and commit again" in first.stdout
+    assert (project / "build" / "securepets.yaml").is_file()
+    git(project, "add", "-A")
+    second = pre_commit(project, pre_commit_home, "run", "--all-files")
+    assert second.returncode == 0, second.stdout

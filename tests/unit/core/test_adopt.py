@@ -115,7 +115,7 @@ def test_matched_to_a_document_with_other_parameter_names() -> None:
     assert shape("/a/{x}/b/{proxy+}") == "/a/{}/b/{}"
 
 
-def test_duplicate_and_invalid_authorizer_names_are_renamed() -> None:
+def test_the_authorizer_the_methods_use_keeps_its_name_and_unused_twins_are_left_out() -> None:
     auths = [
         {"id": "1", "name": "Pool", "type": COGNITO, "providerARNs": [ARN]},
         {"id": "2", "name": "Pool", "type": COGNITO, "providerARNs": [ARN]},
@@ -125,10 +125,32 @@ def test_duplicate_and_invalid_authorizer_names_are_renamed() -> None:
         {"path": "/x", "resourceMethods": {"GET": {"authorizationType": COGNITO, "authorizerId": "2"}}}
     ]
     adopted = adopt(snapshot_of("r", "n", "us-east-1", auths, resources))
-    assert "  Pool_2:  # authorizer 2, named 'Pool' in the API" in adopted.text
+    assert "  Pool:  # authorizer 2\n" in adopted.text
+    assert "authorizer 1" not in adopted.text
+    assert "Pool_2" not in adopted.text
     assert "  my_pool_:  # authorizer 3, named 'my pool!' in the API" in adopted.text
-    assert "    authorizer: Pool_2" in adopted.text
-    assert len(adopted.notes) == 2
+    assert "    authorizer: Pool\n" in adopted.text
+    assert adopted.notes == (
+        "authorizer 'my pool!' (3) is written as 'my_pool_'",
+        "authorizer 'Pool' (1) is used by no method and has the name of another: left out of the selector"
+        " (an import that overwrites the API removes it)",
+    )
+
+
+def test_twins_the_methods_both_use_are_numbered() -> None:
+    auths = [{"id": i, "name": "Pool", "type": COGNITO, "providerARNs": [ARN]} for i in ("1", "2")]
+    resources = [
+        {
+            "path": "/x",
+            "resourceMethods": {
+                "GET": {"authorizationType": COGNITO, "authorizerId": "1"},
+                "PUT": {"authorizationType": COGNITO, "authorizerId": "2"},
+            },
+        }
+    ]
+    adopted = adopt(snapshot_of("r", "n", "us-east-1", auths, resources))
+    assert "  Pool:  # authorizer 1\n" in adopted.text
+    assert "  Pool_2:  # authorizer 2, named 'Pool' in the API" in adopted.text
 
 
 def test_an_api_without_cognito_authorizers_is_refused() -> None:

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from apigw_cognito.basics.errors import InputError
 from apigw_cognito.cli.main import app
-from apigw_cognito.core.starter import PLACEHOLDER_POOL
+from apigw_cognito.core.starter import MAX_NAME, PLACEHOLDER_POOL, authorizer_name
 from apigw_cognito.selector.loader import load_selector
-from tests.support.paths import ROOT
+from tests.support.paths import ROOT, corpus_file
 
 SPECS = ROOT / "specs"
 POOL = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI"
@@ -146,3 +146,49 @@ def test_init_proposes_cors_auto_where_preflights_answer_with_cors_headers(tmp_p
     code, text, _ = run("init", str(bare))
     assert code == 0
     assert "gateway_responses" not in text
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("GitHub's official OpenAPI spec + Octokit extension", "GitHubUserPool"),
+        ("Blockfrost.io ~ API Documentation", "BlockfrostUserPool"),
+        ("The Swagger Petstore API", "PetstoreUserPool"),
+        ("Über Dienste", "DiensteUserPool"),
+        ("REST API", "UserPool"),
+        ("Supercalifragilisticexpialidocious", "UserPool"),  # 34 letters: no room for "UserPool"
+    ],
+)
+def test_authorizer_name_is_a_word_of_the_title(title: str, name: str) -> None:
+    assert authorizer_name({"info": {"title": title}}) == name
+
+
+def test_the_name_proposed_for_github_is_one_a_person_would_type() -> None:
+    spec = corpus_file("github-api.json")
+    code, text, _ = run("init", str(spec))
+    assert code == 0
+    names = list(load_selector(text.replace(PLACEHOLDER_POOL, POOL).encode(), "s.yaml", {}).authorizers)
+    assert names == ["GitHubUserPool"]
+    assert len(names[0]) <= MAX_NAME
+
+
+def test_group_by_is_for_a_starter_from_a_document() -> None:
+    code, _, stderr = run("init", "--from-api", "abc123", "--group-by", "tag")
+    assert code == 2
+    assert "--group-by" in stderr
+
+
+def test_an_http_api_starter_loads_once_its_pool_and_app_client_are_filled_in(tmp_path: Path) -> None:
+    """`--http-api` for a document that does not say it is one; the example that does gets it alone."""
+    code, forced, _ = run("init", str(SPECS / "securepets.yaml"), "--http-api")
+    assert code == 0
+    code, detected, _ = run("init", str(SPECS / "securenotes-http.yaml"))
+    assert code == 0
+    for text in (forced, detected):
+        assert "type: jwt" in text
+        assert "api_key" not in text
+        with pytest.raises(InputError, match="APP-CLIENT-ID"):
+            load_selector(text.replace(PLACEHOLDER_POOL, "eu-west-1_AbCdEfGhI").encode(), "s.yaml", {})
+        filled = text.replace(PLACEHOLDER_POOL, "eu-west-1_AbCdEfGhI").replace("APP-CLIENT-ID", "client1")
+        selector = load_selector(filled.encode(), "s.yaml", {})
+        assert selector.http_api

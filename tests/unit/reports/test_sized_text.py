@@ -7,8 +7,8 @@ import json
 
 from apigw_cognito.basics.errors import Finding, Location
 from apigw_cognito.reports.json_report import render_json
-from apigw_cognito.reports.model import Report, Row
-from apigw_cognito.reports.text import SHOWN_PER_WARNING, render_text
+from apigw_cognito.reports.model import Report, Row, RuleLine
+from apigw_cognito.reports.text import SCREEN_ROWS, SHOWN_PER_WARNING, render_text
 
 
 def big_report(operations: int = 200) -> Report:
@@ -67,8 +67,8 @@ def test_only_changed_and_attention_rows_and_a_count_of_the_rest() -> None:
     assert "error AGC101" in text
     assert "error AGC309" in text
     assert text.splitlines()[-1] == (
-        "api.yaml: 202 operations, 201 secured, 0 public, 1 open, 3 changed, 0 of 0 schemes changed,"
-        " 2 errors, 200 warnings"
+        "api.yaml: 202 operations, 201 secured, 0 public, 0 open, 1 undecided, 3 changed, 0 of 0 schemes"
+        " changed, 2 errors, 200 warnings"
     )
     assert len(text.splitlines()) < 20
 
@@ -91,3 +91,38 @@ def test_other_commands_show_every_row() -> None:
     report = big_report()
     report.command = "audit"
     assert len(table_paths(render_text(report))) == 202
+
+
+def first_run(rules: int = 2) -> Report:
+    """Every operation changed: 120 by rule 1, 80 by rule 2 (of `rules`), one OPEN by nothing."""
+    rows = [
+        Row("GET", f"/r{i}", None, "secured", authorizer="Pool", rule="rule 1" if i < 120 else "rule 2",
+            changed=True, location=Location("api.yaml", i + 10, 5))
+        for i in range(200)
+    ]  # fmt: skip
+    rows.append(Row("GET", "/lost", None, "unmatched", rule="no rule (default: deny)"))
+    lines = [RuleLine(f"rule {i}", f"GET /r{i}*", "Pool") for i in range(1, rules + 1)]
+    return Report(command="apply", document="api.yaml", rows=rows, rules=lines)
+
+
+def test_a_first_run_counts_changed_rows_per_rule() -> None:
+    text = render_text(first_run())
+    lines = text.splitlines()
+    assert lines[:4] == [
+        "RULE    SELECTS   AUTHORIZATION  DECIDED  CHANGED",
+        "------  --------  -------------  -------  -------",
+        "rule 1  GET /r1*  Pool           120      120",
+        "rule 2  GET /r2*  Pool           80       80",
+    ]
+    assert (
+        "(200 changed operations counted per rule above, not listed; --full-report lists every row)" in lines
+    )
+    assert table_paths(text) == ["/lost"], "the rows needing attention are still listed"
+    assert len(table_paths(render_text(first_run(), full=True))) == 201
+
+
+def test_the_rows_stay_when_rules_would_not_be_shorter() -> None:
+    assert len(table_paths(render_text(first_run(rules=250)))) == 201
+    report = first_run()
+    report.rows = report.rows[: SCREEN_ROWS - 1]
+    assert len(table_paths(render_text(report))) == SCREEN_ROWS - 1

@@ -605,7 +605,8 @@ def test_unknown_keys_suggest_the_nearest() -> None:
     assert err.hint.startswith("did you mean 'identity_source'?")
     err = error(with_authorizer(f"zzz: x, user_pools: [{ARN}]"))
     assert err.hint == (
-        "valid keys in authorizer 'A': user_pools, identity_source, app_client_id_regex, result_ttl_seconds"
+        "valid keys in authorizer 'A': user_pools, identity_source, app_client_id_regex, result_ttl_seconds,"
+        " type, audience"
     )
 
 

@@ -12,7 +12,7 @@ openapi-format sorts keys and re-bundles $refs unless told not to; `--no-sort --
 (the bundle step only reorders `$ref` siblings in a single-file document). Redocly 2.x has no separate
 overlay command: `bundle --overlay FILE` applies it. Both pick the output's format from its extension.
 
-This module holds no timing: `benchmarks.run` runs the commands built here alternating with its own.
+This module holds no timing: `benchmarks.measuring` runs the commands built here alternating with its own.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-PEER_DIR = HERE / ".cache" / "peers"
+from benchmarks.basics.paths import CACHE_DIR
+
+PEER_DIR = CACHE_DIR / "peers"
 
 # npm package -> the version issue 13 measured; a newer one is used (and said) only if that one is gone.
 PINS: dict[str, str] = {"openapi-format": "1.33.6", "@redocly/cli": "2.77.0"}

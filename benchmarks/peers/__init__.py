@@ -1,0 +1,1 @@
+"""The peer tools (openapi-format, @redocly/cli): installed, run, and what they wrote checked."""
