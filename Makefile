@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo emulators-up emulators-down test lint typecheck unit golden fuzz bench clean
+.PHONY: install demo emulators-up emulators-down test lint typecheck unit golden fuzz bench clean mutants
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,10 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-# Regenerate the expected outputs of tests/golden from the current code, then review them with git diff.
+# Print each golden case's differences from its expected files; write only the cases accepted after review:
+# make golden ACCEPT='case other' (or ACCEPT=all). Refused under CI.
 golden: $(STAMP)
-	UPDATE_GOLDEN=1 $(PY) -m pytest -q -p no:cacheprovider tests/golden
-	git status --short -- tests/golden
+	$(PY) -m tests.golden.review $(ACCEPT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
@@ -69,3 +69,9 @@ bench: $(STAMP)
 # Case counts go to the terminal and to .hypothesis/fuzz-stats.json.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider tests/properties/test_fuzz.py tests/properties/test_security_property.py tests/properties/test_untrusted_selectors.py tests/properties/test_split_property.py tests/properties/test_yaml_check.py tests/properties/test_json_check.py
+
+# --- mutation testing (not part of `make test`) ---
+# mutmut over the decision code, one module at a time (MODULES='core.transform selector.globs' for some),
+# then the score table; survivors are explained in docs/robustness.md#mutation-testing.
+mutants: $(STAMP)
+	$(PY) scripts/mutants.py $(MODULES)

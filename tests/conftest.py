@@ -10,7 +10,7 @@ import os
 
 from hypothesis import settings
 
-pytest_plugins = ["tests.support.emulators", "tests.support.fuzzstats"]
+pytest_plugins = ["tests.support.ci", "tests.support.emulators", "tests.support.fuzzstats"]
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev")

@@ -8,7 +8,9 @@ beside the $ref), `apply --in-place` with `default: deny` either
 - stops with exit 2 on a bad reference, or exit 1 when an operation is undecided, and then no file of the
   tree has changed, byte for byte; or
 - writes, and the files read back by a resolver written here (PyYAML and json, independent of the tool's
-  own) show every operation an importer would create secured exactly as the report says, or public.
+  own) show every operation an importer would create secured exactly as the independent model of the
+  selector (tests/support/selector_model.py) decides from the input tree, or public; the JSON report says
+  the same.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
-from apigw_cognito.basics.openapi import METHOD_KEYS
 from apigw_cognito.cli.main import app
+from tests.support import selector_model as model
 from tests.support.fuzzstats import record
-from tests.support.strategies import DENY_SELECTOR, SplitTree, split_trees
+from tests.support.strategies import DENY_SELECTOR, STAR_SELECTOR, SplitTree, split_trees
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 DENY_ALL = {
@@ -43,8 +45,8 @@ def _read(path: Path) -> Any:
     return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
 
 
-def _resolve(folder: Path, file: Path, ref: str, depth: int = 0) -> Any:
-    """The independent resolver: what an importer reading the written files finds behind `ref`."""
+def _target(file: Path, ref: str, depth: int = 0) -> tuple[Path, str, Any]:
+    """The independent resolver: the (file, pointer) at the end of `ref`'s chain, and what is there."""
     assert depth < 100
     name, _, fragment = ref.partition("#")
     target = (file.parent / name).resolve() if name else file
@@ -52,20 +54,40 @@ def _resolve(folder: Path, file: Path, ref: str, depth: int = 0) -> Any:
     for step in [s for s in fragment.split("/") if s]:
         node = node[step.replace("~1", "/").replace("~0", "~")]
     if isinstance(node, dict) and "$ref" in node:
-        return _resolve(folder, target, node["$ref"], depth + 1)
-    return node
+        return _target(target, node["$ref"], depth + 1)
+    return target, fragment, node
 
 
-def _api_keys(security: Any, schemes: dict[str, Any]) -> list[str]:
-    """The API key schemes a requirement list names (what API Gateway imports as apiKeyRequired)."""
-    names = [name for requirement in security for name in requirement]
-    return [
-        name
-        for name in names
-        if schemes.get(name, {}).get("type") == "apiKey"
-        and str(schemes[name].get("name", "")).lower() == "x-api-key"
-        and "x-amazon-apigateway-authorizer" not in schemes[name]
-    ]
+def _resolve(folder: Path, file: Path, ref: str) -> Any:
+    """What an importer reading the written files finds behind `ref`."""
+    return _target(file, ref)[2]
+
+
+def _shared_differently(root: Path, expected: dict[tuple[str, str], model.Expected]) -> bool:
+    """Whether paths sharing one path item (the same file and pointer) would get different security: then
+    the item cannot be written for both, and `apply` must refuse (AGC103)."""
+    items: dict[tuple[Path, str], list[str]] = {}
+    for path, item in _read(root)["paths"].items():
+        if "$ref" in item:
+            file, pointer, _ = _target(root, item["$ref"])
+            items.setdefault((file, pointer), []).append(path)
+    for paths in items.values():
+        methods = {m for p, m in expected if p == paths[0]}
+        if any(
+            len({(expected[(p, m)].kind, str(expected[(p, m)].security)) for p in paths}) > 1 for m in methods
+        ):
+            return True
+    return False
+
+
+def _resolved(folder: Path, root: Path) -> dict[str, Any]:
+    """The root document with every path item read from behind its references."""
+    document = _read(root)
+    document["paths"] = {
+        path: _resolve(folder, root, item["$ref"]) if "$ref" in item else item
+        for path, item in document["paths"].items()
+    }
+    return dict(document)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -78,6 +100,10 @@ def check_tree(tree: SplitTree, folder: Path, selector: dict[str, Any]) -> str:
         (folder / name).write_bytes(content)
     (folder.parent / "selector.json").write_text(json.dumps(selector))
     before = _snapshot(folder)
+    expected = (
+        {} if tree.hazards else model.expected_security(_resolved(folder, folder / tree.root), selector)
+    )
+    undecided = {key for key, e in expected.items() if e.kind == "undecided"}
     result = CliRunner().invoke(
         app,
         [
@@ -93,6 +119,7 @@ def check_tree(tree: SplitTree, folder: Path, selector: dict[str, Any]) -> str:
         assert _snapshot(folder) == before
         return "refused (bad reference)"
     report = json.loads(result.stdout)
+    decided = {(o["path"], o["method"]): o for o in report["operations"]}
     if result.exit_code != 0:
         assert result.exit_code == 1, result.stderr
         assert _snapshot(folder) == before
@@ -101,28 +128,25 @@ def check_tree(tree: SplitTree, folder: Path, selector: dict[str, Any]) -> str:
         unmatched = [o for o in report["operations"] if o["decision"] == "unmatched"]
         for operation in unmatched:  # named where each is written
             assert operation["location"]["file"].startswith(str(folder))
+        assert ("AGC101" in codes) is bool(undecided)
+        assert {(o["path"], o["method"]) for o in unmatched} == undecided
+        assert ("AGC103" in codes) is _shared_differently(folder / tree.root, expected)
         return "refused (undecided)"
-    root = folder / tree.root
-    document = _read(root)
-    paths = document["paths"]
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
-    decided = {(o["method"], o["path"]): o for o in report["operations"]}
-    seen = set()
-    for path, item in paths.items():
-        resolved = _resolve(folder, root, item["$ref"]) if "$ref" in item else item
-        for key, operation in resolved.items():
-            if key not in METHOD_KEYS:
-                continue
-            decision = decided[(METHOD_KEYS[key], path)]
-            seen.add((METHOD_KEYS[key], path))
-            keys = {name: [] for name in _api_keys(operation["security"], schemes)}
-            assert bool(keys) == decision["apiKeyRequired"], (operation["security"], decision)
-            if decision["decision"] == "secured":
-                assert operation["security"] == [{decision["authorizer"]: decision["scopes"], **keys}]
-            else:
-                assert decision["decision"] == "public"
-                assert operation["security"] == ([keys] if keys else [])
-    assert seen == set(decided)
+    assert not undecided
+    assert not _shared_differently(folder / tree.root, expected)
+    after = _resolved(folder, folder / tree.root)
+    imported = model.imported_security(after)
+    assert set(imported) == set(expected) == set(decided)
+    for key, wanted in expected.items():
+        path, method = key
+        operation = after["paths"][path][next(k for k, m in model.OPERATION_KEYS.items() if m == method)]
+        assert operation["security"] == wanted.security, (key, operation["security"], wanted)
+        assert model.agrees(wanted, imported[key]), (key, wanted, imported[key])
+        reported = decided[key]  # the report says the same
+        assert reported["decision"] == wanted.kind, (reported, wanted)
+        assert reported["apiKeyRequired"] is wanted.api_key
+        if wanted.kind == "secured":
+            assert (reported["authorizer"], tuple(reported["scopes"])) == (wanted.authorizer, wanted.scopes)
     return "secured"
 
 
@@ -131,7 +155,7 @@ def check_tree(tree: SplitTree, folder: Path, selector: dict[str, Any]) -> str:
 def test_no_operation_behind_a_reference_is_left_open(
     tree: SplitTree, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    for name, selector in (("deny", DENY_SELECTOR), ("deny-all", DENY_ALL)):
+    for name, selector in (("deny", DENY_SELECTOR), ("deny-all", DENY_ALL), ("star", STAR_SELECTOR)):
         folder = tmp_path_factory.mktemp("split") / "api"
         folder.mkdir()
         outcome = check_tree(tree, folder, selector)

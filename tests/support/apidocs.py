@@ -26,6 +26,7 @@ PETS: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {
     ("POST", "/pets"): ("Pool", ("pets/write",)),
     ("OPTIONS", "/pets"): (None, ()),
     ("GET", "/pets/{petId}"): (None, ()),
+    ("DELETE", "/pets/{petId}"): ("Pool", ("pets/admin",)),
     ("POST", "/purchase"): ("Pool", ("shop/buy", "shop/admin")),
 }
 

@@ -29,6 +29,7 @@ from apigw_cognito.aws.clients import Clients, Pacing, SessionOptions
 from apigw_cognito.aws.import_plan import ImportOptions
 from apigw_cognito.aws.importer import Importer, ImportOutcome
 from tests.support.apidocs import PETS, secured, version
+from tests.support.ci import cannot_run
 from tests.support.paths import ROOT
 
 REGION = "us-east-1"
@@ -50,15 +51,9 @@ def _load_manager() -> ModuleType:
 manager = _load_manager()
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 def unavailable(reason: str) -> None:
     """Fail under CI, skip elsewhere: a broken emulator set-up must never pass silently in CI."""
-    if in_ci():
-        pytest.fail(f"emulators unavailable under CI: {reason}", pytrace=False)
-    pytest.skip(f"emulators unavailable: {reason}")
+    cannot_run(f"emulators unavailable: {reason}")
 
 
 class EmulatorRun:
@@ -155,8 +150,11 @@ class ImportRun:
         options = SessionOptions(region=REGION, endpoint_url=url, max_attempts=1, read_timeout=10)
         self.importer = Importer(Clients(options), self.lines.append, self.pacing)
 
-    def run(self, family: str = "3.0", routes: Any = PETS, **options: Any) -> ImportOutcome:
-        data, result = secured(family, routes)
+    def run(
+        self, family: str = "3.0", routes: Any = PETS, extra: dict[str, Any] | None = None, **options: Any
+    ) -> ImportOutcome:
+        """Import the `secured` document (with `extra` top-level keys) with `options`."""
+        data, result = secured(family, routes, extra=extra)
         return self.importer.run(data, version(family), result, ImportOptions(**options))
 
 

@@ -32,6 +32,11 @@ _APIGW_ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("PATCH", re.compile(r"^/restapis/[^/]+$"), "UpdateRestApi"),
     ("DELETE", re.compile(r"^/restapis/[^/]+$"), "DeleteRestApi"),
     ("GET", re.compile(r"^/restapis/[^/]+/authorizers$"), "GetAuthorizers"),
+    ("POST", re.compile(r"^/restapis/[^/]+/authorizers$"), "CreateAuthorizer"),
+    ("GET", re.compile(r"^/restapis/[^/]+/gatewayresponses$"), "GetGatewayResponses"),
+    ("PUT", re.compile(r"^/restapis/[^/]+/gatewayresponses/[^/]+$"), "PutGatewayResponse"),
+    ("GET", re.compile(r"^/restapis/[^/]+/resources/[^/]+/methods/[^/]+$"), "GetMethod"),
+    ("PATCH", re.compile(r"^/restapis/[^/]+/resources/[^/]+/methods/[^/]+$"), "UpdateMethod"),
     ("GET", re.compile(r"^/restapis/[^/]+/resources$"), "GetResources"),
     ("POST", re.compile(r"^/restapis/[^/]+/deployments$"), "CreateDeployment"),
     ("GET", re.compile(r"^/restapis/[^/]+/deployments$"), "GetDeployments"),
@@ -85,6 +90,7 @@ class FaultProxy:
         self.upstream = urlsplit(upstream)
         self.faults: list[Fault] = []
         self.seen: list[str] = []
+        self.requests: list[tuple[str, str, str]] = []  # (HTTP method, path?query, operation or "")
         self._lock = threading.Lock()
         proxy = self
 
@@ -99,6 +105,8 @@ class FaultProxy:
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 operation = operation_of(self.command, self.path, headers, body)
+                with proxy._lock:
+                    proxy.requests.append((self.command, self.path, operation))
                 fault = proxy._take(operation)
                 if fault is not None and fault.kind == "close":
                     self.close_connection = True
@@ -191,6 +199,21 @@ class FaultProxy:
     def count(self, operation: str) -> int:
         with self._lock:
             return self.seen.count(operation)
+
+    def mutating(self) -> list[str]:
+        """Every request seen that may change something: all but GETs and Get/List/Describe operations
+        (Cognito's and STS's reads are POSTs), whether or not the operation is one this proxy names."""
+        with self._lock:
+            return [
+                f"{verb} {urlsplit(target).path} ({operation or 'unknown operation'})"
+                for verb, target, operation in self.requests
+                if verb != "GET" and not operation.startswith(("Get", "List", "Describe"))
+            ]
+
+    def queries(self, operation: str) -> list[dict[str, list[str]]]:
+        """The query parameters of each `operation` request seen, in order."""
+        with self._lock:
+            return [parse_qs(urlsplit(t).query) for _, t, op in self.requests if op == operation]
 
     def start(self) -> FaultProxy:
         self._thread.start()

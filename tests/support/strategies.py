@@ -15,21 +15,39 @@ from hypothesis import strategies as st
 from tests.support.paths import ROOT
 
 SEGMENTS = ["pets", "orders", "{id}", "items", "v1"]
-METHODS = ["get", "put", "post", "delete", "options", "patch", "x-amazon-apigateway-any-method"]
+# Every path item key API Gateway imports as a method.
+METHODS = [
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "x-amazon-apigateway-any-method",
+]
 TAGS = ["pets", "admin", "health"]
 ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEfGhI"
 ARN2 = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Zz9"
+ARN3 = "arn:aws-cn:cognito-idp:cn-north-1:210987654321:userpool/cn-north-1_Q1w2E3r4T"
 
 paths = st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=3).map(lambda s: "/" + "/".join(s))
 
 
 @st.composite
-def operation(draw: st.DrawFn, op_id: str, path: str, method: str = "get") -> dict[str, Any]:
-    op: dict[str, Any] = {"operationId": op_id}
+def operation(
+    draw: st.DrawFn, op_id: str, path: str, method: str = "get", swagger: bool = False
+) -> dict[str, Any]:
+    op: dict[str, Any] = {}
+    if draw(st.integers(0, 4)):  # now and then an operation without an id
+        op["operationId"] = op_id
     if draw(st.booleans()):
         op["tags"] = draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))
     if "{id}" in path:
-        op["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+        parameter: dict[str, Any] = {"name": "id", "in": "path", "required": True}
+        parameter.update({"type": "string"} if swagger else {"schema": {"type": "string"}})
+        op["parameters"] = [parameter]
     op["responses"] = {
         "200": {"description": draw(st.sampled_from(["ok", "on", "2020-01-01", "a: b", "#x"]))}
     }
@@ -85,20 +103,26 @@ EXISTING_GATEWAY_RESPONSES: list[dict[str, Any]] = [
 
 @st.composite
 def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
-    doc: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "Generated", "version": "1"}, "paths": {}}
+    """An OpenAPI 3.0 or Swagger 2.0 document (as often one as the other) with every kind of method."""
+    swagger = draw(st.booleans())
+    version = {"swagger": "2.0"} if swagger else {"openapi": "3.0.3"}
+    doc: dict[str, Any] = {**version, "info": {"title": "Generated", "version": "1"}, "paths": {}}
     counter = 0
     for path in draw(st.lists(paths, min_size=1, max_size=5, unique=True)):
         item: dict[str, Any] = {}
-        for method in draw(st.lists(st.sampled_from(METHODS), min_size=1, max_size=3, unique=True)):
+        for method in draw(st.lists(st.sampled_from(METHODS), min_size=1, max_size=4, unique=True)):
             counter += 1
-            item[method] = draw(operation(f"op{counter}", path, method))
+            item[method] = draw(operation(f"op{counter}", path, method, swagger))
         doc["paths"][path] = item
     schemes: dict[str, Any] = {"Legacy": {"type": "apiKey", "name": "X-Legacy", "in": "header"}}
     if draw(st.booleans()):
         schemes["Pool"] = {"type": "apiKey", "name": "Authorization", "in": "header"}
     if draw(st.booleans()):
         schemes["metered"] = dict(METERED)
-    doc["components"] = {"securitySchemes": schemes}
+    if swagger:
+        doc["securityDefinitions"] = schemes
+    else:
+        doc["components"] = {"securitySchemes": schemes}
     if draw(st.integers(0, 2)) == 0:
         doc["x-amazon-apigateway-gateway-responses"] = copy.deepcopy(
             draw(st.sampled_from(EXISTING_GATEWAY_RESPONSES))
@@ -130,25 +154,70 @@ def render(doc: dict[str, Any], style: str) -> bytes:
 
 STYLES = ["json2", "json-min", "yaml2", "yaml4", "yaml-flow", "yaml-crlf"]
 
+# Method lists and path globs chosen so that rules overlap: each names methods or paths another one names too.
+SELECT_METHODS = [
+    "*",
+    "GET",
+    "POST,PUT",
+    "OPTIONS",
+    "ANY",
+    "get,delete",
+    "DELETE",
+    "PATCH,HEAD",
+    "TRACE,options",
+    "GET,OPTIONS,ANY",
+]
+PATH_GLOBS = ["/**", "/pets/**", "/*", "/pets", "/orders/{id}", "/*/{id}", "/**/items", "/{*}/**", "/p*/**"]
+METHOD_NAMES = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "ANY"]
+OPERATION_ID_GLOBS = ["op1*", "op?", "op*2", "*", "op1"]
+
 select_strings = st.one_of(
-    st.builds(
-        lambda m, p: f"{m} {p}",
-        st.sampled_from(["*", "GET", "POST,PUT", "OPTIONS", "ANY", "get,delete"]),
-        st.sampled_from(["/**", "/pets/**", "/*", "/pets", "/orders/{id}", "/*/{id}", "/**/items"]),
-    ),
-    st.builds(lambda t: {"tags": [t]}, st.sampled_from(TAGS)),
+    st.builds(lambda m, p: f"{m} {p}", st.sampled_from(SELECT_METHODS), st.sampled_from(PATH_GLOBS)),
+    st.just("*"),
 )
+
+
+@st.composite
+def select_mappings(draw: st.DrawFn) -> dict[str, Any]:
+    """`{methods, paths, tags, operation_ids}` with at least one key."""
+    keys = draw(
+        st.lists(
+            st.sampled_from(["methods", "paths", "tags", "operation_ids"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    pools = {"methods": METHOD_NAMES, "paths": PATH_GLOBS, "tags": TAGS, "operation_ids": OPERATION_ID_GLOBS}
+    return {
+        key: draw(st.lists(st.sampled_from(pools[key]), min_size=1, max_size=2, unique=True)) for key in keys
+    }
+
+
+# Authorizers: one pool, several pools (across partitions and accounts), a custom token header with the
+# optional keys.
+AUTHORIZERS: dict[str, dict[str, Any]] = {
+    "Pool": {"user_pools": [ARN]},
+    "Other": {"user_pools": [ARN, ARN2]},
+    "Partners": {
+        "user_pools": [ARN2, ARN3, ARN],
+        "identity_source": "method.request.header.X-Id-Token",
+        "app_client_id_regex": "^[0-9a-z]{26}$",
+        "result_ttl_seconds": 0,
+    },
+}
 
 
 @st.composite
 def selectors(draw: st.DrawFn) -> dict[str, Any]:
     rules = []
-    for _ in range(draw(st.integers(0, 4))):
-        rule: dict[str, Any] = {"select": draw(select_strings), "optional": True}
+    for _ in range(draw(st.integers(0, 6))):
+        select = draw(st.one_of(select_strings, select_mappings()))
+        rule: dict[str, Any] = {"select": select, "optional": True}
         if draw(st.booleans()):
             rule["public"] = True
         else:
-            rule["authorizer"] = draw(st.sampled_from(["Pool", "Other"]))
+            rule["authorizer"] = draw(st.sampled_from(sorted(AUTHORIZERS)))
             scopes = draw(st.lists(st.sampled_from(["read", "write", "https://x.example/a"]), max_size=2))
             if scopes:
                 rule["scopes"] = scopes
@@ -158,9 +227,9 @@ def selectors(draw: st.DrawFn) -> dict[str, Any]:
         rules.append(rule)
     selector = {
         "version": 1,
-        "authorizers": {"Pool": {"user_pools": [ARN]}, "Other": {"user_pools": [ARN, ARN2]}},
+        "authorizers": copy.deepcopy(AUTHORIZERS),
         "rules": rules,
-        "default": draw(st.sampled_from(["deny", "public", "Pool"])),
+        "default": draw(st.sampled_from(["deny", "public", "Pool", "Partners"])),
         "cors_preflight": draw(st.sampled_from(["public", "secured"])),
     }
     cors = draw(st.sampled_from([None, "auto", "auto", "none", "explicit"]))
@@ -247,6 +316,20 @@ DENY_SELECTOR = {
         {"select": {"tags": ["health", "public"]}, "public": True, "optional": True},
         {"select": "GET /**", "authorizer": "Pool", "optional": True},
         {"select": "POST,PUT,PATCH,DELETE /**", "authorizer": "Pool", "scopes": ["write"], "optional": True},
+    ],
+    "default": "deny",
+    "cors_preflight": "public",
+}
+# Overlapping rules ending in a `*` rule, with several pools and a custom token header: the first rule that
+# selects an operation decides it (DELETE gets the admin scope, not rule 3's none), and `*` never secures a
+# preflight.
+STAR_SELECTOR = {
+    "version": 1,
+    "authorizers": {"Pool": {"user_pools": [ARN, ARN2], "identity_source": "method.request.header.X-Token"}},
+    "rules": [
+        {"select": {"tags": ["health", "public"]}, "public": True, "optional": True},
+        {"select": "DELETE /**", "authorizer": "Pool", "scopes": ["admin"], "optional": True},
+        {"select": "* /**", "authorizer": "Pool", "optional": True},
     ],
     "default": "deny",
     "cors_preflight": "public",

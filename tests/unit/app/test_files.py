@@ -2,8 +2,9 @@
 
 test_cli.py covers output folders that do not exist yet, `--in-place` through a symbolic link in the same
 folder (mode kept), and a failed apply writing nothing. Here: missing inputs, folders, unreadable inputs and
-unwritable outputs (as an unprivileged user: root reads everything), links across folders, dangling and
-looping links, a full disk (RLIMIT_FSIZE) and a write interrupted by SIGINT, SIGTERM or SIGKILL.
+unwritable outputs (root runs the tool without the capabilities that override file modes), links across
+folders, dangling and looping links, a full disk (RLIMIT_FSIZE) and a write interrupted by SIGINT, SIGTERM
+or SIGKILL.
 
 What an interruption leaves: the target is never touched before the final rename. SIGINT and SIGTERM
 remove the temporary file and exit 2; SIGKILL cannot be caught, so its temporary file
@@ -12,6 +13,7 @@ remove the temporary file and exit 2; SIGKILL cannot be caught, so its temporary
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
 import shutil
@@ -23,16 +25,23 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from apigw_cognito.cli.main import app
+from tests.support.ci import cannot_run
 from tests.support.paths import ROOT
 
 SPEC = ROOT / "specs" / "securepets.yaml"
 SELECTOR = ROOT / "specs" / "securepets.selector.yaml"
-NOBODY = 65534
+# The tool run as a command: the checkout's code first, before whatever the tests' own path holds.
+TOOL_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+    "SECUREPETS_USER_POOL": "",
+}
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -86,46 +95,63 @@ def test_a_dangling_or_looping_link_is_a_missing_file(tmp_path: Path) -> None:
     assert not (tmp_path / "gone.yaml").exists()
 
 
-# --- as an unprivileged user ----------------------------------------------------------------------------
+# --- bound by file modes (root without its overriding capabilities) --------------------------------------
 
 
-def _unprivileged_prefix() -> list[str] | None:
-    """How to run a command as a user that file permissions apply to; None when impossible here."""
+_PR_CAPBSET_DROP = 24
+_DAC_CAPABILITIES = (1, 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH: what lets root ignore file modes
+
+
+def _drop_dac_capabilities() -> None:
+    """In the child, before exec: root without these capabilities is bound by file modes like any user,
+    and stays root otherwise (its private interpreter under /root still runs)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in _DAC_CAPABILITIES:
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
+
+
+def _bound_by_permissions() -> dict[str, Any]:
+    """How subprocess runs a command that file modes apply to: as any user but root, just so; as root,
+    without the capabilities that override them."""
     if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        return None
-    prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    probe = subprocess.run(
-        [*prefix, sys.executable, "-c", "import apigw_cognito"], capture_output=True, check=False
-    )
-    return prefix if probe.returncode == 0 else None
+        return {}
+    with tempfile.NamedTemporaryFile() as locked:
+        os.chmod(locked.name, 0o000)
+        probe = subprocess.run(
+            [sys.executable, "-c", f"open({locked.name!r}).read()"],
+            capture_output=True,
+            check=False,
+            preexec_fn=_drop_dac_capabilities,
+        )
+    if b"PermissionError" not in probe.stderr:
+        cannot_run(f"cannot drop root's file-permission capabilities here: {probe.stderr.decode()[-200:]}")
+    return {"preexec_fn": _drop_dac_capabilities}
 
 
 @pytest.fixture
 def shared_folder() -> Iterator[Path]:
-    """A folder the unprivileged user can enter (pytest's own tmp_path is private to root)."""
+    """A folder for files with locked modes; whatever the test locks is unlocked before it is removed."""
     folder = Path(tempfile.mkdtemp(prefix="apigw-cognito-files-"))
     folder.chmod(0o755)
     try:
         yield folder
     finally:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_unprivileged(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    prefix = _unprivileged_prefix()
-    if prefix is None:
-        pytest.skip("cannot run a command as an unprivileged user here (no setpriv, or it is refused)")
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "apigw_cognito", *args],
+        [sys.executable, "-m", "apigw_cognito", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "SECUREPETS_USER_POOL": ""},
+        env=TOOL_ENV,
         timeout=120,
+        **_bound_by_permissions(),
     )
 
 
@@ -138,7 +164,7 @@ def test_an_unreadable_input_is_named(shared_folder: Path, which: str) -> None:
     for path in (spec, selector):
         path.chmod(0o644)
     locked = spec if which == "spec" else selector
-    locked.chmod(0o600)  # owned by root: the unprivileged user cannot read it
+    locked.chmod(0o000)  # unreadable to its owner too
     done = run_unprivileged(["apply", str(spec), "-s", str(selector)], shared_folder)
     assert done.returncode == 2, done.stderr
     assert f"error: {locked}: permission denied" in done.stderr
@@ -148,11 +174,11 @@ def test_an_unreadable_input_is_named(shared_folder: Path, which: str) -> None:
 @pytest.mark.parametrize("target", ["output", "in-place"])
 def test_an_unwritable_output_changes_nothing(shared_folder: Path, target: str) -> None:
     readable = shared_folder / "in"
-    readable.mkdir(mode=0o755)
-    readable.chmod(0o755)  # root's folder: the unprivileged user reads, cannot create files
+    readable.mkdir()
     spec = readable / "api.yaml"
     shutil.copy(SPEC, spec)
     spec.chmod(0o666)  # writable, but the folder is not: the temporary file cannot be made
+    readable.chmod(0o555)  # its owner cannot create files in it either
     before = spec.read_bytes()
     out = readable / "out.yaml"
     args = ["-o", str(out)] if target == "output" else ["--in-place"]
@@ -217,7 +243,7 @@ def test_a_full_disk_leaves_the_old_file_whole(spec: Path, tmp_path: Path, targe
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "SECUREPETS_USER_POOL": ""},
+        env=TOOL_ENV,
         preexec_fn=lambda: _limit_file_size(size + 50),  # the secured document is larger than that
         timeout=120,
     )
@@ -256,7 +282,7 @@ def _interrupt(spec: Path, tmp_path: Path, signum: int) -> subprocess.CompletedP
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "SECUREPETS_USER_POOL": ""},
+        env=TOOL_ENV,
     )
     try:
         for _ in range(600):  # bounded: 60 s at most

@@ -151,3 +151,35 @@ def test_configured_run_writes_a_split_document_in_place(tree: Path, monkeypatch
     assert snapshot(tree) != before
     code, _, err = run("apply", "--check")
     assert code == 0, err
+
+
+def test_allow_root_widens_the_folder_references_may_reach(tmp_path: Path) -> None:
+    """docs/split-documents.md: a reference leaving the document's folder is refused; `--allow-root DIR`
+    names a wider folder, from the command line of apply and audit."""
+    shutil.copytree(SPLIT, tmp_path / "api")
+    api = tmp_path / "api"
+    (api / "paths").rename(tmp_path / "shared")  # the path items, one folder up
+    shutil.copy(api / "schemas.yaml", tmp_path)  # what they name as ../schemas.yaml
+    root = (api / "openapi.yaml").read_text().replace("$ref: paths/", "$ref: ../shared/")
+    assert "../shared/" in root
+    (api / "openapi.yaml").write_text(root)
+    before = snapshot(tmp_path)
+    code, _, stderr = run("apply", str(api / "openapi.yaml"), "-s", str(SELECTOR), "--in-place")
+    assert code == 2
+    assert "leaves the document's folder" in stderr
+    assert snapshot(tmp_path) == before
+    code, stdout, stderr = run("audit", str(api / "openapi.yaml"), "--allow-root", str(tmp_path))
+    assert code in (0, 1), stderr
+    assert "GET" in stdout
+    args = (
+        "apply",
+        str(api / "openapi.yaml"),
+        "-s",
+        str(SELECTOR),
+        "--in-place",
+        "--allow-root",
+        str(tmp_path),
+    )
+    code, _, stderr = run(*args)
+    assert code == 0, stderr
+    assert "SecurePetsPool" in (tmp_path / "shared" / "pets.yaml").read_text()

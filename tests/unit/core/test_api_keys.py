@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from apigw_cognito.app.pipeline import Spec, parse_spec, run_apply, run_audit
-from apigw_cognito.core.api_keys import STANDARD_SCHEME, is_api_key_scheme
+from apigw_cognito.core.api_keys import STANDARD_SCHEME, api_key_names, is_api_key_scheme, scheme_to_require
 from apigw_cognito.reports.render import RENDERERS
 from apigw_cognito.selector.loader import load_selector
 from tests.support.apidocs import POOL_ARN, keyed_pets
@@ -120,3 +120,32 @@ def test_audit_shows_the_key_requirement() -> None:
     assert labels[("GET", "/stats")] == "api_key"  # an API key only: no authorizer
     assert labels[("POST", "/pets")] == "public"
     assert '"apiKeyRequired": true' in RENDERERS["json"](report)
+
+
+KEY_SCHEMES = {"metered": STANDARD_SCHEME, "Legacy": {"type": "apiKey", "name": "X-Legacy", "in": "header"}}
+
+
+def test_every_requirement_object_is_read_and_each_key_named_once() -> None:
+    # a malformed requirement does not hide the ones after it; a key in two objects is named once
+    security = ["junk", {"Legacy": []}, {"metered": []}, {"Legacy": [], "metered": []}]
+    assert api_key_names(security, KEY_SCHEMES) == ("metered",)
+
+
+def test_a_standard_scheme_name_that_is_free() -> None:
+    assert scheme_to_require({}, set()) == ("api_key", STANDARD_SCHEME)
+    taken = {"api_key": {"type": "http"}, "api_key_1": {"type": "http"}}
+    assert scheme_to_require(taken, set()) == ("api_key_2", STANDARD_SCHEME)
+    assert scheme_to_require(taken, {"api_key_2"}) == ("api_key_3", STANDARD_SCHEME)
+    assert scheme_to_require({"metered": STANDARD_SCHEME}, set()) == ("metered", None)
+    assert scheme_to_require({"metered": STANDARD_SCHEME}, {"metered"}) == ("api_key", STANDARD_SCHEME)
+
+
+def test_the_note_names_every_key_dropped() -> None:
+    data = keyed_pets()
+    schemes = data["components"]["securitySchemes"]
+    schemes["partner"] = {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    data["paths"]["/pets"]["get"]["security"] = [{"metered": [], "partner": []}]
+    applied = run_apply(spec(data), selector("select: GET /pets, public: true, api_key: none"), validate=True)
+    assert any(
+        "(metered, partner dropped: rule 1 says api_key: none)" in note for note in applied.result.notes
+    )

@@ -64,3 +64,29 @@ def test_optional_rules_stay_quiet() -> None:
     data = document("GET /books")
     rules = "  - {select: '*', authorizer: A}\n  - {select: GET /books, public: true, optional: true}\n"
     assert agc102(data, rules) == []
+
+
+def test_a_rule_that_selects_only_a_preflight_is_not_reported() -> None:
+    """It selects the preflight (which cors_preflight then decides): "selects no operation" would be false."""
+    data = document("OPTIONS /books", "GET /x")
+    rules = "  - {select: '* /books', authorizer: A}\n  - {select: GET /x, authorizer: A}\n"
+    assert agc102(data, rules) == []
+
+
+def test_exactly_three_and_four_shadowed_operations() -> None:
+    rules = "  - {select: 'GET /*', authorizer: A}\n  - {select: 'GET /**', public: true}\n"
+    (three,) = agc102(document("GET /a", "GET /b", "GET /c"), rules)
+    assert "GET /c by rule 1; the first rule" in three
+    (four,) = agc102(document("GET /a", "GET /b", "GET /c", "GET /d"), rules)
+    assert "GET /c by rule 1 and 1 more by earlier rules;" in four
+
+
+def test_a_later_rule_naming_options_decides_a_preflight_an_earlier_star_rule_skips() -> None:
+    data = document("OPTIONS /books", "GET /books")
+    text = (
+        f"version: 1\nauthorizers:\n  A: {{user_pools: [{ARN}]}}\nrules:\n"
+        "  - {select: '* /books', authorizer: A}\n  - {select: OPTIONS /books, authorizer: A, scopes: [s]}\n"
+    )
+    result = secure(data, VERSIONS["3.0"], load_selector(text.encode(), "s.yaml", {}), lambda pointer: None)
+    decided = {(d.operation.method, d.reason, d.kind, d.scopes) for d in result.decisions}
+    assert decided == {("OPTIONS", "rule 2", "secured", ("s",)), ("GET", "rule 1", "secured", ())}

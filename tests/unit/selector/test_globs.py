@@ -133,6 +133,7 @@ def test_invalid_path_globs(pattern: str, fragment: str) -> None:
 
 def test_split_path() -> None:
     assert split_path("/") == ()
+    assert split_path("") == ()
     assert split_path("/pets/{petId}") == ("pets", "{petId}")
     assert split_path("/pets/") == ("pets", "")
 
@@ -225,3 +226,19 @@ def test_work_grows_with_the_literal_run_not_exponentially() -> None:
     assert work(8) > work(2)  # the case is not trivial for the algorithm
     for run in (2, 4, 8, 16):
         assert work(run) <= (run + 2) * (200 + 1) * 4
+
+
+def test_messages_are_whole_sentences() -> None:
+    assert path_glob_error("") == "a path glob cannot be empty"
+    assert path_glob_error("/pe ts") == "a path glob cannot contain whitespace"
+
+
+def test_steps_count_from_zero_for_names_and_paths() -> None:
+    steps = Steps()
+    assert steps.count == 0
+    assert match_name("a", "a", steps)
+    assert steps.count == 1  # one character compared
+    assert match_path("/a", "/a", steps)
+    assert steps.count == 3  # one segment, and its one character
+    assert match_name("abc", "abc", steps)
+    assert steps.count == 6  # one step a character
