@@ -494,10 +494,10 @@ def securepets_pool(url: str) -> dict[str, str]:
 SECUREPETS_USER = ("pet-owner", "Pets-are-great-1")  # a user of the example pool, made by `token`
 
 
-def securepets_token(url: str, pool: dict[str, str]) -> str:
-    """An access token of the example pool's user (made on first use), signed in with moto's
-    AdminInitiateAuth: what `explain --token-file` judges. moto's tokens carry only the scope
-    aws.cognito.signin.user.admin."""
+def securepets_token(url: str, pool: dict[str, str], kind: str = "AccessToken") -> str:
+    """An access token (or, `kind="IdToken"`, the ID token) of the example pool's user (made on first
+    use), signed in with moto's AdminInitiateAuth: what `explain --token-file` judges. moto's tokens carry
+    only the scope aws.cognito.signin.user.admin."""
     name, password = SECUREPETS_USER
     users = _cognito(url, "ListUsers", {"UserPoolId": pool["pool_id"]}).get("Users", [])
     if not any(u.get("Username") == name for u in users):
@@ -521,7 +521,7 @@ def securepets_token(url: str, pool: dict[str, str]) -> str:
             "AuthParameters": {"USERNAME": name, "PASSWORD": password},
         },
     )
-    return str(answer["AuthenticationResult"]["AccessToken"])
+    return str(answer["AuthenticationResult"][kind])
 
 
 def add_securepets(run_dir: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ example cannot go unrun. docs/recipes.md's Python blocks are run by test_library
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from typer.testing import CliRunner
 from apigw_cognito.cli.main import app
 from tests.support.emulators import manager
 from tests.support.paths import ROOT
+from tests.support.serving import Command, Recorder, call, free_port
 
 # The pages in the order the README's documentation table gives them, the README first.
 PAGES = (
@@ -75,6 +77,9 @@ NOT_RUN = {
     "export APIGW_COGNITO_LIVE_API_ID=a1b2c3d4e5": "real AWS (tests/live)",
     "export APIGW_COGNITO_LIVE_POOL=": "real AWS (tests/live)",
     "AWS_PROFILE=sandbox .venv/bin/pytest -m live tests/live/test_live_aws.py": "real AWS (tests/live)",
+    # emulators-up makes the SecurePets pool only; tests/emulated/test_http_api.py runs the HTTP API commands
+    "apigw-cognito import specs/securenotes-http.yaml": "an HTTP API with the SecureNotes pool",
+    "apigw-cognito verify specs/securenotes-http.yaml": "an HTTP API with the SecureNotes pool",
 }
 AWS_SUBCOMMANDS = ("import", "verify", "audit --live", "--from-api", "--api-name", "--token-file")
 SHAPES = (
@@ -162,6 +167,9 @@ class Reader:
         self.last: Any = None
         self.securepets: dict[str, str] | None = None
         self.moto = ""
+        self.served = ""  # where the `serve` a page started listens
+        self.running = contextlib.ExitStack()  # that server and its backend, stopped when the test ends
+        request.addfinalizer(self.running.close)
 
     def emulators_up(self) -> None:
         """What `eval "$(make -s emulators-up)"` does for the shell: the pool made in moto, the variables."""
@@ -194,6 +202,10 @@ class Reader:
             assert target is not None
             (self.clone / target).write_text(manager.securepets_token(self.moto, self.securepets) + "\n")
             return None
+        if args[:2] == ["apigw-cognito", "serve"]:
+            return self._serve(args[2:])
+        if args[0] == "curl":
+            return self._curl(example, args[1:])
         assert args[0] == "apigw-cognito", f"{example.page}:{example.line}: no way to run {command!r}"
         if any(f" {word}" in f" {' '.join(args[1:])}" for word in AWS_SUBCOMMANDS):
             self.emulators_up()
@@ -207,6 +219,31 @@ class Reader:
             (self.clone / target).write_text(result.stdout)
         self.last = result
         return result
+
+    def _serve(self, args: list[str]) -> None:
+        """`serve` as a person starts it beside a backend of theirs: `--upstream` pointed at a backend on a
+        free port, itself on a free port (for the page's 4010), stopped with Ctrl-C when the test ends."""
+        self.emulators_up()
+        backend = self.running.enter_context(Recorder().running())
+        if "--upstream" in args:
+            args[args.index("--upstream") + 1] = backend.url
+        port = free_port()
+        server = Command([*args, "--port", str(port)])
+        self.running.callback(server.stop)
+        self.served = f"http://127.0.0.1:{port}"
+        server.wait_for(f"on {self.served}")
+
+    def _curl(self, example: Example, args: list[str]) -> None:
+        """The page's `curl -i URL -H "Authorization: $ID_TOKEN"` against the `serve` started above, with
+        an ID token of the SecurePets pool's user: what the method without scopes accepts."""
+        assert self.served, f"{example.page}:{example.line}: curl before serve"
+        assert self.securepets is not None
+        url = next(a for a in args if a.startswith("http://127.0.0.1:4010"))
+        token = manager.securepets_token(self.moto, self.securepets, "IdToken")
+        headers = [args[i + 1] for i, a in enumerate(args) if a == "-H"]
+        assert headers == ["Authorization: $ID_TOKEN"], headers
+        reply = call(url.replace("http://127.0.0.1:4010", self.served), "GET", {"Authorization": token})
+        assert reply.status == 200, f"{example.page}:{example.line}: {reply.status} {reply.body!r}"
 
     def _make_demo(self) -> None:
         if not (ROOT / ".venv" / "bin" / "python").exists():
@@ -238,6 +275,7 @@ def follow(reader: Reader, example: Example) -> None:
         reader.last = _python(example)
     elif example.kind == "text" and isinstance(reader.last, str):  # what the Python block above printed
         assert ast.literal_eval(reader.last.strip()) == ast.literal_eval(example.body.strip()), where
+        reader.last = None  # only the text block right below it shows that output
     elif example.kind == "diff":
         _diff(reader, example)
     elif example.kind == "yaml" and example.page in ("README.md", "docs/pipelines.md"):
@@ -255,7 +293,6 @@ def follow(reader: Reader, example: Example) -> None:
 
 
 def _python(example: Example) -> str:
-    import contextlib
     import io
 
     out = io.StringIO()
@@ -308,8 +345,8 @@ def test_every_command_example_runs_as_written(reader: Reader) -> None:
     ran = 0
     for page in PAGES:
         for example in examples(page):
-            if example.page == "docs/recipes.md" and example.kind != "sh":
-                continue  # its Python blocks: test_library.py
+            if example.page == "docs/recipes.md":
+                continue  # its blocks run in test_library.py and, against CloudFormation, test_stacks.py
             follow(reader, example)
             ran += len(example.commands)
     assert ran >= 30
