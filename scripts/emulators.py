@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Local AWS emulators for tests and the demo: LocalStack (API Gateway) and moto server (Cognito, STS).
+"""Local AWS emulators for tests and the demo: LocalStack (API Gateway) and moto server (Cognito, STS,
+API Gateway v2).
 
 Standard library only, so it runs before anything else is installed. Commands:
 
     emulators.py install            create .emulators/localstack-venv (Python 3.13, pinned); cached by a stamp
     emulators.py start [--run-dir]  start both on 127.0.0.1 at free ports, wait until they answer, and make
-                                    the SecurePets user pool in moto (resource server, app client)
+                                    the SecurePets and SecureNotes user pools in moto (resource server,
+                                    app client)
     emulators.py env   [--run-dir]  print shell `export` lines pointing the AWS SDKs at them
     emulators.py token [--run-dir]  print an access token of a user of the SecurePets pool (for `explain`)
     emulators.py stop  [--run-dir]  stop what `start` started, by process group id
@@ -404,13 +406,26 @@ def prune_runs(keep: int = 3) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-# --- the SecurePets example's Cognito side, for the walkthrough in the docs ---------------------------------
+# --- the examples' Cognito side (SecurePets, SecureNotes), for the walkthroughs in the docs ----------------
 
 SECUREPETS = {
     "pool": "SecurePetsUsers",
     "resource_server": "https://pets.example.com",
+    "resource_server_name": "SecurePets",
     "scope": "purchase",
+    "scope_description": "buy a pet",
     "client": "SecurePetsWeb",
+    "callback": "https://pets.example.com/callback",
+}
+# specs/securenotes-http.selector.yaml's scope notes/write: resource server `notes`, scope `write`.
+SECURENOTES = {
+    "pool": "SecureNotesUsers",
+    "resource_server": "notes",
+    "resource_server_name": "SecureNotes",
+    "scope": "write",
+    "scope_description": "write notes",
+    "client": "SecureNotesWeb",
+    "callback": "https://notes.example.com/callback",
 }
 
 
@@ -434,10 +449,10 @@ def _cognito(url: str, action: str, body: dict[str, Any]) -> dict[str, Any]:
         raise EmulatorError(f"moto: cognito-idp {action} failed: {exc}") from None
 
 
-def securepets_pool(url: str) -> dict[str, str]:
-    """The user pool the SecurePets selector's scope lives in, made in moto once (found again after):
-    the pool, the resource server defining `https://pets.example.com/purchase`, and an app client allowed
-    to request it. What `import` and `verify` check before they send anything."""
+def example_pool(url: str, example: dict[str, str]) -> dict[str, str]:
+    """The user pool an example selector's scope lives in (SECUREPETS or SECURENOTES), made in moto once
+    (found again after): the pool, the resource server defining the scope, and an app client allowed to
+    request it. What `import` and `verify` check before they send anything."""
     pools: list[dict[str, Any]] = []
     page: dict[str, Any] = {"MaxResults": 60}
     while True:  # every page: a moto that has served tests may hold many pools
@@ -446,28 +461,28 @@ def securepets_pool(url: str) -> dict[str, str]:
         if not answer.get("NextToken"):
             break
         page["NextToken"] = answer["NextToken"]
-    found = [p["Id"] for p in pools if p.get("Name") == SECUREPETS["pool"]]
+    found = [p["Id"] for p in pools if p.get("Name") == example["pool"]]
     pool_id = (
         found[0]
         if found
-        else _cognito(url, "CreateUserPool", {"PoolName": SECUREPETS["pool"]})["UserPool"]["Id"]
+        else _cognito(url, "CreateUserPool", {"PoolName": example["pool"]})["UserPool"]["Id"]
     )
     arn = _cognito(url, "DescribeUserPool", {"UserPoolId": pool_id})["UserPool"]["Arn"]
     servers = _cognito(url, "ListResourceServers", {"UserPoolId": pool_id, "MaxResults": 50})
-    if not any(s.get("Identifier") == SECUREPETS["resource_server"] for s in servers["ResourceServers"]):
+    if not any(s.get("Identifier") == example["resource_server"] for s in servers["ResourceServers"]):
         _cognito(
             url,
             "CreateResourceServer",
             {
                 "UserPoolId": pool_id,
-                "Identifier": SECUREPETS["resource_server"],
-                "Name": "SecurePets",
-                "Scopes": [{"ScopeName": SECUREPETS["scope"], "ScopeDescription": "buy a pet"}],
+                "Identifier": example["resource_server"],
+                "Name": example["resource_server_name"],
+                "Scopes": [{"ScopeName": example["scope"], "ScopeDescription": example["scope_description"]}],
             },
         )
     clients = _cognito(url, "ListUserPoolClients", {"UserPoolId": pool_id, "MaxResults": 60})
     client_ids = [
-        c["ClientId"] for c in clients["UserPoolClients"] if c.get("ClientName") == SECUREPETS["client"]
+        c["ClientId"] for c in clients["UserPoolClients"] if c.get("ClientName") == example["client"]
     ]
     if not client_ids:
         client_ids = [
@@ -476,15 +491,12 @@ def securepets_pool(url: str) -> dict[str, str]:
                 "CreateUserPoolClient",
                 {
                     "UserPoolId": pool_id,
-                    "ClientName": SECUREPETS["client"],
+                    "ClientName": example["client"],
                     "AllowedOAuthFlows": ["code"],
                     "AllowedOAuthFlowsUserPoolClient": True,
                     "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                    "AllowedOAuthScopes": [
-                        "openid",
-                        f"{SECUREPETS['resource_server']}/{SECUREPETS['scope']}",
-                    ],
-                    "CallbackURLs": ["https://pets.example.com/callback"],
+                    "AllowedOAuthScopes": ["openid", f"{example['resource_server']}/{example['scope']}"],
+                    "CallbackURLs": [example["callback"]],
                 },
             )["UserPoolClient"]["ClientId"]
         ]
@@ -524,17 +536,18 @@ def securepets_token(url: str, pool: dict[str, str], kind: str = "AccessToken") 
     return str(answer["AuthenticationResult"][kind])
 
 
-def add_securepets(run_dir: Path) -> dict[str, Any]:
-    """Make (or find) the SecurePets pool in the running moto and record it in the state."""
+def add_example_pools(run_dir: Path) -> dict[str, Any]:
+    """Make (or find) the SecurePets and SecureNotes pools in the running moto; record them in the state."""
     state = read_state(run_dir)
     if "moto" in state:
-        state["securepets"] = securepets_pool(state["moto"]["url"])
+        for key, example in (("securepets", SECUREPETS), ("securenotes", SECURENOTES)):
+            state[key] = example_pool(state["moto"]["url"], example)
+            log(
+                f"user pool {example['pool']} {state[key]['pool_id']} with resource server"
+                f" {example['resource_server']} (scope {example['scope']}) and app client"
+                f" {example['client']} {state[key]['client_id']}"
+            )
         _write_state(run_dir, state)
-        log(
-            f"user pool {SECUREPETS['pool']} {state['securepets']['pool_id']} with resource server"
-            f" {SECUREPETS['resource_server']} (scope {SECUREPETS['scope']}) and app client"
-            f" {SECUREPETS['client']} {state['securepets']['client_id']}"
-        )
     return state
 
 
@@ -552,10 +565,17 @@ def env_vars(state: dict[str, Any]) -> dict[str, str]:
         out["APIGW_COGNITO_MOTO_URL"] = state["moto"]["url"]
         out["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = state["moto"]["url"]
         out["AWS_ENDPOINT_URL_STS"] = state["moto"]["url"]
+        # LocalStack community has no API Gateway v2 (HTTP APIs); moto's server has the part `import` uses.
+        out["AWS_ENDPOINT_URL_APIGATEWAYV2"] = state["moto"]["url"]
         if "securepets" in state:
             # What the SecurePets selector's ${SECUREPETS_USER_POOL} reads, and the app client's id.
             out["SECUREPETS_USER_POOL"] = state["securepets"]["pool_arn"]
             out["SECUREPETS_APP_CLIENT_ID"] = state["securepets"]["client_id"]
+        if "securenotes" in state:
+            # What the SecureNotes selector's ${SECURENOTES_USER_POOL} (a pool id for a jwt authorizer) and
+            # ${SECURENOTES_APP_CLIENT} (its audience) read.
+            out["SECURENOTES_USER_POOL"] = state["securenotes"]["pool_id"]
+            out["SECURENOTES_APP_CLIENT"] = state["securenotes"]["client_id"]
     return out
 
 
@@ -579,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             moto_server_command()
         elif args.command == "start":
             start(args.run_dir, services)
-            state = add_securepets(args.run_dir)
+            state = add_example_pools(args.run_dir)
             for key, value in env_vars(state).items():
                 print(f"export {key}={value}")
         elif args.command == "stop":

@@ -3,12 +3,12 @@ the pages give them; the console output they show is compared with what the comm
 
 One folder plays the clone (a copy of `specs/`), and the pages are followed in the order of the README's
 documentation table. The commands that call AWS run against LocalStack and moto set up exactly as
-`eval "$(make -s emulators-up)"` sets them up (the SecurePets pool, resource server and app client made in
-moto, the exported variables), from the first such command on. A console block's lines must appear in what
-the command printed, in order within standard output and within standard error (a terminal interleaves
-them), `...` standing for lines (or, inside a line, text) left out; ids, ports and times are compared by
-shape. Files a page's example assumes the reader wrote (a selector with mistakes in it) come
-from the golden cases that hold them. A command this runner does not know fails the test, so a new
+`eval "$(make -s emulators-up)"` sets them up (the SecurePets and SecureNotes pools, resource servers and
+app clients made in moto, the exported variables), from the first such command on. A console block's lines
+must appear in what the command printed, in order within standard output and within standard error (a
+terminal interleaves them), `...` standing for lines (or, inside a line, text) left out; ids, ports and
+times are compared by shape. Files a page's example assumes the reader wrote (a selector with mistakes in
+it) come from the golden cases that hold them. A command this runner does not know fails the test, so a new
 example cannot go unrun. docs/recipes.md's Python blocks are run by test_library.py.
 """
 
@@ -77,9 +77,6 @@ NOT_RUN = {
     "export APIGW_COGNITO_LIVE_API_ID=a1b2c3d4e5": "real AWS (tests/live)",
     "export APIGW_COGNITO_LIVE_POOL=": "real AWS (tests/live)",
     "AWS_PROFILE=sandbox .venv/bin/pytest -m live tests/live/test_live_aws.py": "real AWS (tests/live)",
-    # emulators-up makes the SecurePets pool only; tests/emulated/test_http_api.py runs the HTTP API commands
-    "apigw-cognito import specs/securenotes-http.yaml": "an HTTP API with the SecureNotes pool",
-    "apigw-cognito verify specs/securenotes-http.yaml": "an HTTP API with the SecureNotes pool",
 }
 AWS_SUBCOMMANDS = ("import", "verify", "audit --live", "--from-api", "--api-name", "--token-file")
 SHAPES = (
@@ -177,8 +174,13 @@ class Reader:
             return
         localstack = self.request.getfixturevalue("localstack_url")
         self.moto = self.request.getfixturevalue("moto_url")
-        self.securepets = manager.securepets_pool(self.moto)
-        state = {"localstack": {"url": localstack}, "moto": {"url": self.moto}, "securepets": self.securepets}
+        self.securepets = manager.example_pool(self.moto, manager.SECUREPETS)
+        state = {
+            "localstack": {"url": localstack},
+            "moto": {"url": self.moto},
+            "securepets": self.securepets,
+            "securenotes": manager.example_pool(self.moto, manager.SECURENOTES),
+        }
         for key, value in manager.env_vars(state).items():
             self.monkeypatch.setenv(key, value)
 

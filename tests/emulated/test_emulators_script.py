@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import botocore.session
 import pytest
 
 from tests.support.emulators import manager
@@ -25,6 +26,9 @@ def test_env_lines_point_each_service_at_its_emulator() -> None:
     assert env["AWS_ENDPOINT_URL_API_GATEWAY"] == "http://127.0.0.1:1"
     assert env["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] == "http://127.0.0.1:2"
     assert env["AWS_ENDPOINT_URL_STS"] == "http://127.0.0.1:2"
+    # HTTP APIs go to moto: LocalStack community has no API Gateway v2. botocore's name for the variable:
+    assert botocore.session.get_session().get_service_model("apigatewayv2").service_id == "ApiGatewayV2"
+    assert env["AWS_ENDPOINT_URL_APIGATEWAYV2"] == "http://127.0.0.1:2"
 
 
 @pytest.mark.emulator
@@ -45,15 +49,16 @@ def test_moto_starts_and_stops_by_process_group(tmp_path: Path) -> None:
 
 
 @pytest.mark.emulator
-def test_start_makes_the_securepets_pool_once_and_exports_it(tmp_path: Path) -> None:
-    """`make -s emulators-up` leaves moto with the pool, resource server and app client the SecurePets
-    selector needs, and exports the pool's ARN for the selector's ${SECUREPETS_USER_POOL}."""
+def test_start_makes_the_example_pools_once_and_exports_them(tmp_path: Path) -> None:
+    """`make -s emulators-up` leaves moto with the pools, resource servers and app clients the SecurePets and
+    SecureNotes selectors need, and exports what their ${SECUREPETS_USER_POOL}, ${SECURENOTES_USER_POOL}
+    (a jwt authorizer's pool id) and ${SECURENOTES_APP_CLIENT} (its audience) read."""
     import boto3
 
     try:
         manager.start(tmp_path, ["moto"])
-        first = manager.add_securepets(tmp_path)["securepets"]
-        again = manager.add_securepets(tmp_path)["securepets"]  # a second `emulators-up` finds them
+        first = manager.add_example_pools(tmp_path)
+        again = manager.add_example_pools(tmp_path)  # a second `emulators-up` finds them
         env = manager.env_vars(manager.read_state(tmp_path))
         cognito = boto3.client(
             "cognito-idp",
@@ -62,20 +67,35 @@ def test_start_makes_the_securepets_pool_once_and_exports_it(tmp_path: Path) -> 
             aws_access_key_id="test",
             aws_secret_access_key="test",
         )
-        pools = [
-            p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == "SecurePetsUsers"
-        ]
-        servers = cognito.list_resource_servers(UserPoolId=first["pool_id"], MaxResults=50)["ResourceServers"]
-        client = cognito.describe_user_pool_client(UserPoolId=first["pool_id"], ClientId=first["client_id"])
+        pools = cognito.list_user_pools(MaxResults=60)["UserPools"]
+        made = {}
+        for key in ("securepets", "securenotes"):
+            pool_id, client_id = first[key]["pool_id"], first[key]["client_id"]
+            made[key] = (
+                cognito.list_resource_servers(UserPoolId=pool_id, MaxResults=50)["ResourceServers"],
+                cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"],
+            )
     except manager.EmulatorError as exc:
         pytest.fail(str(exc))
     finally:
         manager.stop(tmp_path, ["moto"])
-    assert first == again
-    assert [p["Id"] for p in pools] == [first["pool_id"]]
-    assert env["SECUREPETS_USER_POOL"] == first["pool_arn"]
-    assert env["SECUREPETS_APP_CLIENT_ID"] == first["client_id"]
-    assert [(s["Identifier"], [x["ScopeName"] for x in s["Scopes"]]) for s in servers] == [
-        ("https://pets.example.com", ["purchase"])
-    ]
-    assert "https://pets.example.com/purchase" in client["UserPoolClient"]["AllowedOAuthScopes"]
+    assert (first["securepets"], first["securenotes"]) == (again["securepets"], again["securenotes"])
+    assert sorted((p["Name"], p["Id"]) for p in pools) == sorted(
+        [
+            ("SecurePetsUsers", first["securepets"]["pool_id"]),
+            ("SecureNotesUsers", first["securenotes"]["pool_id"]),
+        ]
+    )
+    assert env["SECUREPETS_USER_POOL"] == first["securepets"]["pool_arn"]
+    assert env["SECUREPETS_APP_CLIENT_ID"] == first["securepets"]["client_id"]
+    assert env["SECURENOTES_USER_POOL"] == first["securenotes"]["pool_id"]
+    assert env["SECURENOTES_APP_CLIENT"] == first["securenotes"]["client_id"]
+    for key, identifier, scope in (
+        ("securepets", "https://pets.example.com", "purchase"),
+        ("securenotes", "notes", "write"),  # the SecureNotes selector's scope notes/write
+    ):
+        servers, client = made[key]
+        assert [(s["Identifier"], [x["ScopeName"] for x in s["Scopes"]]) for s in servers] == [
+            (identifier, [scope])
+        ]
+        assert f"{identifier}/{scope}" in client["AllowedOAuthScopes"]

@@ -10,6 +10,7 @@ tests/live/test_live_http_api.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,24 @@ pytestmark = pytest.mark.usefixtures("aws_env")
 
 def v2(url: str) -> Any:
     return boto3.client("apigatewayv2", region_name=REGION, endpoint_url=url)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _delete_made_apis(moto_url: str) -> Iterator[None]:
+    """Deletes the HTTP APIs this module made (moto names them all SecureNotes, after the document's
+    title), leaving the session's moto as it found it: the docs' examples find SecureNotes by name."""
+    client = boto3.client(
+        "apigatewayv2",
+        region_name=REGION,
+        endpoint_url=moto_url,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    before = {a["ApiId"] for a in client.get_apis()["Items"]}
+    yield
+    for api in client.get_apis()["Items"]:
+        if api["ApiId"] not in before:
+            client.delete_api(ApiId=api["ApiId"])
 
 
 @pytest.fixture(scope="module")
