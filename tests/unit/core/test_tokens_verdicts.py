@@ -1,11 +1,13 @@
 """The token verdict's edges, each written from AWS's documented rules for a REST API's Cognito user pool
 authorizer (and RFC 7519 for the times), and the exact words `explain --token` prints for each reason.
 
-RFC 7519: a token must not be accepted on or after its `exp`, nor before its `nbf`; Cognito tokens carry
-`iat` too, which API Gateway treats like `nbf`. A Cognito authorizer takes ID tokens on a method without
-scopes and access tokens carrying one of the method's scopes, matches an `identityValidationExpression`
-(app_client_id_regex) against an ID token's `aud`, and reads the token from its header (HTTP header names
-are case-insensitive). Every name below is documented AWS behaviour, or a message format, stated in full.
+RFC 7519: a token must not be accepted on or after its `exp`, nor before its `nbf`; AWS documents the HTTP
+API JWT authorizer checking `exp`, `nbf` and `iat`, and the tool holds a REST API's Cognito authorizer to
+the same (an `iat` in the future is refused like an `nbf`). A Cognito authorizer takes ID tokens on a
+method without scopes and access tokens carrying one of the method's scopes, matches an
+`identityValidationExpression` (app_client_id_regex) against an ID token's `aud`, and reads the token
+from its header (HTTP header names are case-insensitive). Every expectation below is one of those rules,
+or a message format stated in full.
 """
 
 from __future__ import annotations
