@@ -25,19 +25,9 @@ from apigw_cognito.cli.main import app
 from apigw_cognito.core.starter import PLACEHOLDER_POOL
 from apigw_cognito.selector.parsing import MAX_SELECTOR_BYTES
 from tests.support.paths import corpus_file
+from tests.support.selector_model import OPERATION_KEYS as METHODS
 
 POOL = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI"
-METHODS = {
-    "get": "GET",
-    "put": "PUT",
-    "post": "POST",
-    "delete": "DELETE",
-    "options": "OPTIONS",
-    "head": "HEAD",
-    "patch": "PATCH",
-    "trace": "TRACE",
-    "x-amazon-apigateway-any-method": "ANY",
-}
 Decision = tuple[str, str | None, tuple[str, ...]]  # (public | secured, authorizer, scopes)
 
 
