@@ -154,3 +154,11 @@ def test_malformed_paths_are_refused_with_their_place(how: Any) -> None:
     with pytest.raises(InputError) as raised:
         how(*args)
     assert raised.value.location == locate(("paths", "/pets"))
+
+
+def test_an_empty_literal_allows_no_header_and_merges_as_such() -> None:
+    data = two_preflights(
+        {"Access-Control-Allow-Origin": "'*'", "Access-Control-Allow-Headers": "''"},
+        {"Access-Control-Allow-Origin": "'*'", "Access-Control-Allow-Headers": "'Content-Type'"},
+    )
+    assert wanted_headers(data, AUTO, locate).headers[ALLOW_HEADERS] == "'Content-Type'"
