@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 
 from apigw_cognito.basics.errors import InputError, Location
-from apigw_cognito.core.gateway_responses import ALLOW_HEADERS, ORIGIN, preflight_origin, wanted_headers
+from apigw_cognito.core.gateway_responses import (
+    ALLOW_HEADERS,
+    ORIGIN,
+    missing_cors,
+    preflight_origin,
+    wanted_headers,
+)
 from apigw_cognito.selector.model import Cors
 
 AUTO = Cors(auto=True)
@@ -147,12 +153,19 @@ def test_a_declared_origin_outside_a_preflight_does_not_count() -> None:
     assert preflight_origin(data, locate) is None
 
 
-@pytest.mark.parametrize("how", [wanted_headers, preflight_origin])
+@pytest.mark.parametrize(
+    "how",
+    [
+        lambda data: wanted_headers(data, AUTO, locate),
+        lambda data: preflight_origin(data, locate),
+        lambda data: missing_cors(data, locate, secured=True),
+    ],
+    ids=["auto", "preflight", "warning"],
+)
 def test_malformed_paths_are_refused_with_their_place(how: Any) -> None:
     data = {"openapi": "3.0.1", "paths": {"/pets": ["get"]}}
-    args = (data, AUTO, locate) if how is wanted_headers else (data, locate)
     with pytest.raises(InputError) as raised:
-        how(*args)
+        how(data)
     assert raised.value.location == locate(("paths", "/pets"))
 
 
