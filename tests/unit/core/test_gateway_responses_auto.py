@@ -175,3 +175,15 @@ def test_an_empty_literal_allows_no_header_and_merges_as_such() -> None:
         {"Access-Control-Allow-Origin": "'*'", "Access-Control-Allow-Headers": "'Content-Type'"},
     )
     assert wanted_headers(data, AUTO, locate).headers[ALLOW_HEADERS] == "'Content-Type'"
+
+
+def test_integration_responses_without_parameters_are_passed_over() -> None:
+    data = two_preflights({}, {"Access-Control-Allow-Origin": "'https://app.example.com'"})
+    data["paths"]["/pets"]["options"]["x-amazon-apigateway-integration"]["responses"] = "not a mapping"
+    integration = data["paths"]["/owners"]["options"]["x-amazon-apigateway-integration"]
+    integration["responses"] = {
+        "400": "not a mapping",
+        "500": {"statusCode": "500"},
+        **integration["responses"],
+    }
+    assert wanted_headers(data, AUTO, locate).headers == {ORIGIN: "'https://app.example.com'"}
