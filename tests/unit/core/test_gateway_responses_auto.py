@@ -18,6 +18,7 @@ from apigw_cognito.core.gateway_responses import (
     ALLOW_HEADERS,
     ORIGIN,
     missing_cors,
+    plan_cors,
     preflight_origin,
     wanted_headers,
 )
@@ -187,3 +188,20 @@ def test_integration_responses_without_parameters_are_passed_over() -> None:
         **integration["responses"],
     }
     assert wanted_headers(data, AUTO, locate).headers == {ORIGIN: "'https://app.example.com'"}
+
+
+def test_a_differing_header_is_agc208_at_its_own_place() -> None:
+    existing = {
+        "UNAUTHORIZED": {"responseParameters": {"gatewayresponse.header.access-control-allow-origin": "'x'"}}
+    }
+    data = {"openapi": "3.0.1", "paths": {}, "x-amazon-apigateway-gateway-responses": existing}
+    (finding,) = plan_cors(data, Cors(auto=False, allow_origin="*"), locate).findings
+    assert finding.code == "AGC208"
+    key = "gatewayresponse.header.access-control-allow-origin"
+    assert finding.pointer == (
+        "x-amazon-apigateway-gateway-responses",
+        "UNAUTHORIZED",
+        "responseParameters",
+        key,
+    )
+    assert finding.location == locate(finding.pointer)
