@@ -205,3 +205,12 @@ def test_a_differing_header_is_agc208_at_its_own_place() -> None:
         key,
     )
     assert finding.location == locate(finding.pointer)
+
+
+def test_an_entry_that_is_no_mapping_is_planned_as_an_edit_not_read() -> None:
+    """The plan does not read into a declared response that is not a mapping: it asks for the edit, which
+    the document layer then refuses at the entry's place (a located error, not a crash)."""
+    data = {"paths": {}, "x-amazon-apigateway-gateway-responses": {"UNAUTHORIZED": 5}}
+    plan = plan_cors(data, Cors(auto=False, allow_origin="*"), locate)
+    pointers = {edit.pointer for edit in plan.edits}
+    assert ("x-amazon-apigateway-gateway-responses", "UNAUTHORIZED", "responseParameters") in pointers

@@ -242,3 +242,11 @@ def test_steps_count_from_zero_for_names_and_paths() -> None:
     assert steps.count == 3  # one segment, and its one character
     assert match_name("abc", "abc", steps)
     assert steps.count == 6  # one step a character
+
+
+def test_each_star_left_when_the_text_ends_is_one_step() -> None:
+    steps = Steps()
+    assert match_name("a***", "a", steps)
+    assert steps.count == 4  # the one character, then each of the three stars left over
+    assert not match_name("a**b", "a", steps)
+    assert steps.count == 4 + 3  # the character, then the two stars before the unmatched 'b'
