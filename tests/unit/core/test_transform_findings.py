@@ -89,3 +89,31 @@ def test_missing_cors_on_rejections_is_warned_only_when_something_is_secured() -
 def test_the_cors_headers_written_are_reported() -> None:
     result = _secure(_cors_document(), "rules: []\ndefault: A\ngateway_responses: {cors: auto}\n")
     assert dict(result.cors_headers) == {"Access-Control-Allow-Origin": "'*'"}
+
+
+def test_missing_cors_says_to_add_auto_or_to_give_the_values_auto_could_not_find() -> None:
+    """A proxy preflight declares its origin in its OpenAPI response: browsers get CORS headers there, but
+    `cors: auto` has no value to copy (docs/selector.md), so the warning asks for the values instead."""
+    preflight = {
+        "responses": {
+            "200": {"description": "cors", "headers": {"Access-Control-Allow-Origin": {"schema": {}}}}
+        },
+        "x-amazon-apigateway-integration": {
+            "type": "http_proxy",
+            "httpMethod": "OPTIONS",
+            "uri": "https://x",
+        },
+    }
+    get = {"responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": {"type": "mock"}}
+    data = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"options": preflight, "get": get}},
+    }
+    (without,) = [f for f in _secure(data, "rules: []\ndefault: A\n").findings if f.code == "AGC209"]
+    assert without.message.endswith("add `gateway_responses: {cors: auto}` to the selector")
+    auto = _secure(data, "rules: []\ndefault: A\ngateway_responses: {cors: auto}\n")
+    (found_nothing,) = [f for f in auto.findings if f.code == "AGC209"]
+    assert found_nothing.message.endswith(
+        "give them in the selector: `gateway_responses: {cors: {allow_origin: https://app.example.com}}`"
+    )
