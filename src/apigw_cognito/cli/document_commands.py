@@ -1,18 +1,16 @@
-"""The commands that work on files: `apply`, `audit`, `init`, `validate` and `schema`.
+"""The commands that work on files: `apply`, `audit`, `validate`, `bundle` and `schema`.
 
 Each parses its options, calls the application layer and picks the exit code. Without a SPEC, `apply` and
 `audit` run over every configured API (`project_runs`). Two options read live APIs instead of files,
-`audit --live` and `init --from-api`; what they run is in `live_runs`, loaded only then.
+`audit --live` and `init --from-api` (in `init_command`); what they run is in `live_runs`, loaded only then.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from types import ModuleType
 from typing import Annotated, Literal
 
@@ -54,15 +52,6 @@ from apigw_cognito.selector.schema import SCHEMA
 
 def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
-
-
-class GroupBy(StrEnum):
-    """`init --group-by`: how the starter's rules are cut (`core.starter` explains each)."""
-
-    auto = "auto"
-    tag = "tag"
-    path = "path"
-    operation = "operation"
 
 
 @dataclass(frozen=True)
@@ -386,114 +375,6 @@ def audit(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-
         emit_report(report, report_choice or ReportFormat.text, to_stderr=False)
         if report.errors:
             raise typer.Exit(int(ExitCode.FINDINGS))
-
-
-def init(  # noqa: PLR0913, PLR0917  (typer declares one parameter per command-line option)
-    spec: Annotated[
-        str | None,
-        typer.Argument(
-            help="OpenAPI document (YAML or JSON) to list the operations of; with --from-api, the document"
-            " whose paths the rules use."
-        ),
-    ] = None,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write the selector here instead of standard output.")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
-    group_by: Annotated[
-        GroupBy,
-        typer.Option(
-            "--group-by",
-            help="One rule per operation, per tag (untagged operations: per first path segment) or per"
-            " first path segment; auto: per operation up to 40 operations, else grouped.",
-        ),
-    ] = GroupBy.auto,
-    from_api: Annotated[
-        str | None,
-        typer.Option(
-            "--from-api",
-            metavar="ID",
-            help="Adopt this live REST API: a selector reproducing its authorization method by method.",
-        ),
-    ] = None,
-    api_name: Annotated[
-        str | None, typer.Option("--api-name", metavar="NAME", help="Adopt the REST API of this name.")
-    ] = None,
-    from_http_api: Annotated[
-        str | None,
-        typer.Option(
-            "--from-http-api",
-            metavar="ID",
-            help="Adopt this live HTTP API: a selector of JWT authorizers for its routes' authorization.",
-        ),
-    ] = None,
-    spec_out: Annotated[
-        str | None,
-        typer.Option(
-            "--spec-out",
-            metavar="FILE",
-            help="With --from-api: also write the API's OpenAPI export (with integrations) here.",
-        ),
-    ] = None,
-    stage: Annotated[
-        str | None,
-        typer.Option(
-            "--stage", metavar="NAME", help="With --spec-out: the stage to export (default: the only one)."
-        ),
-    ] = None,
-    http_api: Annotated[
-        bool,
-        typer.Option(
-            "--http-api",
-            help="A starter for an HTTP API (type: jwt authorizers), even when SPEC does not say it is one.",
-        ),
-    ] = False,
-    region: RegionOption = None,
-    profile: ProfileOption = None,
-    endpoint_url: EndpointOption = None,
-    allow_root: AllowRootOption = None,
-) -> None:
-    """Write a starter selector deciding every operation of SPEC, with default: deny.
-
-    With --from-api (or --api-name): the selector that reproduces a live REST API's authorization."""
-    with guarded():
-        if from_api is not None or api_name is not None or from_http_api is not None:
-            if sum(x is not None for x in (from_api, api_name, from_http_api)) > 1:
-                fail("give one of --from-api, --api-name and --from-http-api")
-            if spec is not None and spec_out is not None:
-                fail("give SPEC (your document) or --spec-out (the API's export), not both")
-            if group_by is not GroupBy.auto:
-                given = "--from-http-api" if from_http_api is not None else "--from-api"
-                fail(f"--group-by cuts a starter from SPEC; {given} reproduces the API method by method")
-            runs = _live_runs()
-            request = runs.AdoptRequest(
-                from_api, api_name, spec, spec_out, output, stage, force, from_http_api
-            )
-            session = runs.SessionOptions(region=region, profile=profile, endpoint_url=endpoint_url)
-            raise typer.Exit(runs.run_adopt(session, request))
-        if spec_out or stage or region or profile or endpoint_url:
-            fail("--spec-out, --stage, --region, --profile and --endpoint-url need --from-api or --api-name")
-        if spec is None:
-            fail("give SPEC, or --from-api ID to adopt a live REST API")
-        # Only `init` writes a starter selector: other commands start without it.
-        from apigw_cognito.core.starter import GROUPINGS, starter_selector  # noqa: PLC0415
-
-        loaded = load_for_command(spec, allowed_root=allow_root)
-        text = starter_selector(
-            loaded.data,
-            loaded.version,
-            document=loaded.name,
-            locate=loaded.locate,
-            group_by=GROUPINGS[group_by.value],
-            http_api=http_api,
-        )
-        if output is None:
-            sys.stdout.write(text)
-            return
-        if os.path.exists(output) and not force:
-            fail(f"{output} exists; use --force to overwrite it")
-        write_atomic(output, text.encode("utf-8", "backslashreplace"))
-        typer.echo(f"wrote {output}: fill in the user pool, review each rule, then run apply", err=True)
 
 
 def validate(

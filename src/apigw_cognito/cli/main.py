@@ -13,7 +13,14 @@ from typing import Annotated
 
 import typer
 
-from apigw_cognito.cli import aws_commands, document_commands, explain_command, output, serve_command
+from apigw_cognito.cli import (
+    aws_commands,
+    document_commands,
+    explain_command,
+    init_command,
+    output,
+    serve_command,
+)
 
 app = typer.Typer(
     name="apigw-cognito",
@@ -51,7 +58,7 @@ def _main(
 
 app.command()(document_commands.apply)
 app.command()(document_commands.audit)
-app.command()(document_commands.init)
+app.command()(init_command.init)
 app.command()(document_commands.validate)
 app.command()(document_commands.bundle)
 app.command()(document_commands.schema)
